@@ -1,0 +1,107 @@
+// The one small interface every technique implements (QEMU's accel/, Cloud Hypervisor's Vcpu):
+// the engine asks a technique whether it can run a configuration, creates a run, and drives it by
+// budgets of guest instructions. Techniques live in techniques/<id>/, one folder each.
+import type { Variant } from '../isa/table';
+import type { Counters, EventSink, VmState } from '../trace/events';
+import type { CostCategory, CostTable, PresetId } from './costs';
+
+export const TECHNIQUE_IDS = [
+  'native',
+  'interpret',
+  'trap-and-emulate',
+  'binary-translation',
+  'hardware-assisted',
+  'paravirtualization',
+] as const;
+export type TechniqueId = (typeof TECHNIQUE_IDS)[number];
+
+export type PagingMode = 'shadow' | 'nested';
+
+export interface ExitControls {
+  hlt: boolean;
+  io: boolean;
+  cr3: boolean;
+  invlpg: boolean;
+  /** Exception vectors that cause a VM exit (the exception bitmap). */
+  exceptions: number[];
+}
+
+/** Everything a technique needs to run, with every default of the spec applied. */
+export interface RunConfig {
+  readonly isa: Variant;
+  readonly preset: PresetId;
+  readonly costs: Readonly<CostTable>;
+  readonly taggedTlb: boolean;
+  readonly nestedPagingAvailable: boolean;
+  /** The paging the scenario asked for ('auto' resolves per technique). */
+  readonly paging: 'auto' | PagingMode;
+  readonly hypervisorType: 1 | 2;
+  readonly exits: Partial<ExitControls>;
+  readonly timeSlice: number;
+  readonly vms: readonly { readonly name: string; readonly image: Uint8Array }[];
+}
+
+export interface CpuView {
+  R0: number;
+  R1: number;
+  R2: number;
+  R3: number;
+  R4: number;
+  R5: number;
+  R6: number;
+  R7: number;
+  PC: number;
+  FLAGS: number;
+  CPL: number;
+  CR0: number;
+  CR2: number;
+  CR3: number;
+  IDTR: number;
+  KSP: number;
+}
+
+export interface FidelityViolation {
+  readonly pc: number;
+  readonly instruction: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+/** One VM as the guest sees it (virtual state), after or during a run. */
+export interface VmView {
+  readonly name: string;
+  readonly state: VmState;
+  readonly exitCode: number | null;
+  readonly crashReason?: string;
+  readonly console: string;
+  readonly cpu: CpuView;
+  readonly counters: Counters;
+  readonly fidelity: readonly FidelityViolation[];
+}
+
+export type RunStopReason = 'all-stopped' | 'budget' | 'breakpoint';
+
+export interface TechniqueRun {
+  /** Runs up to `budget` guest instructions in total; stops early when every VM stopped or at a breakpoint. */
+  run(budget: number): RunStopReason;
+  /** Guest instructions executed so far (all VMs). */
+  steps(): number;
+  vms(): VmView[];
+  cycles(): { total: number; byCategory: Partial<Record<CostCategory, number>> };
+  /** The memory virtualization in use, for the report. */
+  readonly paging: PagingMode | 'none' | 'software';
+  setEvents(sink: EventSink | null, traceInstructions: boolean): void;
+  /** Breakpoints by VM, as guest (virtual) addresses. */
+  setBreakpoints(vm: number, addresses: readonly number[]): void;
+  snapshot(): unknown;
+  restore(s: unknown): void;
+  /** Guest physical memory of a VM, for the memory panel (a copy). */
+  readMemory(vm: number, address: number, length: number): Uint8Array;
+}
+
+export interface Technique {
+  readonly id: TechniqueId;
+  /** Why this technique cannot run the configuration (shown to the user), or undefined. */
+  refuse(config: RunConfig): string | undefined;
+  create(config: RunConfig): TechniqueRun;
+}

@@ -1,0 +1,375 @@
+// The VX machine of isa.md: registers, memory, the MMU and its TLB, interrupts and exceptions,
+// devices and deterministic time. Bare metal: it knows nothing about hypervisors. Execution lives in
+// interpreter.ts; this file is the state and the rules every instruction shares.
+
+import { type CostTable, CycleMeter, PRESETS } from '../hypervisor/costs';
+import { disassembleAt } from '../isa/disassembler';
+import { PORTS, type Variant, VECTOR_NAMES } from '../isa/table';
+import type { EventSink, TraceEvent, VmState } from '../trace/events';
+import { DEFINED, IF } from './alu';
+
+export const PTE_P = 1;
+export const PTE_W = 2;
+export const PTE_U = 4;
+const CR0_PG = 0x80000000 | 0;
+const CHUNK = 1024; // snapshot granularity
+const CODE_CHUNK_SHIFT = 8; // self-modifying-code granularity (256 bytes)
+
+export type Access = 'read' | 'write' | 'fetch';
+
+/** Why `run` returned. */
+export type RunStop = 'budget' | 'halted' | 'powered-off' | 'crashed' | 'breakpoint';
+
+export interface MachineOptions {
+  readonly variant?: Variant;
+  readonly costs?: CostTable;
+  readonly vm?: number;
+}
+
+export class Machine {
+  readonly variant: Variant;
+  readonly strict: boolean;
+  readonly vm: number;
+  /** R0–R7, and index 8: always 0 (the "no base register" of a memory operand). */
+  readonly r = new Int32Array(9);
+  pc = 0;
+  flags = 0;
+  cpl = 0;
+  cr0 = 0;
+  cr2 = 0;
+  cr3 = 0;
+  idtr = 0;
+  ksp = 0;
+
+  state: VmState = 'running';
+  crashReason = '';
+  exitCode = 0;
+  /** HLT with IF = 1: waiting for the next interrupt. */
+  waiting = false;
+
+  readonly mem = new Uint8Array(0x10000);
+  ticks = 0;
+  timerPeriod = 0;
+  /** Tick at which the timer fires next, or -1 when it is stopped. */
+  timerNext = -1;
+  irqPending = false;
+  console = '';
+
+  /** TLB: virtual page → (frame base | P/W/U bits), or -1; the 8 slots in round-robin order. */
+  readonly tlbMap = new Int32Array(16).fill(-1);
+  readonly tlbSlots = new Int32Array(8).fill(-1);
+  tlbNext = 0;
+
+  /** Pre-decoded instructions by physical address (exec code, -1 not decoded, 0 undefined: #UD). */
+  readonly xop = new Int16Array(0x10000).fill(-1);
+  readonly dA = new Uint8Array(0x10000);
+  readonly dB = new Uint8Array(0x10000);
+  readonly dImm = new Int32Array(0x10000);
+  /** OUT's port (its immediate holds the value). */
+  readonly dPort = new Uint16Array(0x10000);
+  readonly codeChunks = new Uint8Array(0x10000 >> CODE_CHUNK_SHIFT);
+
+  /** Snapshot bookkeeping: chunks written since the last snapshot or restore, and the chunks they came from. */
+  readonly dirty = new Uint8Array(0x10000 / CHUNK);
+  base: readonly Uint8Array[] | null = null;
+
+  retired = 0;
+  interrupts = 0;
+  exceptions = 0;
+  ioCount = 0;
+  tlbMisses = 0;
+  readonly meter: CycleMeter;
+
+  events: EventSink | null = null;
+  /** Emit an `instruction` event for every instruction (slow: tracing only). */
+  trace = false;
+  /** Breakpoints by PC (virtual address), or null. */
+  breakpoints: Uint8Array | null = null;
+  /** Set by the reference step when it stopped on something the fast loop must not skip. */
+  lastStop: RunStop = 'budget';
+
+  constructor(opts: MachineOptions = {}) {
+    this.variant = opts.variant ?? 'classic';
+    this.strict = this.variant === 'strict';
+    this.vm = opts.vm ?? 0;
+    this.meter = new CycleMeter(opts.costs ?? PRESETS.modern.costs);
+    this.r[7] = 0x10000;
+  }
+
+  loadImage(image: Uint8Array): void {
+    this.mem.set(image.subarray(0, this.mem.length), 0);
+    this.xop.fill(-1);
+    this.codeChunks.fill(0);
+    this.dirty.fill(1);
+  }
+
+  // ---- time, events -------------------------------------------------------------------------------
+
+  now(): number {
+    return this.meter.total();
+  }
+
+  emit(e: TraceEvent): void {
+    this.events?.push(e);
+  }
+
+  /** The base fields of an event happening now. */
+  at(): { vm: number; pc: number; time: number } {
+    return { vm: this.vm, pc: this.pc >>> 0, time: this.now() };
+  }
+
+  setState(state: VmState, reason?: string): void {
+    this.state = state;
+    if (state === 'crashed') this.crashReason = reason ?? 'crashed';
+    this.emit({
+      ...this.at(),
+      kind: 'vm-state',
+      state,
+      ...(reason ? { reason } : {}),
+      ...(state === 'powered-off' ? { exitCode: this.exitCode } : {}),
+    });
+  }
+
+  /** One retired instruction of `units` base cost: one tick of the clock. */
+  retire(units: number): void {
+    this.retired++;
+    this.meter.counts.instruction += units;
+    this.tick(1);
+  }
+
+  tick(n: number): void {
+    this.ticks += n;
+    if (this.timerNext >= 0 && this.ticks >= this.timerNext) {
+      this.irqPending = true;
+      this.timerNext += this.timerPeriod;
+    }
+  }
+
+  // ---- MMU ----------------------------------------------------------------------------------------
+
+  get paging(): boolean {
+    return (this.cr0 & CR0_PG) !== 0;
+  }
+
+  flushTlb(why: string): void {
+    this.tlbMap.fill(-1);
+    this.tlbSlots.fill(-1);
+    this.tlbNext = 0;
+    if (this.events) this.emit({ ...this.at(), kind: 'tlb-flush', scope: 'all', why });
+  }
+
+  invalidatePage(va: number): void {
+    const page = (va >>> 12) & 15;
+    if (this.tlbMap[page] >= 0) {
+      this.tlbMap[page] = -1;
+      for (let i = 0; i < 8; i++) if (this.tlbSlots[i] === page) this.tlbSlots[i] = -1;
+    }
+    if (this.events) this.emit({ ...this.at(), kind: 'tlb-flush', scope: 'page', page, why: 'INVLPG' });
+  }
+
+  /** Walks the page table for a TLB miss: the PTE, or 0 (not present) when it lies outside memory. */
+  walk(page: number): number {
+    this.tlbMisses++;
+    this.meter.counts.memoryReference++;
+    const a = (this.cr3 >>> 0) + page * 4;
+    if (a + 3 >= this.mem.length) return 0;
+    return this.mem[a] | (this.mem[a + 1] << 8) | (this.mem[a + 2] << 16) | (this.mem[a + 3] << 24);
+  }
+
+  /**
+   * Translates `va` for an access at privilege `cpl`: the physical address, or -1 after raising the
+   * fault (#GP beyond 64 KiB, #PF with CR2 ← va) so that the caller just returns.
+   */
+  phys(va: number, access: Access, cpl: number): number {
+    const a = va >>> 0;
+    if (a >= 0x10000) {
+      this.raise(13, 0);
+      return -1;
+    }
+    if (!(this.cr0 & CR0_PG)) return a;
+    const page = a >>> 12;
+    let e = this.tlbMap[page];
+    if (e < 0) {
+      const pte = this.walk(page);
+      if (!(pte & PTE_P)) {
+        this.pageFault(a);
+        return -1;
+      }
+      e = (pte & 0xf000) | (pte & 7);
+      const old = this.tlbSlots[this.tlbNext];
+      if (old >= 0) this.tlbMap[old] = -1;
+      this.tlbSlots[this.tlbNext] = page;
+      this.tlbNext = (this.tlbNext + 1) & 7;
+      this.tlbMap[page] = e;
+    }
+    if (cpl === 3 && (!(e & PTE_U) || (access === 'write' && !(e & PTE_W)))) {
+      this.pageFault(a);
+      return -1;
+    }
+    return (e & 0xf000) | (a & 0xfff);
+  }
+
+  private pageFault(va: number): void {
+    this.cr2 = va | 0;
+    this.raise(14, 0);
+  }
+
+  /** Reads `size` bytes (1 or 4) at va; undefined after a fault. */
+  read(va: number, size: 1 | 4, access: Access = 'read', cpl = this.cpl): number | undefined {
+    const p0 = this.phys(va, access, cpl);
+    if (p0 < 0) return undefined;
+    if (size === 1) return this.mem[p0];
+    const p3 = this.phys((va + 3) | 0, access, cpl);
+    if (p3 < 0) return undefined;
+    if (p3 === p0 + 3) return this.mem[p0] | (this.mem[p0 + 1] << 8) | (this.mem[p0 + 2] << 16) | (this.mem[p0 + 3] << 24);
+    let v = 0;
+    for (let i = 0; i < 4; i++) {
+      const p = this.phys((va + i) | 0, access, cpl);
+      if (p < 0) return undefined;
+      v |= this.mem[p] << (8 * i);
+    }
+    return v;
+  }
+
+  /** Writes `size` bytes at va; false after a fault (and then nothing was written). */
+  write(va: number, value: number, size: 1 | 4, cpl = this.cpl): boolean {
+    const ps: number[] = [];
+    for (let i = 0; i < size; i++) {
+      const p = this.phys((va + i) | 0, 'write', cpl);
+      if (p < 0) return false;
+      ps.push(p);
+    }
+    for (let i = 0; i < size; i++) this.storeByte(ps[i], (value >>> (8 * i)) & 0xff);
+    return true;
+  }
+
+  storeByte(pa: number, v: number): void {
+    this.mem[pa] = v;
+    this.dirty[pa >> 10] = 1;
+    if (this.codeChunks[pa >> CODE_CHUNK_SHIFT]) this.invalidateCode(pa);
+  }
+
+  /** Self-modifying code: forget decoded instructions overlapping the byte at pa. */
+  invalidateCode(pa: number): void {
+    for (let a = Math.max(0, pa - 7); a <= pa; a++) this.xop[a] = -1;
+  }
+
+  // ---- interrupts and exceptions -------------------------------------------------------------------
+
+  /** A fault of the current instruction: the return address is the instruction itself. */
+  raise(vector: number, _code: number): void {
+    this.exceptions++;
+    this.deliver(vector, this.pc, 'exception');
+  }
+
+  /**
+   * Delivers vector v exactly as isa.md says. Returns false when the machine triple-faulted
+   * (handler 0, or the delivery itself faulted).
+   */
+  deliver(vector: number, returnPc: number, cause: 'exception' | 'timer' | 'software'): boolean {
+    this.interrupts++;
+    this.meter.counts.exceptionDelivery++;
+    if (this.events) {
+      this.emit({
+        ...this.at(),
+        kind: 'interrupt',
+        vector,
+        name: VECTOR_NAMES[vector] ?? `INT ${vector}`,
+        cause,
+        returnPc: returnPc >>> 0,
+      });
+    }
+    const handler = this.read((this.idtr + 4 * vector) | 0, 4, 'read', 0);
+    // A fault while reading the IDT or building the frame is not delivered: it is a triple fault.
+    if (handler === undefined || this.state !== 'running') return this.tripleFault(vector, 'the IDT entry could not be read');
+    if (handler === 0) return this.tripleFault(vector, `no handler for vector ${vector} (IDT entry is 0)`);
+    const oldSp = this.r[7];
+    const oldCpl = this.cpl;
+    const oldFlags = this.flags;
+    const sp = oldCpl > 0 ? this.ksp : oldSp;
+    const frame = [oldSp, oldCpl, oldFlags, returnPc];
+    for (let i = 0; i < 4; i++) {
+      if (!this.write((sp - 4 * (i + 1)) | 0, frame[i], 4, 0)) return this.tripleFault(vector, 'the interrupt frame could not be pushed');
+    }
+    this.r[7] = (sp - 16) | 0;
+    this.cpl = 0;
+    this.flags &= ~IF;
+    this.pc = handler;
+    return true;
+  }
+
+  tripleFault(vector: number, why: string): false {
+    if (this.state === 'running') this.setState('crashed', `triple-fault: ${why} (vector ${vector})`);
+    return false;
+  }
+
+  /** Takes a pending timer interrupt if IF allows; returns true when one was delivered. */
+  takeInterrupt(): boolean {
+    if (!this.irqPending || !(this.flags & IF)) return false;
+    this.irqPending = false;
+    this.waiting = false;
+    this.deliver(32, this.pc, 'timer');
+    return true;
+  }
+
+  // ---- devices ------------------------------------------------------------------------------------
+
+  portIn(port: number): number {
+    this.ioCount++;
+    let v: number;
+    switch (port) {
+      case PORTS.CONSOLE:
+      case PORTS.POWER_OFF:
+        v = 0;
+        break;
+      case PORTS.TIMER_PERIOD:
+        v = this.timerPeriod | 0;
+        break;
+      case PORTS.TIMER_TICKS:
+        v = this.ticks | 0;
+        break;
+      default:
+        v = -1;
+    }
+    if (this.events) this.emit({ ...this.at(), kind: 'io', port, value: v >>> 0, direction: 'in' });
+    return v;
+  }
+
+  /** OUT; `ticksAfter` is the tick count once this instruction retires (the timer starts from there). */
+  portOut(port: number, value: number): void {
+    this.ioCount++;
+    if (this.events) this.emit({ ...this.at(), kind: 'io', port, value: value >>> 0, direction: 'out' });
+    switch (port) {
+      case PORTS.CONSOLE: {
+        const text = String.fromCharCode(value & 0xff);
+        this.console += text;
+        if (this.events) this.emit({ ...this.at(), kind: 'console', text });
+        break;
+      }
+      case PORTS.TIMER_PERIOD:
+        this.timerPeriod = value >>> 0;
+        this.timerNext = this.timerPeriod === 0 ? -1 : this.ticks + 1 + this.timerPeriod;
+        break;
+      case PORTS.POWER_OFF:
+        this.exitCode = value | 0;
+        break;
+    }
+  }
+
+  // ---- inspection ---------------------------------------------------------------------------------
+
+  disassembleAt(va: number): string {
+    const bytes = new Uint8Array(8);
+    for (let i = 0; i < 8; i++) {
+      const a = (va + i) >>> 0;
+      bytes[i] = a < this.mem.length ? this.mem[a] : 0;
+    }
+    return disassembleAt(bytes, 0) ?? '(undefined instruction)';
+  }
+
+  get definedFlags(): number {
+    return this.flags & DEFINED;
+  }
+}
+
+export { CHUNK, CODE_CHUNK_SHIFT, CR0_PG };

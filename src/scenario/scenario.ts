@@ -1,0 +1,269 @@
+// The scenario file of interfaces.md: parsing, validation with messages that name the field, and
+// defaults. Untrusted input: nothing in it is ever executed; unknown fields are kept and ignored.
+
+import { COST_NAMES, PRESETS_IDS, type PresetId } from '../hypervisor/costs';
+import { TECHNIQUE_IDS, type TechniqueId } from '../hypervisor/technique';
+import { VARIANTS, type Variant } from '../isa/table';
+
+export const SCENARIO_FORMAT = 'virtlab-scenario';
+export const SCENARIO_VERSION = 1;
+export const DEFAULT_MAX_STEPS = 10_000_000;
+export const DEFAULT_TIME_SLICE = 2000;
+export const MAX_VMS = 8;
+export const MAX_SOURCE_CHARS = 256 * 1024;
+
+export interface ScenarioVm {
+  readonly name: string;
+  readonly source: string;
+}
+
+export interface Scenario {
+  readonly format: typeof SCENARIO_FORMAT;
+  readonly version: number;
+  readonly title: string;
+  readonly notes: string;
+  readonly isa: Variant;
+  readonly technique: TechniqueId;
+  readonly preset: PresetId;
+  readonly costs: Readonly<Record<string, number>>;
+  readonly hypervisor: {
+    readonly type: 1 | 2;
+    readonly paging: 'auto' | 'shadow' | 'nested';
+    readonly exits: {
+      readonly hlt?: boolean;
+      readonly io?: boolean;
+      readonly cr3?: boolean;
+      readonly invlpg?: boolean;
+      readonly exceptions?: readonly number[];
+    };
+    readonly timeSlice: number;
+  };
+  readonly vms: readonly ScenarioVm[];
+  readonly breakpoints: readonly { readonly vm: number; readonly line: number }[];
+  readonly maxSteps: number;
+  /** Fields this version does not know, kept so that saving does not lose them. */
+  readonly extra: Readonly<Record<string, unknown>>;
+}
+
+export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
+
+const KNOWN = new Set([
+  'format',
+  'version',
+  'title',
+  'notes',
+  'isa',
+  'technique',
+  'preset',
+  'costs',
+  'hypervisor',
+  'vms',
+  'breakpoints',
+  'maxSteps',
+]);
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function own(o: Record<string, unknown>, k: string): unknown {
+  return Object.hasOwn(o, k) ? o[k] : undefined;
+}
+
+/** A scenario with every default, running `source` in one VM. */
+export function scenarioFromSource(source: string, name = 'vm1'): Scenario {
+  const r = validateScenario({ vms: [{ name, source }] });
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  return r.scenario;
+}
+
+export function parseScenarioText(text: string): ParseResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    return { ok: false, errors: [`not valid JSON: ${(e as Error).message}`] };
+  }
+  return validateScenario(data);
+}
+
+/** Validates already-parsed JSON; every problem is reported, each naming its field. */
+export function validateScenario(data: unknown): ParseResult {
+  const errors: string[] = [];
+  if (!isObject(data)) return { ok: false, errors: ['a scenario is a JSON object with at least "vms"'] };
+  const str = (k: string, def: string, max = 100_000): string => {
+    const v = own(data, k);
+    if (v === undefined) return def;
+    if (typeof v !== 'string') errors.push(`${k}: expected a string`);
+    else if (v.length > max) errors.push(`${k}: longer than ${max} characters`);
+    else return v;
+    return def;
+  };
+  const oneOf = <T extends string>(k: string, allowed: readonly T[], def: T, obj = data, path = k): T => {
+    const v = own(obj, k);
+    if (v === undefined) return def;
+    if (typeof v === 'string' && (allowed as readonly string[]).includes(v)) return v as T;
+    errors.push(`${path}: expected one of ${allowed.map((a) => `"${a}"`).join(', ')}`);
+    return def;
+  };
+  const format = own(data, 'format');
+  if (format !== undefined && format !== SCENARIO_FORMAT) errors.push(`format: expected "${SCENARIO_FORMAT}"`);
+  const version = own(data, 'version');
+  if (version !== undefined && version !== SCENARIO_VERSION) {
+    errors.push(`version: this VirtLab reads scenario version ${SCENARIO_VERSION}, not ${JSON.stringify(version)}`);
+  }
+  const title = str('title', '', 500);
+  const notes = str('notes', '');
+  const isa = oneOf('isa', VARIANTS, 'classic');
+  const technique = oneOf('technique', TECHNIQUE_IDS, 'native');
+  const preset = oneOf('preset', PRESETS_IDS, 'modern');
+
+  const costs: Record<string, number> = {};
+  const rawCosts = own(data, 'costs');
+  if (rawCosts !== undefined) {
+    if (!isObject(rawCosts)) errors.push('costs: expected an object of cost overrides');
+    else {
+      for (const [k, v] of Object.entries(rawCosts)) {
+        if (!(COST_NAMES as string[]).includes(k)) errors.push(`costs.${k}: unknown cost (known: ${COST_NAMES.join(', ')})`);
+        else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) errors.push(`costs.${k}: expected a number ≥ 0`);
+        else costs[k] = v;
+      }
+    }
+  }
+
+  const hvRaw = own(data, 'hypervisor');
+  let hv: Scenario['hypervisor'] = { type: 1, paging: 'auto', exits: {}, timeSlice: DEFAULT_TIME_SLICE };
+  if (hvRaw !== undefined) {
+    if (!isObject(hvRaw)) errors.push('hypervisor: expected an object');
+    else {
+      const type = own(hvRaw, 'type');
+      if (type !== undefined && type !== 1 && type !== 2) errors.push('hypervisor.type: expected 1 or 2');
+      const paging = oneOf('paging', ['auto', 'shadow', 'nested'] as const, 'auto', hvRaw, 'hypervisor.paging');
+      const ts = own(hvRaw, 'timeSlice');
+      if (ts !== undefined && (typeof ts !== 'number' || !Number.isInteger(ts) || ts < 1 || ts > 10_000_000)) {
+        errors.push('hypervisor.timeSlice: expected a whole number of guest instructions from 1 to 10,000,000');
+      }
+      const exits: Record<string, unknown> = {};
+      const ex = own(hvRaw, 'exits');
+      if (ex !== undefined) {
+        if (!isObject(ex)) errors.push('hypervisor.exits: expected an object');
+        else {
+          for (const k of ['hlt', 'io', 'cr3', 'invlpg']) {
+            const v = own(ex, k);
+            if (v === undefined) continue;
+            if (typeof v !== 'boolean') errors.push(`hypervisor.exits.${k}: expected true or false`);
+            else exits[k] = v;
+          }
+          const vec = own(ex, 'exceptions');
+          if (vec !== undefined) {
+            if (!Array.isArray(vec) || !vec.every((n) => Number.isInteger(n) && n >= 0 && n <= 31)) {
+              errors.push('hypervisor.exits.exceptions: expected a list of exception vectors from 0 to 31');
+            } else exits.exceptions = [...vec];
+          }
+        }
+      }
+      hv = {
+        type: type === 2 ? 2 : 1,
+        paging,
+        exits: exits as Scenario['hypervisor']['exits'],
+        timeSlice: typeof ts === 'number' && errors.length === 0 ? ts : DEFAULT_TIME_SLICE,
+      };
+    }
+  }
+
+  const vms: ScenarioVm[] = [];
+  const rawVms = own(data, 'vms');
+  if (!Array.isArray(rawVms) || rawVms.length === 0) {
+    errors.push('vms: required, a list of one VM or more, each with "source"');
+  } else if (rawVms.length > MAX_VMS) {
+    errors.push(`vms: at most ${MAX_VMS} VMs, not ${rawVms.length}`);
+  } else {
+    rawVms.forEach((vm, i) => {
+      if (!isObject(vm)) {
+        errors.push(`vms[${i}]: expected an object with "source"`);
+        return;
+      }
+      const source = own(vm, 'source');
+      const name = own(vm, 'name');
+      if (typeof source !== 'string') errors.push(`vms[${i}].source: required, the VM's assembly as a string`);
+      else if (source.length > MAX_SOURCE_CHARS) errors.push(`vms[${i}].source: longer than ${MAX_SOURCE_CHARS} characters`);
+      if (name !== undefined && (typeof name !== 'string' || name.length === 0 || name.length > 40)) {
+        errors.push(`vms[${i}].name: expected a name of 1 to 40 characters`);
+      }
+      vms.push({ name: typeof name === 'string' && name ? name : `vm${i + 1}`, source: typeof source === 'string' ? source : '' });
+    });
+  }
+
+  const breakpoints: { vm: number; line: number }[] = [];
+  const rawBp = own(data, 'breakpoints');
+  if (rawBp !== undefined) {
+    if (!Array.isArray(rawBp)) errors.push('breakpoints: expected a list of { "vm": n, "line": n }');
+    else {
+      rawBp.forEach((bp, i) => {
+        const vm = isObject(bp) ? own(bp, 'vm') : undefined;
+        const line = isObject(bp) ? own(bp, 'line') : undefined;
+        if (!Number.isInteger(vm) || (vm as number) < 0 || (vm as number) >= Math.max(vms.length, 1)) {
+          errors.push(`breakpoints[${i}].vm: expected the index of a VM (0 to ${Math.max(vms.length - 1, 0)})`);
+        } else if (!Number.isInteger(line) || (line as number) < 1) {
+          errors.push(`breakpoints[${i}].line: expected a line number from 1`);
+        } else breakpoints.push({ vm: vm as number, line: line as number });
+      });
+    }
+  }
+
+  const ms = own(data, 'maxSteps');
+  let maxSteps = DEFAULT_MAX_STEPS;
+  if (ms !== undefined) {
+    if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 1 || ms > 1e12) errors.push('maxSteps: expected a whole number from 1');
+    else maxSteps = ms;
+  }
+
+  const extra: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (!KNOWN.has(k)) Object.defineProperty(extra, k, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+
+  if (errors.length) return { ok: false, errors };
+  return {
+    ok: true,
+    scenario: {
+      format: SCENARIO_FORMAT,
+      version: SCENARIO_VERSION,
+      title,
+      notes,
+      isa,
+      technique,
+      preset,
+      costs,
+      hypervisor: hv,
+      vms,
+      breakpoints,
+      maxSteps,
+      extra,
+    },
+  };
+}
+
+/** The scenario as JSON text (unknown fields kept). */
+export function scenarioToJson(s: Scenario): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s.extra)) {
+    Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+  }
+  const known = {
+    format: s.format,
+    version: s.version,
+    title: s.title,
+    notes: s.notes,
+    isa: s.isa,
+    technique: s.technique,
+    preset: s.preset,
+    costs: s.costs,
+    hypervisor: s.hypervisor,
+    vms: s.vms,
+    breakpoints: s.breakpoints,
+    maxSteps: s.maxSteps,
+  };
+  for (const [k, v] of Object.entries(known)) out[k] = v;
+  return out;
+}

@@ -1,0 +1,123 @@
+// The event stream of virtualization.md ("What the engine reports"). Every event carries the VM,
+// the guest PC and the time (host cycles of the cost model); the rest depends on its kind.
+
+export type VmState = 'running' | 'halted' | 'powered-off' | 'crashed';
+
+interface Base {
+  readonly vm: number;
+  readonly pc: number;
+  readonly time: number;
+}
+
+export type TraceEvent = Base &
+  (
+    | { readonly kind: 'instruction'; readonly text: string; readonly cpl: number }
+    /** Bare metal (or a guest, inside its own kernel): the CPU delivered an interrupt or exception. */
+    | {
+        readonly kind: 'interrupt';
+        readonly vector: number;
+        readonly name: string;
+        readonly cause: 'exception' | 'timer' | 'software';
+        readonly returnPc: number;
+      }
+    | {
+        readonly kind: 'trap';
+        readonly cause: string;
+        readonly instruction: string;
+        readonly realCpl: number;
+        readonly virtualCpl: number;
+        readonly action: string;
+      }
+    | { readonly kind: 'emulate'; readonly instruction: string; readonly effect: string }
+    | { readonly kind: 'reflect'; readonly vector: number; readonly name: string }
+    | { readonly kind: 'inject'; readonly vector: number; readonly name: string }
+    | { readonly kind: 'vm-exit'; readonly reason: number; readonly reasonName: string; readonly qualification: string }
+    | { readonly kind: 'vm-entry' }
+    | {
+        readonly kind: 'hypercall';
+        readonly number: number;
+        readonly name: string;
+        readonly args: readonly number[];
+        readonly result: number;
+      }
+    | { readonly kind: 'translate'; readonly block: number; readonly instructions: number; readonly replaced: number }
+    | { readonly kind: 'tc-hit'; readonly block: number }
+    | { readonly kind: 'tc-invalidate'; readonly block: number }
+    | { readonly kind: 'world-switch'; readonly from: string; readonly to: string }
+    | { readonly kind: 'shadow-update'; readonly page: number; readonly detail: string }
+    | { readonly kind: 'hidden-fault'; readonly address: number }
+    | { readonly kind: 'tlb-flush'; readonly scope: 'all' | 'page'; readonly page?: number; readonly why: string }
+    | { readonly kind: 'io'; readonly port: number; readonly value: number; readonly direction: 'in' | 'out' }
+    | { readonly kind: 'console'; readonly text: string }
+    | { readonly kind: 'fidelity-violation'; readonly instruction: string; readonly expected: string; readonly actual: string }
+    | { readonly kind: 'vm-state'; readonly state: VmState; readonly reason?: string; readonly exitCode?: number }
+    | { readonly kind: 'checkpoint' }
+    | { readonly kind: 'restore' }
+    | { readonly kind: 'migrate-round'; readonly round: number; readonly pages: number }
+  );
+
+export type EventKind = TraceEvent['kind'];
+
+export interface Counters {
+  instructions: number;
+  traps: number;
+  emulated: number;
+  reflected: number;
+  injected: number;
+  vmExits: number;
+  vmExitsByReason: Record<string, number>;
+  hypercalls: number;
+  hypercallsByName: Record<string, number>;
+  translatedBlocks: number;
+  tcHits: number;
+  worldSwitches: number;
+  hiddenFaults: number;
+  shadowUpdates: number;
+  tlbMisses: number;
+  fidelityViolations: number;
+  /** Added to the contract's counters: interrupts and exceptions delivered by the (virtual) CPU, port I/O. */
+  interrupts: number;
+  exceptions: number;
+  io: number;
+}
+
+export function emptyCounters(): Counters {
+  return {
+    instructions: 0,
+    traps: 0,
+    emulated: 0,
+    reflected: 0,
+    injected: 0,
+    vmExits: 0,
+    vmExitsByReason: {},
+    hypercalls: 0,
+    hypercallsByName: {},
+    translatedBlocks: 0,
+    tcHits: 0,
+    worldSwitches: 0,
+    hiddenFaults: 0,
+    shadowUpdates: 0,
+    tlbMisses: 0,
+    fidelityViolations: 0,
+    interrupts: 0,
+    exceptions: 0,
+    io: 0,
+  };
+}
+
+export function addCounters(into: Counters, c: Counters): Counters {
+  for (const k of Object.keys(into) as (keyof Counters)[]) {
+    const v = c[k];
+    if (typeof v === 'number') (into[k] as number) += v;
+    else {
+      const target = into[k] as Record<string, number>;
+      for (const [name, n] of Object.entries(v)) target[name] = (target[name] ?? 0) + n;
+    }
+  }
+  return into;
+}
+
+/** A sink that events are pushed into; null when nobody listens (the fast path then emits nothing). */
+export interface EventSink {
+  push(e: TraceEvent): void;
+}
