@@ -1,0 +1,71 @@
+// What the commands do, apart from parsing arguments and printing.
+import { prepare, type Prepared, type RunResultJson } from '../hypervisor/engine';
+import { TECHNIQUE_IDS, type TechniqueId } from '../hypervisor/technique';
+import { parseScenarioText, type Scenario, scenarioFromSource } from '../scenario/scenario';
+import { InputError, readText } from './errors';
+import type { Options } from './main';
+
+export interface Input {
+  /** How errors name the input: the file path or @id. */
+  readonly label: string;
+  readonly scenario: Scenario;
+}
+
+export function loadInput(arg: string): Input {
+  if (arg.startsWith('@')) {
+    throw new InputError(`no built-in scenario '${arg}': the scenario library is not built yet`);
+  }
+  const text = readText(arg);
+  const looksLikeJson = /\.json$/i.test(arg) || text.trimStart().startsWith('{');
+  if (!looksLikeJson) return { label: arg, scenario: scenarioFromSource(text) };
+  const parsed = parseScenarioText(text);
+  if (!parsed.ok) throw new InputError(`${arg} is not a valid scenario:\n${parsed.errors.map((e) => `  ${e}`).join('\n')}`);
+  return { label: arg, scenario: parsed.scenario };
+}
+
+type Outcome<T> = { kind: 'errors'; lines: string[] } | ({ kind: 'ok' } & T);
+
+function problems(input: Input, p: Exclude<Prepared, { kind: 'ready' }>): string[] {
+  switch (p.kind) {
+    case 'assembly-errors': {
+      const several = input.scenario.vms.length > 1;
+      return p.errors.flatMap((e) =>
+        e.diagnostics
+          .filter((d) => d.severity === 'error')
+          .map((d) => `${input.label}${several ? `[${e.name}]` : ''}:${d.line}:${d.startColumn}: error: ${d.message}`),
+      );
+    }
+    case 'refused':
+      return [`virtlab: ${p.technique} cannot run ${input.label}: ${p.reason}`];
+    case 'invalid':
+      return p.errors.map((e) => `${input.label}: ${e}`);
+  }
+}
+
+function engineOptions(o: Options) {
+  return { technique: o.technique, isa: o.isa, preset: o.preset, paging: o.paging, maxSteps: o.maxSteps, trace: o.trace };
+}
+
+export function runScenario(input: Input, o: Options): Outcome<{ result: RunResultJson }> {
+  const p = prepare(input.scenario, engineOptions(o));
+  if (p.kind !== 'ready') return { kind: 'errors', lines: problems(input, p) };
+  p.engine.runToEnd();
+  return { kind: 'ok', result: p.engine.result() };
+}
+
+export type CompareEntry = RunResultJson | { technique: TechniqueId; skipped: string };
+
+export function compareScenario(input: Input, o: Options): Outcome<{ results: CompareEntry[] }> {
+  const results: CompareEntry[] = [];
+  for (const technique of TECHNIQUE_IDS) {
+    const p = prepare(input.scenario, { ...engineOptions(o), technique });
+    if (p.kind === 'refused') {
+      results.push({ technique, skipped: p.reason });
+      continue;
+    }
+    if (p.kind !== 'ready') return { kind: 'errors', lines: problems(input, p) };
+    p.engine.runToEnd();
+    results.push(p.engine.result());
+  }
+  return { kind: 'ok', results };
+}
