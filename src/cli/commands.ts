@@ -1,5 +1,5 @@
 // What the commands do, apart from parsing arguments and printing.
-import { prepare, type Prepared, type RunResultJson } from '../hypervisor/engine';
+import { type Prepared, prepare, type RunResultJson } from '../hypervisor/engine';
 import { TECHNIQUE_IDS, type TechniqueId } from '../hypervisor/technique';
 import { parseScenarioText, type Scenario, scenarioFromSource } from '../scenario/scenario';
 import { InputError, readText } from './errors';

@@ -1,6 +1,7 @@
 // Human-readable output of the command line (the JSON is the contract; this is for people).
-import type { Analysis } from '../isa/analysis';
+
 import type { RunResultJson } from '../hypervisor/engine';
+import type { Analysis } from '../isa/analysis';
 import type { CompareEntry } from './commands';
 
 const hex = (v: number) => `0x${(v >>> 0).toString(16).toUpperCase().padStart(4, '0')}`;
@@ -15,16 +16,25 @@ export function formatRun(r: RunResultJson): string {
   lines.push(`stop: ${r.stop.reason} after ${r.counters.instructions.toLocaleString('en-US')} guest instructions`);
   for (const vm of r.vms) {
     const how =
-      vm.state === 'powered-off' ? `powered off, exit code ${vm.exitCode}` : vm.state === 'crashed' ? `crashed: ${vm.crashReason}` : vm.state;
+      vm.state === 'powered-off'
+        ? `powered off, exit code ${vm.exitCode}`
+        : vm.state === 'crashed'
+          ? `crashed: ${vm.crashReason}`
+          : vm.state;
     lines.push('');
     lines.push(`${vm.name}: ${how}`);
     lines.push(`  console: ${vm.console.length ? quote(vm.console) : '(empty)'}`);
     const c = vm.cpu;
-    lines.push(`  R0=${hex(c.R0)} R1=${hex(c.R1)} R2=${hex(c.R2)} R3=${hex(c.R3)} R4=${hex(c.R4)} R5=${hex(c.R5)} R6=${hex(c.R6)} SP=${hex(c.R7)}`);
-    lines.push(`  PC=${hex(c.PC)} FLAGS=${hex(c.FLAGS)} CPL=${c.CPL} CR0=${hex(c.CR0)} CR2=${hex(c.CR2)} CR3=${hex(c.CR3)} IDTR=${hex(c.IDTR)} KSP=${hex(c.KSP)}`);
+    lines.push(
+      `  R0=${hex(c.R0)} R1=${hex(c.R1)} R2=${hex(c.R2)} R3=${hex(c.R3)} R4=${hex(c.R4)} R5=${hex(c.R5)} R6=${hex(c.R6)} SP=${hex(c.R7)}`,
+    );
+    lines.push(
+      `  PC=${hex(c.PC)} FLAGS=${hex(c.FLAGS)} CPL=${c.CPL} CR0=${hex(c.CR0)} CR2=${hex(c.CR2)} CR3=${hex(c.CR3)} IDTR=${hex(c.IDTR)} KSP=${hex(c.KSP)}`,
+    );
     const nonzero = Object.entries(vm.counters).filter(([, v]) => (typeof v === 'number' ? v > 0 : Object.keys(v).length > 0));
     lines.push(`  counters: ${nonzero.map(([k, v]) => `${k} ${typeof v === 'number' ? v : JSON.stringify(v)}`).join(', ')}`);
-    for (const f of vm.fidelity) lines.push(`  fidelity violation at ${hex(f.pc)}: ${f.instruction} expected ${f.expected}, got ${f.actual}`);
+    for (const f of vm.fidelity)
+      lines.push(`  fidelity violation at ${hex(f.pc)}: ${f.instruction} expected ${f.expected}, got ${f.actual}`);
   }
   lines.push('');
   const cats = Object.entries(r.cycles.byCategory).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`);
@@ -55,11 +65,14 @@ export function formatAnalysis(a: Analysis): string {
   const lines: string[] = [`Popek–Goldberg analysis of VX (${a.isa})`, ''];
   lines.push(`${'instruction'.padEnd(14)}${'privileged'.padEnd(12)}${'sensitive'.padEnd(20)}user-sensitive`);
   for (const i of a.instructions.filter((x) => x.privileged || x.sensitive.length)) {
-    lines.push(`${i.mnemonic.padEnd(14)}${(i.privileged ? 'yes' : 'no').padEnd(12)}${(i.sensitive.join(', ') || '-').padEnd(20)}${i.userSensitive ? 'yes' : 'no'}`);
+    lines.push(
+      `${i.mnemonic.padEnd(14)}${(i.privileged ? 'yes' : 'no').padEnd(12)}${(i.sensitive.join(', ') || '-').padEnd(20)}${i.userSensitive ? 'yes' : 'no'}`,
+    );
   }
   lines.push('(every other instruction is neither privileged nor sensitive)');
   lines.push('');
-  const verdict = (t: Analysis['theorem1']) => (t.holds ? 'holds' : `fails: ${t.violators.join(', ')} ${t.violators.length > 1 ? 'are' : 'is'} sensitive but not privileged`);
+  const verdict = (t: Analysis['theorem1']) =>
+    t.holds ? 'holds' : `fails: ${t.violators.join(', ')} ${t.violators.length > 1 ? 'are' : 'is'} sensitive but not privileged`;
   lines.push(`Theorem 1 (trap-and-emulate VMM iff sensitive ⊆ privileged): ${verdict(a.theorem1)}`);
   lines.push(`Theorem 3 (hybrid VMM iff user-sensitive ⊆ privileged): ${verdict(a.theorem3)}`);
   return `${lines.join('\n')}\n`;

@@ -1,13 +1,13 @@
 // The `virtlab` command line of interfaces.md. Exit status: 0 the run happened (whatever the guest
 // did), 1 the input is wrong, 2 a usage error. No stack trace for anything a user can type.
-import { analyze } from '../isa/analysis';
-import { VARIANTS, type Variant } from '../isa/table';
+
 import { PRESETS_IDS, type PresetId } from '../hypervisor/costs';
 import { TECHNIQUE_IDS, type TechniqueId } from '../hypervisor/technique';
-import { formatAnalysis, formatCompare, formatRun } from './format';
+import { analyze } from '../isa/analysis';
+import { VARIANTS, type Variant } from '../isa/table';
 import { compareScenario, loadInput, runScenario } from './commands';
 import { InputError, UsageError } from './errors';
-
+import { formatAnalysis, formatCompare, formatRun } from './format';
 
 export interface Options {
   technique?: TechniqueId;
@@ -167,7 +167,9 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
       err(`virtlab: ${e.message}\n`);
       return 1;
     }
-    err(`virtlab: internal error: ${(e as Error)?.message ?? String(e)}\n(this is a bug in VirtLab; please report it with the input that caused it)\n`);
+    err(
+      `virtlab: internal error: ${(e as Error)?.message ?? String(e)}\n(this is a bug in VirtLab; please report it with the input that caused it)\n`,
+    );
     return 1;
   }
 }

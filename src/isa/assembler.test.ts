@@ -113,7 +113,30 @@ describe('assembler', () => {
       }),
       { numRuns: 500 },
     );
-    const tokens = ['MOV', 'R1', ',', '[', ']', '+', '-', '$', '.org', '.word', 'x:', '"a', "'", '0x', '(', ')', '<<', '\n', ' ', '1', 'KSP', 'CR3'];
+    const tokens = [
+      'MOV',
+      'R1',
+      ',',
+      '[',
+      ']',
+      '+',
+      '-',
+      '$',
+      '.org',
+      '.word',
+      'x:',
+      '"a',
+      "'",
+      '0x',
+      '(',
+      ')',
+      '<<',
+      '\n',
+      ' ',
+      '1',
+      'KSP',
+      'CR3',
+    ];
     fc.assert(
       fc.property(fc.array(fc.constantFrom(...tokens), { maxLength: 60 }), (parts) => {
         assemble(parts.join(' '));

@@ -210,7 +210,7 @@ export class Machine {
   }
 
   private pageFault(va: number): void {
-    this.cr2 = va | 0;
+    if (!this.inDelivery) this.cr2 = va | 0;
     this.raise(14, 0);
   }
 
@@ -258,9 +258,14 @@ export class Machine {
 
   /** A fault of the current instruction: the return address is the instruction itself. */
   raise(vector: number, _code: number): void {
+    // A fault while delivering is not delivered: deliver() sees the failed access and triple-faults.
+    if (this.inDelivery) return;
     this.exceptions++;
     this.deliver(vector, this.pc, 'exception');
   }
+
+  /** True while deliver() reads the IDT and pushes the frame. */
+  private inDelivery = false;
 
   /**
    * Delivers vector v exactly as isa.md says. Returns false when the machine triple-faulted
@@ -279,18 +284,29 @@ export class Machine {
         returnPc: returnPc >>> 0,
       });
     }
-    const handler = this.read((this.idtr + 4 * vector) | 0, 4, 'read', 0);
     // A fault while reading the IDT or building the frame is not delivered: it is a triple fault.
-    if (handler === undefined || this.state !== 'running') return this.tripleFault(vector, 'the IDT entry could not be read');
-    if (handler === 0) return this.tripleFault(vector, `no handler for vector ${vector} (IDT entry is 0)`);
+    this.inDelivery = true;
+    const handler = this.read((this.idtr + 4 * vector) | 0, 4, 'read', 0);
+    if (handler === undefined) {
+      this.inDelivery = false;
+      return this.tripleFault(vector, 'the IDT entry could not be read');
+    }
+    if (handler === 0) {
+      this.inDelivery = false;
+      return this.tripleFault(vector, `no handler for vector ${vector} (IDT entry is 0)`);
+    }
     const oldSp = this.r[7];
     const oldCpl = this.cpl;
     const oldFlags = this.flags;
     const sp = oldCpl > 0 ? this.ksp : oldSp;
     const frame = [oldSp, oldCpl, oldFlags, returnPc];
     for (let i = 0; i < 4; i++) {
-      if (!this.write((sp - 4 * (i + 1)) | 0, frame[i], 4, 0)) return this.tripleFault(vector, 'the interrupt frame could not be pushed');
+      if (!this.write((sp - 4 * (i + 1)) | 0, frame[i], 4, 0)) {
+        this.inDelivery = false;
+        return this.tripleFault(vector, 'the interrupt frame could not be pushed');
+      }
     }
+    this.inDelivery = false;
     this.r[7] = (sp - 16) | 0;
     this.cpl = 0;
     this.flags &= ~IF;

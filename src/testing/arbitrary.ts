@@ -16,31 +16,47 @@ export type Line = string;
 /** One instruction; `label(i)` names instruction i, so jumps stay inside the program. */
 function instruction(count: number): fc.Arbitrary<(label: (i: number) => string) => Line> {
   const target = fc.integer({ min: 0, max: Math.max(0, count - 1) });
-  const two = (ops: string[]) => fc.tuple(fc.constantFrom(...ops), REG, SRC).map(([op, r, s]) => () => `${op} ${r}, ${s}`);
-  const one = (ops: string[]) => fc.tuple(fc.constantFrom(...ops), REG).map(([op, r]) => () => `${op} ${r}`);
+  const two = (ops: string[]) =>
+    fc.tuple(fc.constantFrom(...ops), REG, SRC).map(
+      ([op, r, s]) =>
+        () =>
+          `${op} ${r}, ${s}`,
+    );
+  const one = (ops: string[]) =>
+    fc.tuple(fc.constantFrom(...ops), REG).map(
+      ([op, r]) =>
+        () =>
+          `${op} ${r}`,
+    );
   return fc.oneof(
     { weight: 6, arbitrary: two(['MOV', 'ADD', 'SUB', 'CMP', 'AND', 'OR', 'XOR', 'TEST', 'SHL', 'SHR', 'SAR', 'MUL']) },
     { weight: 1, arbitrary: two(['DIV', 'MOD']) },
     { weight: 2, arbitrary: one(['INC', 'DEC', 'NEG', 'NOT']) },
     {
       weight: 2,
-      arbitrary: fc
-        .tuple(fc.constantFrom('LOAD', 'LOADB'), REG, DATA)
-        .map(([op, r, a]) => () => `${op} ${r}, [${a}]`),
+      arbitrary: fc.tuple(fc.constantFrom('LOAD', 'LOADB'), REG, DATA).map(
+        ([op, r, a]) =>
+          () =>
+            `${op} ${r}, [${a}]`,
+      ),
     },
     {
       weight: 2,
-      arbitrary: fc
-        .tuple(fc.constantFrom('STORE', 'STOREB'), REG, DATA)
-        .map(([op, r, a]) => () => `${op} [${a}], ${r}`),
+      arbitrary: fc.tuple(fc.constantFrom('STORE', 'STOREB'), REG, DATA).map(
+        ([op, r, a]) =>
+          () =>
+            `${op} [${a}], ${r}`,
+      ),
     },
     { weight: 1, arbitrary: SRC.map((s) => () => `PUSH ${s}`) },
     { weight: 1, arbitrary: REG.map((r) => () => `POP ${r}`) },
     {
       weight: 3,
-      arbitrary: fc
-        .tuple(fc.constantFrom('JMP', 'JZ', 'JNZ', 'JC', 'JNC', 'JS', 'JNS', 'JL', 'JGE', 'JLE', 'JG', 'JA', 'JBE'), target)
-        .map(([op, t]) => (label: (i: number) => string) => `${op} ${label(t)}`),
+      arbitrary: fc.tuple(fc.constantFrom('JMP', 'JZ', 'JNZ', 'JC', 'JNC', 'JS', 'JNS', 'JL', 'JGE', 'JLE', 'JG', 'JA', 'JBE'), target).map(
+        ([op, t]) =>
+          (label: (i: number) => string) =>
+            `${op} ${label(t)}`,
+      ),
     },
     { weight: 1, arbitrary: REG.map((r) => () => `OUT 0xE9, ${r}`) },
     { weight: 1, arbitrary: fc.constantFrom('PUSHF', 'POPF', 'CLI', 'STI', 'NOP').map((op) => () => op) },
