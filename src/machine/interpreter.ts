@@ -209,6 +209,11 @@ export function step(m: Machine): void {
   const r = m.r;
   const { a, b, imm } = ins;
   const src = ins.x & 1 ? imm : r[b];
+  if (m.host && ins.x >= FIRST_SLOW) {
+    const handled = m.host.system(m, { name: row.name, a, b, imm, port: ins.port, src, units: row.cycles });
+    if (handled) return;
+  }
+  const hosted = m.host !== null;
   const next = (m.pc + 8) | 0;
   const f = m.flags;
   switch (row.name) {
@@ -328,7 +333,7 @@ export function step(m: Machine): void {
         if (v === undefined) return;
         vals.push(v);
       }
-      m.meter.counts.iret++;
+      if (!hosted) m.meter.counts.iret++;
       m.pc = vals[0];
       m.flags = vals[1] & DEFINED;
       m.cpl = vals[2] & 3;
@@ -349,11 +354,11 @@ export function step(m: Machine): void {
       else m.setState('halted', 'HLT with IF = 0');
       return;
     case 'IN':
-      m.meter.counts.portIo++;
+      if (!hosted) m.meter.counts.portIo++;
       r[a] = m.portIn(imm);
       break;
     case 'OUT':
-      m.meter.counts.portIo++;
+      if (!hosted) m.meter.counts.portIo++;
       m.portOut(ins.port, src);
       if (ins.port === PORTS.POWER_OFF) {
         m.pc = next;
@@ -427,7 +432,7 @@ export function step(m: Machine): void {
 // ---- the fast loop ----------------------------------------------------------------------------------
 
 /** Physical address for a fast-path access of `size` bytes, or -1: let the reference step handle it. */
-function fastPa(tlb: Int32Array, va: number, size: number, write: boolean, pg: boolean, cpl: number): number {
+function fastPa(tlb: Int32Array, watch: Uint8Array, va: number, size: number, write: boolean, pg: boolean, cpl: number): number {
   const u = va >>> 0;
   if (u > 0x10000 - size) return -1;
   if (!pg) return u;
@@ -435,6 +440,7 @@ function fastPa(tlb: Int32Array, va: number, size: number, write: boolean, pg: b
   const e = tlb[u >>> 12];
   if (e < 0) return -1;
   if (cpl === 3 && (!(e & U) || (write && !(e & W)))) return -1;
+  if (write && watch[e >>> 12] === 1) return -1;
   return (e & 0xf000) | (u & 0xfff);
 }
 
@@ -474,6 +480,7 @@ export function run(m: Machine, budget: number): RunStop {
   const dB = m.dB;
   const dImm = m.dImm;
   const tlb = m.tlbMap;
+  const watch = m.watch;
   const meter = m.meter.counts;
   while (left > 0) {
     if (m.state !== 'running') return stopOf(m);
@@ -502,7 +509,7 @@ export function run(m: Machine, budget: number): RunStop {
     let pc = m.pc;
     let f = m.flags;
     const cpl = m.cpl;
-    const pg = (m.cr0 & CR0_PG) !== 0;
+    const pg = m.alwaysTranslate || (m.cr0 & CR0_PG) !== 0;
     let n = 0;
     let extra = 0;
     let slow = false;
@@ -540,7 +547,7 @@ export function run(m: Machine, budget: number): RunStop {
         case 4: // LOAD
         case 8: {
           // LOADB
-          const p = fastPa(tlb, (r[dB[pa]] + imm) | 0, x === 4 ? 4 : 1, false, pg, cpl);
+          const p = fastPa(tlb, watch, (r[dB[pa]] + imm) | 0, x === 4 ? 4 : 1, false, pg, cpl);
           if (p < 0) {
             slow = true;
             break;
@@ -551,7 +558,7 @@ export function run(m: Machine, budget: number): RunStop {
         case 6: // STORE
         case 10: {
           // STOREB
-          const p = fastPa(tlb, (r[dB[pa]] + imm) | 0, x === 6 ? 4 : 1, true, pg, cpl);
+          const p = fastPa(tlb, watch, (r[dB[pa]] + imm) | 0, x === 6 ? 4 : 1, true, pg, cpl);
           if (p < 0) {
             slow = true;
             break;
@@ -566,7 +573,7 @@ export function run(m: Machine, budget: number): RunStop {
         }
         case 12: // PUSH
         case 13: {
-          const p = fastPa(tlb, (r[7] - 4) | 0, 4, true, pg, cpl);
+          const p = fastPa(tlb, watch, (r[7] - 4) | 0, 4, true, pg, cpl);
           if (p < 0) {
             slow = true;
             break;
@@ -577,7 +584,7 @@ export function run(m: Machine, budget: number): RunStop {
         }
         case 14: {
           // POP
-          const p = fastPa(tlb, r[7], 4, false, pg, cpl);
+          const p = fastPa(tlb, watch, r[7], 4, false, pg, cpl);
           if (p < 0) {
             slow = true;
             break;
@@ -739,7 +746,7 @@ export function run(m: Machine, budget: number): RunStop {
           continue;
         case 76: // CALL
         case 77: {
-          const p = fastPa(tlb, (r[7] - 4) | 0, 4, true, pg, cpl);
+          const p = fastPa(tlb, watch, (r[7] - 4) | 0, 4, true, pg, cpl);
           if (p < 0) {
             slow = true;
             break;
@@ -752,7 +759,7 @@ export function run(m: Machine, budget: number): RunStop {
         }
         case 78: {
           // RET
-          const p = fastPa(tlb, r[7], 4, false, pg, cpl);
+          const p = fastPa(tlb, watch, r[7], 4, false, pg, cpl);
           if (p < 0) {
             slow = true;
             break;

@@ -7,6 +7,7 @@ import { disassembleAt } from '../isa/disassembler';
 import { PORTS, type Variant, VECTOR_NAMES } from '../isa/table';
 import type { EventSink, TraceEvent, VmState } from '../trace/events';
 import { DEFINED, IF } from './alu';
+import type { Host } from './host';
 
 export const PTE_P = 1;
 export const PTE_W = 2;
@@ -85,8 +86,12 @@ export class Machine {
   trace = false;
   /** Breakpoints by PC (virtual address), or null. */
   breakpoints: Uint8Array | null = null;
-  /** Set by the reference step when it stopped on something the fast loop must not skip. */
-  lastStop: RunStop = 'budget';
+  /** The hypervisor beneath this machine, or null on bare metal. */
+  host: Host | null = null;
+  /** Under a hypervisor the real MMU is always on (shadow or nested paging), even with guest paging off. */
+  alwaysTranslate = false;
+  /** Guest-physical pages whose stores the host wants to see (write-protected page tables). */
+  readonly watch = new Uint8Array(16);
 
   constructor(opts: MachineOptions = {}) {
     this.variant = opts.variant ?? 'classic';
@@ -121,6 +126,7 @@ export class Machine {
   setState(state: VmState, reason?: string): void {
     this.state = state;
     if (state === 'crashed') this.crashReason = reason ?? 'crashed';
+    this.host?.stateChanged(this, reason);
     this.emit({
       ...this.at(),
       kind: 'vm-state',
@@ -142,6 +148,7 @@ export class Machine {
     if (this.timerNext >= 0 && this.ticks >= this.timerNext) {
       this.irqPending = true;
       this.timerNext += this.timerPeriod;
+      this.host?.timerFired(this);
     }
   }
 
@@ -167,13 +174,21 @@ export class Machine {
     if (this.events) this.emit({ ...this.at(), kind: 'tlb-flush', scope: 'page', page, why: 'INVLPG' });
   }
 
-  /** Walks the page table for a TLB miss: the PTE, or 0 (not present) when it lies outside memory. */
-  walk(page: number): number {
+  /**
+   * Walks the page table for a TLB miss: the PTE, or 0 (not present) when it lies outside memory.
+   * With guest paging off (under a hypervisor) the guest-physical page maps to itself.
+   */
+  walk(page: number, access: Access): number {
     this.tlbMisses++;
-    this.meter.counts.memoryReference++;
-    const a = (this.cr3 >>> 0) + page * 4;
-    if (a + 3 >= this.mem.length) return 0;
-    return this.mem[a] | (this.mem[a + 1] << 8) | (this.mem[a + 2] << 16) | (this.mem[a + 3] << 24);
+    let pte: number;
+    if (!(this.cr0 & CR0_PG)) pte = (page << 12) | PTE_P | PTE_W | PTE_U;
+    else {
+      const a = (this.cr3 >>> 0) + page * 4;
+      pte = a + 3 >= this.mem.length ? 0 : this.mem[a] | (this.mem[a + 1] << 8) | (this.mem[a + 2] << 16) | (this.mem[a + 3] << 24);
+    }
+    if (this.host) this.host.tlbMiss(this, page, pte, access);
+    else this.meter.counts.memoryReference++;
+    return pte;
   }
 
   /**
@@ -186,11 +201,11 @@ export class Machine {
       this.raise(13, 0);
       return -1;
     }
-    if (!(this.cr0 & CR0_PG)) return a;
+    if (!(this.cr0 & CR0_PG) && !this.alwaysTranslate) return a;
     const page = a >>> 12;
     let e = this.tlbMap[page];
     if (e < 0) {
-      const pte = this.walk(page);
+      const pte = this.walk(page, access);
       if (!(pte & PTE_P)) {
         this.pageFault(a);
         return -1;
@@ -239,6 +254,9 @@ export class Machine {
       if (p < 0) return false;
       ps.push(p);
     }
+    if (this.host && (this.watch[ps[0] >>> 12] || this.watch[ps[size - 1] >>> 12])) {
+      this.host.watchedWrite(this, this.watch[ps[0] >>> 12] ? ps[0] : ps[size - 1], size);
+    }
     for (let i = 0; i < size; i++) this.storeByte(ps[i], (value >>> (8 * i)) & 0xff);
     return true;
   }
@@ -273,8 +291,9 @@ export class Machine {
    */
   deliver(vector: number, returnPc: number, cause: 'exception' | 'timer' | 'software'): boolean {
     this.interrupts++;
-    this.meter.counts.exceptionDelivery++;
-    if (this.events) {
+    if (this.host) this.host.delivering(this, vector, cause, returnPc);
+    else this.meter.counts.exceptionDelivery++;
+    if (this.events && !this.host) {
       this.emit({
         ...this.at(),
         kind: 'interrupt',
