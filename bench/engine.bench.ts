@@ -1,8 +1,14 @@
 // Engine benchmarks: guest instructions per second, snapshot and restore costs. Figures, not tests.
+
+import { compareScenario } from '../src/cli/commands';
+import { prepare } from '../src/hypervisor/engine';
+import { TECHNIQUE_IDS, type TechniqueId } from '../src/hypervisor/technique';
 import { assemble } from '../src/isa/assembler';
 import { run } from '../src/machine/interpreter';
 import { Machine } from '../src/machine/machine';
 import { restore, snapshot } from '../src/machine/snapshot';
+import { scenarioFromSource } from '../src/scenario/scenario';
+import { computeLoop, forkwait } from '../src/testing/workloads';
 
 const COMPUTE = `
   MOV R0, 0
@@ -116,18 +122,58 @@ results['native, system calls + page faults'] = fmt(ips(SYSCALL_PF, 20_000_000),
   const m = machineFor(SYSCALL_PF);
   run(m, 1_000_000);
   const N = 2000;
-  let t0 = performance.now();
+  let spent = 0;
   const snaps = [];
   for (let i = 0; i < N; i++) {
     run(m, 5000);
+    const t = performance.now();
     snaps.push(snapshot(m));
+    spent += performance.now() - t;
   }
-  const snapUs = ((performance.now() - t0) / N) * 1000;
-  t0 = performance.now();
+  const snapUs = (spent / N) * 1000;
+  const t0 = performance.now();
   for (let i = 0; i < N; i++) restore(m, snaps[(i * 7919) % N]);
   const restoreUs = ((performance.now() - t0) / N) * 1000;
-  results['snapshot every 5,000 instructions (run included)'] = `${snapUs.toFixed(1)} µs`;
+  results['snapshot, taken every 5,000 instructions'] = `${snapUs.toFixed(1)} µs`;
   results['restore of a random earlier snapshot'] = `${restoreUs.toFixed(1)} µs`;
+}
+
+/** Host throughput of a technique: guest instructions per second of wall-clock time. */
+function techniqueIps(src: string, technique: TechniqueId, preset: '2006' | 'modern'): number | undefined {
+  let best = 0;
+  for (let i = 0; i < 3; i++) {
+    const p = prepare(scenarioFromSource(src), { technique, preset });
+    if (p.kind !== 'ready') return undefined;
+    const t0 = performance.now();
+    p.engine.runToEnd();
+    const dt = performance.now() - t0;
+    best = Math.max(best, p.engine.run.steps() / (dt / 1000));
+  }
+  return best;
+}
+
+for (const technique of TECHNIQUE_IDS) {
+  const c = techniqueIps(computeLoop(20_000_000), technique, 'modern');
+  const f = techniqueIps(forkwait(3000), technique, '2006');
+  if (c === undefined) {
+    results[`engine, ${technique}`] = 'not built yet';
+    continue;
+  }
+  results[`engine, ${technique}, compute loop`] = fmt(c, 'guest instructions/s');
+  results[`engine, ${technique}, forkwait-like (2006)`] = f === undefined ? 'refused' : fmt(f, 'guest instructions/s');
+}
+
+{
+  const src = forkwait(8000);
+  const input = { label: 'forkwait', scenario: { ...scenarioFromSource(src), preset: '2006' as const } };
+  const t0 = performance.now();
+  const r = compareScenario(input, { trace: false, json: true });
+  const dt = performance.now() - t0;
+  const n = r.kind === 'ok' ? r.results.filter((x) => !('skipped' in x)).length : 0;
+  const steps = r.kind === 'ok' ? r.results.find((x) => !('skipped' in x) && x.technique === 'native') : undefined;
+  results[
+    `compare, forkwait-like guest (${steps && !('skipped' in steps) ? steps.counters.instructions.toLocaleString('en-US') : '?'} instructions, ${n} techniques)`
+  ] = `${dt.toFixed(0)} ms`;
 }
 
 const width = Math.max(...Object.keys(results).map((k) => k.length));
