@@ -26,7 +26,8 @@ const hex = (v: number) => `0x${(v >>> 0).toString(16).toUpperCase()}`;
 /**
  * Runs one of PUSHF, POPF, SMSW, SIDT directly on the real CPU. Returns the fidelity violation when
  * the result differs from what bare metal would do with the guest's virtual state; undefined when it
- * does not (or when the instruction faulted, in which case the fault has been delivered).
+ * does not, or 'faulted' when it faulted (the fault has then been delivered). The caller records the
+ * violation at the instruction's PC, then completes it with `completeDirect`.
  */
 export function runDirectly(m: Machine, ins: SystemInstruction, real: RealCpu): DirectOutcome | undefined | 'faulted' {
   const r = m.r;
@@ -69,7 +70,11 @@ export function runDirectly(m: Machine, ins: SystemInstruction, real: RealCpu): 
       break;
     }
   }
+  return outcome;
+}
+
+/** Completes a directly run instruction: the PC moves on and it retires. */
+export function completeDirect(m: Machine, ins: SystemInstruction): void {
   m.pc = (m.pc + 8) | 0;
   m.retire(ins.units);
-  return outcome;
 }

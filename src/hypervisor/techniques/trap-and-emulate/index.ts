@@ -9,7 +9,7 @@ import type { Machine } from '../../../machine/machine';
 import { HYPERVISOR_IDT, Monitor, type Vm } from '../../monitor';
 import type { RunConfig, Technique } from '../../technique';
 import { effectOf } from '../effects';
-import { runDirectly, SENSITIVE_UNPRIVILEGED } from '../sensitive';
+import { completeDirect, runDirectly, SENSITIVE_UNPRIVILEGED } from '../sensitive';
 
 export class TrapAndEmulateRun extends Monitor {
   constructor(config: RunConfig) {
@@ -26,7 +26,9 @@ export class TrapAndEmulateRun extends Monitor {
     if (SENSITIVE_UNPRIVILEGED.has(ins.name) && !row?.privileged[this.config.isa]) {
       // Classic: no trap. The real CPU answers from its own state.
       const out = runDirectly(m, ins, { cpl: 3, interrupts: true, paging: true, idtr: HYPERVISOR_IDT });
-      if (out && out !== 'faulted') this.fidelityViolation(vm, out.instruction, out.expected, out.actual);
+      if (out === 'faulted') return true;
+      if (out) this.fidelityViolation(vm, out.instruction, out.expected, out.actual);
+      completeDirect(m, ins);
       return true;
     }
     // INT is a software interrupt (handled at delivery); VMCALL has no meaning here (#UD is reflected).
