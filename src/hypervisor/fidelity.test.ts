@@ -8,7 +8,7 @@ import { arbitraryProgram } from '../testing/arbitrary';
 import { prepare, type RunResultJson } from './engine';
 import type { TechniqueId } from './technique';
 
-const HOSTED: TechniqueId[] = ['interpret', 'trap-and-emulate', 'hardware-assisted'];
+const HOSTED: TechniqueId[] = ['interpret', 'trap-and-emulate', 'binary-translation', 'hardware-assisted'];
 
 export function runWith(source: string, technique: TechniqueId, isa: Variant, extra: object = {}): RunResultJson {
   const p = prepare(scenarioFromSource(source), { technique, isa, maxSteps: 5000, ...extra });

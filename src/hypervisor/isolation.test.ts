@@ -5,7 +5,7 @@ import { validateScenario } from '../scenario/scenario';
 import { prepare, type RunResultJson } from './engine';
 import type { TechniqueId } from './technique';
 
-const HOSTED: TechniqueId[] = ['interpret', 'trap-and-emulate', 'hardware-assisted'];
+const HOSTED: TechniqueId[] = ['interpret', 'trap-and-emulate', 'binary-translation', 'hardware-assisted', 'paravirtualization'];
 
 const VICTIM = `
   MOV R1, 0
@@ -26,6 +26,14 @@ print: LOADB R0, [R1]
 done: OUT 0xF4, R4
 msg: .asciz "victim ok\\n"
 `;
+
+/** The same victim, paravirtualized: the console and power-off go through hypercalls. */
+const PV_VICTIM = VICTIM.replace('  OUT 0xE9, R0', '  MOV R1, R0\n  VMCALL 0          ; console_write')
+  .replace('done: OUT 0xF4, R4', 'done: MOV R1, R4\n  VMCALL 9           ; shutdown')
+  .replace('  MOV R1, msg\nprint: LOADB R0, [R1]', '  MOV R6, msg\nprint: LOADB R0, [R6]')
+  .replace('  INC R1\n  JMP print', '  INC R6\n  JMP print');
+
+const victimFor = (t: TechniqueId) => (t === 'paravirtualization' ? PV_VICTIM : VICTIM);
 
 /** Random bytes as a program: any instruction, any operand, anything at all. */
 const junkProgram = fc.uint8Array({ minLength: 8, maxLength: 400 }).map((b) => `  .byte ${Array.from(b).join(', ')}\n`);
@@ -57,7 +65,7 @@ function run(vms: { name: string; source: string }[], technique: TechniqueId, pr
 describe('isolation', () => {
   for (const technique of HOSTED) {
     it(`${technique}: a hostile neighbour never changes the victim's run, and never breaks the engine`, () => {
-      const alone = run([{ name: 'victim', source: VICTIM }], technique).vms[0];
+      const alone = run([{ name: 'victim', source: victimFor(technique) }], technique).vms[0];
       expect(alone.console).toBe('victim ok\n');
       fc.assert(
         fc.property(
@@ -67,7 +75,7 @@ describe('isolation', () => {
             const r = run(
               [
                 { name: 'hostile', source: hostile },
-                { name: 'victim', source: VICTIM },
+                { name: 'victim', source: victimFor(technique) },
               ],
               technique,
               preset,
@@ -88,11 +96,11 @@ describe('isolation', () => {
 
   it('one VM crashing or powering off leaves the other unchanged, under every technique', () => {
     for (const technique of HOSTED) {
-      const alone = run([{ name: 'victim', source: VICTIM }], technique).vms[0];
+      const alone = run([{ name: 'victim', source: victimFor(technique) }], technique).vms[0];
       for (const neighbour of ['  MOV R0, 0\n  DIV R0, R0', '  OUT 0xF4, 9', 'x: JMP x']) {
         const r = run(
           [
-            { name: 'victim', source: VICTIM },
+            { name: 'victim', source: victimFor(technique) },
             { name: 'other', source: neighbour },
           ],
           technique,

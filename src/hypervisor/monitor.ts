@@ -78,7 +78,7 @@ export class Vm {
 }
 
 export interface MonitorOptions {
-  readonly paging: PagingMode | 'none' | 'software';
+  readonly paging: PagingMode | 'none' | 'software' | 'direct';
   /** The real CPU always translates (shadow or nested paging). */
   readonly realMmu: boolean;
 }
@@ -103,7 +103,7 @@ export abstract class Monitor implements TechniqueRun, Host {
   private events: EventSink | null = null;
   private current = 0;
   private sliceLeft: number;
-  readonly paging: PagingMode | 'none' | 'software';
+  readonly paging: PagingMode | 'none' | 'software' | 'direct';
 
   constructor(
     readonly config: RunConfig,
@@ -174,7 +174,7 @@ export abstract class Monitor implements TechniqueRun, Host {
     this.events.push({ vm: vm.index, pc: vm.machine.pc >>> 0, time: this.now(), ...e } as TraceEvent);
   }
 
-  private now(): number {
+  now(): number {
     let t = this.meter.total();
     for (const vm of this.guests) t += vm.machine.meter.total();
     return t;

@@ -89,7 +89,7 @@ export interface TechniqueRun {
   vms(): VmView[];
   cycles(): { total: number; byCategory: Partial<Record<CostCategory, number>> };
   /** The memory virtualization in use, for the report. */
-  readonly paging: PagingMode | 'none' | 'software';
+  readonly paging: PagingMode | 'none' | 'software' | 'direct';
   setEvents(sink: EventSink | null, traceInstructions: boolean): void;
   /** Breakpoints by VM, as guest (virtual) addresses. */
   setBreakpoints(vm: number, addresses: readonly number[]): void;

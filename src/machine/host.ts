@@ -15,11 +15,15 @@ export interface SystemInstruction {
   readonly port: number;
   /** The source operand's value (register or immediate). */
   readonly src: number;
+  /** The source (or target) operand is an immediate, not a register. */
+  readonly immediate: boolean;
   /** Base cost in instruction units. */
   readonly units: number;
 }
 
 export interface Host {
+  /** The time of the whole run (host cycles), so that the machine's own events share one clock. */
+  now(): number;
   /**
    * A system instruction (privileged or sensitive, INT, VMCALL) passed the CPU's own privilege check
    * and is about to run. Return true when the host ran it (or raised its fault) itself.
@@ -35,4 +39,13 @@ export interface Host {
   watchedWrite(m: Machine, pa: number, size: number): void;
   /** The machine stopped: halted, powered off or crashed. */
   stateChanged(m: Machine, reason?: string): void;
+  /**
+   * An instruction at physical address pa was decoded for the first time (binary translation uses
+   * this to translate the block it starts). Return true to have the host `observe` every execution.
+   */
+  decoded?(m: Machine, pa: number, name: string, immediate: boolean): boolean;
+  /** An instruction the host asked to observe is about to run (after the privilege check). */
+  observe?(m: Machine, name: string, ins: SystemInstruction): void;
+  /** A store hit decoded code at pa (self-modifying code): its decoded form has been dropped. */
+  codeWritten?(m: Machine, pa: number): void;
 }

@@ -93,6 +93,8 @@ export const EXEC: Readonly<Record<string, number>> = {
 };
 /** Exec codes from here on are system instructions: always the reference step. */
 const FIRST_SLOW = EXEC.INT * 2;
+/** Added to an exec code when the host asked to observe the instruction: the fast loop hands it over. */
+const OBSERVED = 0x1000;
 const ROW_OF_EXEC = (() => {
   const t = new Array(128);
   for (const row of ISA) t[EXEC[row.name]] = row;
@@ -139,6 +141,8 @@ function decodeAt(m: Machine, pa: number): void {
   m.dPort[pa] = scratch.port;
   m.codeChunks[pa >> CODE_CHUNK_SHIFT] = 1;
   m.codeChunks[(pa + 7) >> CODE_CHUNK_SHIFT] = 1;
+  if (scratch.x !== 0 && m.host?.decoded?.(m, pa, ROW_OF_EXEC[scratch.x >> 1].name, (scratch.x & 1) === 1))
+    m.xop[pa] = scratch.x | OBSERVED;
 }
 
 /**
@@ -196,6 +200,8 @@ const ins: Fields = { x: 0, a: 0, b: 0, imm: 0, port: 0 };
 export function step(m: Machine): void {
   if (m.state !== 'running' || m.waiting) return;
   if (!fetch(m, ins)) return;
+  const observed = (ins.x & OBSERVED) !== 0;
+  ins.x &= ~OBSERVED;
   if (m.trace && m.events) m.emit({ ...m.at(), kind: 'instruction', text: describeInstruction(ins), cpl: m.cpl });
   if (ins.x === 0) {
     m.raise(6, 0);
@@ -209,9 +215,10 @@ export function step(m: Machine): void {
   const r = m.r;
   const { a, b, imm } = ins;
   const src = ins.x & 1 ? imm : r[b];
-  if (m.host && ins.x >= FIRST_SLOW) {
-    const handled = m.host.system(m, { name: row.name, a, b, imm, port: ins.port, src, units: row.cycles });
-    if (handled) return;
+  if (m.host && (ins.x >= FIRST_SLOW || observed)) {
+    const info = { name: row.name, a, b, imm, port: ins.port, src, immediate: (ins.x & 1) === 1, units: row.cycles };
+    if (observed) m.host.observe?.(m, row.name, info);
+    if (ins.x >= FIRST_SLOW && m.host.system(m, info)) return;
   }
   const hosted = m.host !== null;
   const next = (m.pc + 8) | 0;

@@ -111,7 +111,7 @@ export class Machine {
   // ---- time, events -------------------------------------------------------------------------------
 
   now(): number {
-    return this.meter.total();
+    return this.host ? this.host.now() : this.meter.total();
   }
 
   emit(e: TraceEvent): void {
@@ -270,6 +270,7 @@ export class Machine {
   /** Self-modifying code: forget decoded instructions overlapping the byte at pa. */
   invalidateCode(pa: number): void {
     for (let a = Math.max(0, pa - 7); a <= pa; a++) this.xop[a] = -1;
+    this.host?.codeWritten?.(this, pa);
   }
 
   // ---- interrupts and exceptions -------------------------------------------------------------------

@@ -49,7 +49,7 @@ export class TrapAndEmulateRun extends Monitor {
     return false;
   }
 
-  delivering(m: Machine, vector: number, cause: DeliveryCause): void {
+  delivering(m: Machine, vector: number, cause: DeliveryCause, _returnPc = 0): void {
     const vm = this.vmOf(m);
     if (cause === 'timer') {
       this.inject(vm, vector, 'reflect');
