@@ -61,3 +61,34 @@ describe('the cost model reproduces the published shapes', () => {
     expect(ratio).toBeLessThan(1.5);
   });
 });
+
+describe('binary translation and paravirtualization shapes (issue 4)', () => {
+  it('forkwait, 2006, shadow: hardware-assisted > binary translation > native', () => {
+    const src = forkwait(200);
+    const bt = cycles(src, 'binary-translation', '2006');
+    expect(cycles(src, 'hardware-assisted', '2006', 'shadow')).toBeGreaterThan(bt);
+    expect(bt).toBeGreaterThan(cycles(src, 'native', '2006'));
+  });
+
+  it('system-call loop, 2006: hardware-assisted < binary translation', () => {
+    const src = syscallLoop(500);
+    expect(cycles(src, 'hardware-assisted', '2006')).toBeLessThan(cycles(src, 'binary-translation', '2006'));
+  });
+
+  it('`in` to a port, 2006: binary translation < native < hardware-assisted', () => {
+    const src = portLoop(500);
+    const native = cycles(src, 'native', '2006');
+    expect(cycles(src, 'binary-translation', '2006')).toBeLessThan(native);
+    expect(native).toBeLessThan(cycles(src, 'hardware-assisted', '2006'));
+  });
+
+  it('page-table writes, 2006: hardware-assisted ≫ binary translation', () => {
+    const src = pteWrites(500);
+    expect(cycles(src, 'hardware-assisted', '2006')).toBeGreaterThan(3 * cycles(src, 'binary-translation', '2006'));
+  });
+
+  it('forkwait, modern with nested paging: hardware-assisted < binary translation', () => {
+    const src = forkwait(200);
+    expect(cycles(src, 'hardware-assisted', 'modern', 'nested')).toBeLessThan(cycles(src, 'binary-translation', 'modern'));
+  });
+});
