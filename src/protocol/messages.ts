@@ -5,15 +5,16 @@
 //
 // Types are imported from the engine as types only: nothing of the engine is bundled into the page by
 // this module, except the list of technique ids (a constant with no dependencies).
-import type { StopReason } from '../hypervisor/engine';
+
 import type { PresetId } from '../hypervisor/costs';
+import type { StopReason } from '../hypervisor/engine';
 import type { CpuView, TechniqueId } from '../hypervisor/technique';
 import type { Diagnostic } from '../isa/assembler';
 import type { Variant } from '../isa/table';
 import type { Counters, TraceEvent, VmState } from '../trace/events';
 
 export { TECHNIQUE_IDS } from '../hypervisor/technique';
-export type { CpuView, Counters, Diagnostic, PresetId, StopReason, TechniqueId, TraceEvent, Variant, VmState };
+export type { Counters, CpuView, Diagnostic, PresetId, StopReason, TechniqueId, TraceEvent, Variant, VmState };
 
 /** Options that override the scenario's own fields for this run (the CLI's --technique, --isa, …). */
 export interface LoadOptions {

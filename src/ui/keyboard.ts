@@ -1,0 +1,32 @@
+import { useEffect } from 'react';
+import { TECHNIQUE_IDS } from '../protocol/messages';
+import { ACTIONS } from './actions';
+import type { AppStore } from './store';
+
+function typingTarget(t: EventTarget | null): boolean {
+  if (!(t instanceof HTMLElement)) return false;
+  return t.isContentEditable || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || t instanceof HTMLInputElement;
+}
+
+/** The keys of interfaces.md, page-wide: function keys work everywhere, digits only outside text fields. */
+export function useKeyboard(store: AppStore): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const action = ACTIONS.find((a) => a.matches(e));
+      if (action) {
+        // F5 would reload the page and F10 focus the browser menu: these keys are ours while the page has focus.
+        e.preventDefault();
+        if (action.enabled(store.getState())) action.perform(store.commands);
+        return;
+      }
+      if (e.ctrlKey || e.altKey || e.metaKey || typingTarget(e.target)) return;
+      const n = Number(e.key);
+      if (Number.isInteger(n) && n >= 1 && n <= TECHNIQUE_IDS.length) {
+        e.preventDefault();
+        store.commands.setTechnique(TECHNIQUE_IDS[n - 1]);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [store]);
+}
