@@ -10,7 +10,7 @@ import type { TechniqueId } from './technique';
 
 const HOSTED: TechniqueId[] = ['interpret', 'trap-and-emulate', 'binary-translation', 'hardware-assisted'];
 
-export function runWith(source: string, technique: TechniqueId, isa: Variant, extra: object = {}): RunResultJson {
+function runWith(source: string, technique: TechniqueId, isa: Variant, extra: object = {}): RunResultJson {
   const p = prepare(scenarioFromSource(source), { technique, isa, maxSteps: 5000, ...extra });
   if (p.kind !== 'ready') throw new Error(JSON.stringify(p));
   p.engine.runToEnd();

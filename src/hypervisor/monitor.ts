@@ -129,11 +129,13 @@ export abstract class Monitor implements TechniqueRun, Host {
         if (!this.switchToNext()) return 'all-stopped';
         continue;
       }
-      const n = Math.min(left, this.sliceLeft);
+      // Alone on the host a VM runs as long as the budget allows: slices only matter between VMs.
+      const alone = this.guests.length === 1;
+      const n = alone ? left : Math.min(left, this.sliceLeft);
       const before = vm.machine.retired;
       const stop = runMachine(vm.machine, n);
       const done = vm.machine.retired - before;
-      this.sliceLeft -= done;
+      if (!alone) this.sliceLeft -= done;
       left -= stop === 'budget' ? n : Math.max(done, 1);
       if (stop === 'breakpoint') return 'breakpoint';
     }

@@ -251,7 +251,7 @@ class Assembler {
       case '.ascii':
       case '.asciz': {
         const t = tokens[at + 1];
-        if (!t || t.kind !== 'string' || tokens.length !== at + 2) {
+        if (t?.kind !== 'string' || tokens.length !== at + 2) {
           this.error(line, head.start, (t ?? head).end, `${d} takes one string in double quotes, like ${d} "hello\\n"`);
           return undefined;
         }
@@ -259,7 +259,7 @@ class Assembler {
       }
       case '.equ': {
         const name = tokens[at + 1];
-        if (!name || name.kind !== 'ident' || tokens[at + 2]?.text !== ',') {
+        if (name?.kind !== 'ident' || tokens[at + 2]?.text !== ',') {
           this.error(line, head.start, head.end, '.equ takes a name and a value, like .equ SIZE, 64');
           return undefined;
         }

@@ -57,7 +57,7 @@ export function parseExpression(tokens: readonly Token[], from: number, to: numb
         const e = binary(0);
         if ('message' in e) return e;
         const close = pos < to ? tokens[pos] : undefined;
-        if (!close || close.text !== ')') return fail("missing ')'", close);
+        if (close?.text !== ')') return fail("missing ')'", close);
         pos++;
         return e;
       }
@@ -71,7 +71,7 @@ export function parseExpression(tokens: readonly Token[], from: number, to: numb
     if ('message' in left) return left;
     for (;;) {
       const t = pos < to ? tokens[pos] : undefined;
-      if (!t || t.kind !== 'punct') break;
+      if (t?.kind !== 'punct') break;
       const prec = BINARY[t.text];
       if (prec === undefined || prec <= minPrec) break;
       pos++;
