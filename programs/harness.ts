@@ -22,7 +22,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { prepare } from '../src/hypervisor/engine';
+import { prepare, type RunResultJson } from '../src/hypervisor/engine';
 import { type CpuView, TECHNIQUE_IDS, type TechniqueId } from '../src/hypervisor/technique';
 import { VARIANTS, type Variant } from '../src/isa/table';
 import { scenarioFromSource } from '../src/scenario/scenario';
@@ -313,6 +313,8 @@ export function showText(s: string): string {
 export interface CheckOptions {
   readonly preset?: '2006' | 'modern';
   readonly paging?: 'auto' | 'shadow' | 'nested';
+  /** Receives the whole run result (fidelity violations, counters) besides the mismatches. */
+  readonly onResult?: (result: RunResultJson) => void;
 }
 
 /**
@@ -323,7 +325,7 @@ export function checkProgram(source: string, technique: TechniqueId, isa: Isa, o
   const parsed = parseExpectations(source, isa, technique);
   if (!parsed.ok) return parsed.errors.map((e) => `expectations: ${e}`);
   const x = parsed.expectations;
-  const p = prepare(scenarioFromSource(source), { technique, isa, maxSteps: x.maxSteps, ...options });
+  const p = prepare(scenarioFromSource(source), { technique, isa, maxSteps: x.maxSteps, preset: options.preset, paging: options.paging });
   if (p.kind === 'assembly-errors') {
     return p.errors.flatMap((e) => e.diagnostics.map((d) => `assembly: line ${d.line}:${d.startColumn}: ${d.severity}: ${d.message}`));
   }
@@ -332,6 +334,7 @@ export function checkProgram(source: string, technique: TechniqueId, isa: Isa, o
 
   const stop = p.engine.runToEnd();
   const result = p.engine.result();
+  options.onResult?.(result);
   const vm = result.vms[0];
   const out: string[] = [];
   if (stop === 'error') out.push(`the engine failed: ${p.engine.internalError ?? 'unknown error'}`);
