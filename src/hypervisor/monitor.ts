@@ -173,7 +173,12 @@ export abstract class Monitor implements TechniqueRun, Host {
 
   protected record(vm: Vm, e: DistributiveOmit<TraceEvent, 'vm' | 'pc' | 'time'>): void {
     if (!this.events) return;
-    this.events.push({ vm: vm.index, pc: vm.machine.pc >>> 0, time: this.now(), ...e } as TraceEvent);
+    // Completing the caller's literal is much cheaper than spreading it into a new object.
+    const ev = e as { vm?: number; pc?: number; time?: number };
+    ev.vm = vm.index;
+    ev.pc = vm.machine.pc >>> 0;
+    ev.time = this.now();
+    this.events.push(ev as TraceEvent);
   }
 
   now(): number {

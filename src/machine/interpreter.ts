@@ -202,7 +202,8 @@ export function step(m: Machine): void {
   if (!fetch(m, ins)) return;
   const observed = (ins.x & OBSERVED) !== 0;
   ins.x &= ~OBSERVED;
-  if (m.trace && m.events) m.emit({ ...m.at(), kind: 'instruction', text: describeInstruction(ins), cpl: m.cpl });
+  if (m.trace && m.events)
+    m.emit({ vm: m.vm, pc: m.pc >>> 0, time: m.now(), kind: 'instruction', text: describeInstruction(ins), cpl: m.cpl });
   if (ins.x === 0) {
     m.raise(6, 0);
     return;

@@ -20,7 +20,6 @@ const SCALARS = [
   'timerPeriod',
   'timerNext',
   'irqPending',
-  'console',
   'tlbNext',
   'retired',
   'interrupts',
@@ -33,6 +32,8 @@ type Scalars = { [K in (typeof SCALARS)[number]]: Machine[K] };
 
 export interface MachineSnapshot {
   readonly scalars: Readonly<Scalars>;
+  readonly console: string;
+  readonly consoleDropped: number;
   readonly regs: Int32Array;
   readonly tlbMap: Int32Array;
   readonly tlbSlots: Int32Array;
@@ -54,6 +55,8 @@ export function snapshot(m: Machine): MachineSnapshot {
   for (const k of SCALARS) scalars[k] = m[k];
   return {
     scalars: scalars as Scalars,
+    console: m.console,
+    consoleDropped: m.consoleOut.dropped,
     regs: m.r.slice(),
     tlbMap: m.tlbMap.slice(),
     tlbSlots: m.tlbSlots.slice(),
@@ -75,6 +78,7 @@ export function restore(m: Machine, s: MachineSnapshot): void {
   m.base = s.chunks;
   const target = m as unknown as Record<string, unknown>;
   for (const k of SCALARS) target[k] = s.scalars[k];
+  m.consoleOut.reset(s.console, s.consoleDropped);
   m.r.set(s.regs);
   m.tlbMap.set(s.tlbMap);
   m.tlbSlots.set(s.tlbSlots);
