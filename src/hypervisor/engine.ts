@@ -90,10 +90,27 @@ class EventLog implements EventSink {
   }
 }
 
+/** A moment the run can be put back to exactly: the technique's snapshot and the engine's own state. */
+interface Checkpoint {
+  readonly steps: number;
+  readonly snapshot: unknown;
+  readonly stop: StopReason | undefined;
+  /** How many events had been emitted (the log is cut back to this on a seek). */
+  readonly events: number;
+}
+
+/** Checkpoints start this far apart (guest instructions) and spread out as the run grows. */
+const CHECKPOINT_INTERVAL = 50_000;
+const MAX_CHECKPOINTS = 1000;
+
 export class Engine {
   private stopReason: StopReason | undefined;
   private log: EventLog | null = null;
   private readonly breakpointLines = new Map<number, Set<number>>();
+  /** Events emitted so far; each is stamped with its step on its way to the sink. */
+  private emitted = 0;
+  private readonly checkpoints: Checkpoint[] = [];
+  private interval = CHECKPOINT_INTERVAL;
 
   constructor(
     readonly technique: TechniqueId,
@@ -106,12 +123,29 @@ export class Engine {
   /** Records events (and `instruction` events when `instructions`) into an in-memory log. */
   recordEvents(instructions: boolean): void {
     this.log = new EventLog();
-    this.run.setEvents(this.log, instructions);
+    this.attach(this.log, instructions);
   }
 
   setEventSink(sink: EventSink | null, instructions: boolean): void {
     this.log = null;
-    this.run.setEvents(sink, instructions);
+    this.attach(sink, instructions);
+  }
+
+  private attach(sink: EventSink | null, instructions: boolean): void {
+    const run = this.run;
+    const stamped: EventSink | null = sink && {
+      push: (e: TraceEvent) => {
+        e.step = run.steps();
+        this.emitted++;
+        sink.push(e);
+      },
+    };
+    run.setEvents(stamped, instructions);
+  }
+
+  /** Events emitted since the run began (the index the next one will have). */
+  get eventCount(): number {
+    return this.emitted;
   }
 
   get events(): readonly TraceEvent[] {
@@ -137,8 +171,71 @@ export class Engine {
     }
   }
 
-  /** Runs at most `budget` more instructions without passing the step limit. */
+  /**
+   * Runs at most `budget` more instructions without passing the step limit, taking checkpoints on
+   * the way so that any earlier moment can be reached again (see `seek`).
+   */
   advance(budget: number): StopReason | undefined {
+    let left = budget;
+    for (;;) {
+      this.checkpoint();
+      const next = this.checkpoints[this.checkpoints.length - 1].steps + this.interval - this.run.steps();
+      const n = Math.min(left, Math.max(1, next));
+      const stop = this.advanceRaw(n);
+      left -= n;
+      if (stop || left <= 0) return stop;
+    }
+  }
+
+  /** Takes a checkpoint when the last one is a whole interval behind (or there is none). */
+  private checkpoint(): void {
+    const last = this.checkpoints[this.checkpoints.length - 1];
+    const steps = this.run.steps();
+    if (last && steps - last.steps < this.interval) return;
+    this.checkpoints.push({ steps, snapshot: this.run.snapshot(), stop: this.stopReason, events: this.emitted });
+    if (this.checkpoints.length > MAX_CHECKPOINTS) {
+      // Keep every other one (the first always stays): twice the interval, half the memory.
+      const kept = this.checkpoints.filter((_, i) => i % 2 === 0);
+      this.checkpoints.length = 0;
+      this.checkpoints.push(...kept);
+      this.interval *= 2;
+    }
+  }
+
+  /**
+   * Puts the whole run at the moment `target` guest instructions had retired, exactly: from the last
+   * checkpoint at or before it, replaying deterministically. Returns the number of events that had
+   * been emitted by then (the caller's event list is cut to that length, then the replay's events
+   * are appended to it through the sink as usual).
+   */
+  seek(target: number): number {
+    const goal = Math.max(0, Math.min(Math.floor(target), this.maxSteps));
+    if (goal >= this.run.steps()) {
+      while (this.run.steps() < goal && !this.advance(goal - this.run.steps())) {}
+      return this.emitted;
+    }
+    let i = this.checkpoints.length - 1;
+    while (i > 0 && this.checkpoints[i].steps > goal) i--;
+    const c = this.checkpoints[i];
+    this.checkpoints.length = i + 1;
+    this.run.restore(c.snapshot);
+    this.stopReason = c.stop;
+    this.emitted = c.events;
+    if (this.log) this.log.events.length = c.events;
+    while (this.run.steps() < goal) {
+      const stop = this.advanceRaw(goal - this.run.steps());
+      if (stop && stop !== 'breakpoint') break;
+      if (stop === 'breakpoint') this.resume();
+    }
+    return c.events;
+  }
+
+  /** The steps at which checkpoints were taken (for tests and the timeline). */
+  get checkpointSteps(): number[] {
+    return this.checkpoints.map((c) => c.steps);
+  }
+
+  private advanceRaw(budget: number): StopReason | undefined {
     if (this.stopReason && this.stopReason !== 'breakpoint') return this.stopReason;
     const left = this.maxSteps - this.run.steps();
     if (left <= 0) return (this.stopReason = 'step-limit');

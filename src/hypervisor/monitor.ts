@@ -12,7 +12,17 @@ import { CR0_PG, Machine } from '../machine/machine';
 import { type MachineSnapshot, restore, snapshot } from '../machine/snapshot';
 import { type Counters, type EventSink, emptyCounters, type TraceEvent } from '../trace/events';
 import { type CostTable, CycleMeter } from './costs';
-import type { CpuView, FidelityViolation, PagingMode, RunConfig, RunStopReason, TechniqueRun, VmView } from './technique';
+import {
+  cpuView,
+  type Inspection,
+  pageTableOf,
+  type RealCpu,
+  type ShadowEntry,
+  type TranslatedBlockView,
+  tlbOf,
+  type VmcsView,
+} from './inspection';
+import type { FidelityViolation, PagingMode, RunConfig, RunStopReason, TechniqueId, TechniqueRun, VmView } from './technique';
 
 /** Intel's VM-exit reasons (basic exit reason numbers) used by VX. */
 export const EXIT_REASONS = {
@@ -490,6 +500,59 @@ export abstract class Monitor implements TechniqueRun, Host {
     this.loadExtra(st.extra);
   }
 
+  inspect(): Inspection {
+    return {
+      technique: this.techniqueId,
+      hypervisorType: this.config.hypervisorType,
+      current: this.current,
+      vms: this.guests.map((vm) => {
+        const m = vm.machine;
+        const pageTable = pageTableOf(m);
+        const mapped = (page: number, filled: boolean): ShadowEntry => {
+          const frame = pageTable ? pageTable[page].frame : page;
+          return { page, hostFrame: filled ? vm.p2m[frame] : null };
+        };
+        return {
+          name: vm.name,
+          layer: m.cpl === 0 ? 'guest-kernel' : 'guest-user',
+          virtual: cpuView(m),
+          real: this.realState(vm),
+          tlb: tlbOf(m),
+          pageTable,
+          p2m: vm.p2m,
+          shadow: this.paging === 'shadow' ? Array.from({ length: 16 }, (_, p) => mapped(p, vm.shadow[p] === 1)) : null,
+          ept:
+            this.paging === 'nested' ? Array.from({ length: 16 }, (_, f) => ({ page: f, hostFrame: vm.ept[f] ? vm.p2m[f] : null })) : null,
+          vmcs: this.vmcsOf(vm),
+          blocks: this.blocksOf(vm),
+          hypercalls: vm.counters.hypercalls || this.techniqueId === 'paravirtualization' ? { ...vm.counters.hypercallsByName } : null,
+        };
+      }),
+    };
+  }
+
+  /** The technique's id, for inspection. */
+  protected abstract readonly techniqueId: TechniqueId;
+
+  /** The real CPU while this VM's code runs. */
+  protected realState(vm: Vm): RealCpu {
+    return {
+      cpl: this.realCpl(vm),
+      interruptsEnabled: true,
+      mode: null,
+      cr3: this.paging === 'shadow' ? `shadow table of ${vm.name}` : 'the guest page table',
+      idtr: HYPERVISOR_IDT >>> 0,
+    };
+  }
+
+  protected vmcsOf(_vm: Vm): VmcsView | null {
+    return null;
+  }
+
+  protected blocksOf(_vm: Vm): TranslatedBlockView[] | null {
+    return null;
+  }
+
   readMemory(vm: number, address: number, length: number): Uint8Array {
     return this.guests[vm]?.machine.mem.slice(address, address + length) ?? new Uint8Array(0);
   }
@@ -501,25 +564,3 @@ export abstract class Monitor implements TechniqueRun, Host {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-export function cpuView(m: Machine): CpuView {
-  const r = m.r;
-  return {
-    R0: r[0] >>> 0,
-    R1: r[1] >>> 0,
-    R2: r[2] >>> 0,
-    R3: r[3] >>> 0,
-    R4: r[4] >>> 0,
-    R5: r[5] >>> 0,
-    R6: r[6] >>> 0,
-    R7: r[7] >>> 0,
-    PC: m.pc >>> 0,
-    FLAGS: m.flags >>> 0,
-    CPL: m.cpl,
-    CR0: m.cr0 >>> 0,
-    CR2: m.cr2 >>> 0,
-    CR3: m.cr3 >>> 0,
-    IDTR: m.idtr >>> 0,
-    KSP: m.ksp >>> 0,
-  };
-}

@@ -4,6 +4,7 @@
 import type { Variant } from '../isa/table';
 import type { Counters, EventSink, VmState } from '../trace/events';
 import type { CostCategory, CostTable, PresetId } from './costs';
+import type { Inspection } from './inspection';
 
 export const TECHNIQUE_IDS = [
   'native',
@@ -97,6 +98,8 @@ export interface TechniqueRun {
   restore(s: unknown): void;
   /** Guest physical memory of a VM, for the memory panel (a copy). */
   readMemory(vm: number, address: number, length: number): Uint8Array;
+  /** Virtual against real state and the memory and technique structures, for the panels. */
+  inspect(): Inspection;
 }
 
 export interface Technique {

@@ -37,6 +37,8 @@ export interface MachineSnapshot {
   readonly regs: Int32Array;
   readonly tlbMap: Int32Array;
   readonly tlbSlots: Int32Array;
+  /** The pages the host write-protects (its page-table shadowing state lives with the machine). */
+  readonly watch: Uint8Array;
   readonly meter: Readonly<Record<string, number>>;
   /** Memory in 1 KiB chunks; chunks are never written after being captured, so snapshots share them. */
   readonly chunks: readonly Uint8Array[];
@@ -60,6 +62,7 @@ export function snapshot(m: Machine): MachineSnapshot {
     regs: m.r.slice(),
     tlbMap: m.tlbMap.slice(),
     tlbSlots: m.tlbSlots.slice(),
+    watch: m.watch.slice(),
     meter: { ...m.meter.counts },
     chunks,
   };
@@ -82,5 +85,6 @@ export function restore(m: Machine, s: MachineSnapshot): void {
   m.r.set(s.regs);
   m.tlbMap.set(s.tlbMap);
   m.tlbSlots.set(s.tlbSlots);
+  m.watch.set(s.watch);
   Object.assign(m.meter.counts, s.meter);
 }

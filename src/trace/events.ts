@@ -7,6 +7,8 @@ interface Base {
   readonly vm: number;
   readonly pc: number;
   readonly time: number;
+  /** Guest instructions retired (all VMs) when it happened: its place on the timeline. Set by the engine. */
+  step?: number;
 }
 
 export type TraceEvent = Base &

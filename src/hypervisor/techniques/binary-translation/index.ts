@@ -13,8 +13,9 @@ import { decode } from '../../../isa/encoding';
 import { type InstructionRow, MODE_IMM } from '../../../isa/table';
 import type { DeliveryCause, SystemInstruction } from '../../../machine/host';
 import type { Machine } from '../../../machine/machine';
+import type { TranslatedBlockView } from '../../inspection';
 import type { Vm } from '../../monitor';
-import type { RunConfig, Technique } from '../../technique';
+import type { RunConfig, Technique, TechniqueId } from '../../technique';
 import { effectOf } from '../effects';
 import { TrapAndEmulateRun } from '../trap-and-emulate';
 
@@ -63,6 +64,7 @@ function translation(row: InstructionRow, immediate: boolean, text: string): { k
 }
 
 export class BinaryTranslationRun extends TrapAndEmulateRun {
+  protected readonly techniqueId: TechniqueId = 'binary-translation';
   /** The translation cache: blocks by the physical address of their first instruction. */
   readonly blocks = new Map<number, Block>();
   /** Which block each translated instruction belongs to, by physical address. */
@@ -208,6 +210,14 @@ export class BinaryTranslationRun extends TrapAndEmulateRun {
     vm.counters.translatedBlocks++;
     this.charge(vm, 'translatePerInstruction', out.length);
     this.record(vm, { kind: 'translate', block: pc, instructions: out.length, replaced: out.filter((x) => x.kind !== 'kept').length });
+  }
+
+  protected blocksOf(vm: Vm): TranslatedBlockView[] {
+    return [...this.blocks.values()].filter((b) => b.vm === vm.index).map((b) => ({ pc: b.pc, instructions: b.instructions }));
+  }
+
+  protected realState(vm: Vm) {
+    return { ...super.realState(vm), cpl: this.realCpl(vm) };
   }
 
   protected saveExtra(): unknown {

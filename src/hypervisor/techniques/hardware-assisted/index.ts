@@ -7,8 +7,9 @@ import { IF } from '../../../machine/alu';
 import type { DeliveryCause, SystemInstruction } from '../../../machine/host';
 import { CR0_PG, type Machine } from '../../../machine/machine';
 import { serveHypercall } from '../../hypercalls';
-import { EXIT_REASONS, type ExitReasonName, Monitor, type Vm } from '../../monitor';
-import type { ExitControls, PagingMode, RunConfig, Technique } from '../../technique';
+import type { RealCpu, VmcsView } from '../../inspection';
+import { EXIT_REASONS, type ExitReasonName, HYPERVISOR_IDT, Monitor, type Vm } from '../../monitor';
+import type { ExitControls, PagingMode, RunConfig, Technique, TechniqueId } from '../../technique';
 import { effectOf } from '../effects';
 
 const hex = (v: number) => `0x${(v >>> 0).toString(16).toUpperCase()}`;
@@ -34,6 +35,7 @@ export function effectiveExitControls(paging: PagingMode, asked: Partial<ExitCon
 }
 
 export class HardwareAssistedRun extends Monitor {
+  protected readonly techniqueId: TechniqueId = 'hardware-assisted';
   readonly controls: ExitControls;
   readonly nested: boolean;
   lastExit: VmcsExitInfo[];
@@ -188,6 +190,37 @@ export class HardwareAssistedRun extends Monitor {
 
   stateChanged(m: Machine): void {
     if (m.state === 'crashed') this.vmExit(this.vmOf(m), 'TRIPLE_FAULT', m.crashReason);
+  }
+
+  protected realState(vm: Vm): RealCpu {
+    const m = vm.machine;
+    return {
+      cpl: m.cpl,
+      interruptsEnabled: (m.flags & IF) !== 0,
+      mode: 'non-root',
+      cr3: this.nested ? 'the guest page table (EPT translates its frames)' : `shadow table of ${vm.name}`,
+      idtr: m.idtr >>> 0,
+    };
+  }
+
+  protected vmcsOf(vm: Vm): VmcsView {
+    const m = vm.machine;
+    const last = this.lastExit[vm.index];
+    return {
+      guest: {
+        PC: m.pc >>> 0,
+        SP: m.r[7] >>> 0,
+        FLAGS: m.flags >>> 0,
+        CPL: m.cpl,
+        CR0: m.cr0 >>> 0,
+        CR3: m.cr3 >>> 0,
+        IDTR: m.idtr >>> 0,
+        KSP: m.ksp >>> 0,
+      },
+      host: { CR3: "the hypervisor's page table", IDTR: HYPERVISOR_IDT >>> 0, SP: 'the hypervisor stack', PC: 'the VM-exit handler' },
+      controls: { ...this.controls, externalInterrupt: true, interruptWindow: vm.vcpu.windowArmed },
+      exit: last.reason < 0 ? null : last,
+    };
   }
 
   protected saveExtra(): unknown {

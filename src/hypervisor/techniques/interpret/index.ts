@@ -6,10 +6,13 @@ import { VECTOR_NAMES } from '../../../isa/table';
 import type { DeliveryCause, SystemInstruction } from '../../../machine/host';
 import type { Machine } from '../../../machine/machine';
 import { CycleMeter } from '../../costs';
+import type { RealCpu } from '../../inspection';
 import { Monitor, type Vm } from '../../monitor';
-import type { RunConfig, Technique } from '../../technique';
+import type { RunConfig, Technique, TechniqueId } from '../../technique';
 
 export class InterpretRun extends Monitor {
+  protected readonly techniqueId: TechniqueId = 'interpret';
+
   constructor(config: RunConfig) {
     super(config, { paging: 'software', realMmu: false });
   }
@@ -28,6 +31,11 @@ export class InterpretRun extends Monitor {
     const vm = this.vmOf(m);
     this.charge(vm, 'reflect');
     this.record(vm, { kind: 'interrupt', vector, name: VECTOR_NAMES[vector] ?? `INT ${vector}`, cause, returnPc: returnPc >>> 0 });
+  }
+
+  /** The guest never runs on the CPU: the interpreter (a host program) does. */
+  protected realState(): RealCpu {
+    return { cpl: 3, interruptsEnabled: null, mode: null, cr3: "the interpreter's own address space", idtr: 0 };
   }
 
   timerFired(_m: Machine): void {}

@@ -1,31 +1,12 @@
 // `native`: bare metal. The guest is the only software on one VX machine, at real CPL 0.
+
+import { IF } from '../../../machine/alu';
 import { run } from '../../../machine/interpreter';
 import { Machine } from '../../../machine/machine';
 import { type MachineSnapshot, restore, snapshot } from '../../../machine/snapshot';
 import { emptyCounters } from '../../../trace/events';
-import type { CpuView, RunConfig, Technique, TechniqueRun, VmView } from '../../technique';
-
-export function cpuView(m: Machine): CpuView {
-  const r = m.r;
-  return {
-    R0: r[0] >>> 0,
-    R1: r[1] >>> 0,
-    R2: r[2] >>> 0,
-    R3: r[3] >>> 0,
-    R4: r[4] >>> 0,
-    R5: r[5] >>> 0,
-    R6: r[6] >>> 0,
-    R7: r[7] >>> 0,
-    PC: m.pc >>> 0,
-    FLAGS: m.flags >>> 0,
-    CPL: m.cpl,
-    CR0: m.cr0 >>> 0,
-    CR2: m.cr2 >>> 0,
-    CR3: m.cr3 >>> 0,
-    IDTR: m.idtr >>> 0,
-    KSP: m.ksp >>> 0,
-  };
-}
+import { cpuView, type Inspection, pageTableOf, tlbOf } from '../../inspection';
+import type { RunConfig, Technique, TechniqueRun, VmView } from '../../technique';
 
 class NativeRun implements TechniqueRun {
   readonly paging = 'none' as const;
@@ -93,6 +74,31 @@ class NativeRun implements TechniqueRun {
 
   restore(s: unknown): void {
     restore(this.m, s as MachineSnapshot);
+  }
+
+  inspect(): Inspection {
+    const m = this.m;
+    return {
+      technique: 'native',
+      hypervisorType: 1,
+      current: 0,
+      vms: [
+        {
+          name: this.config.vms[0].name,
+          layer: m.cpl === 0 ? 'guest-kernel' : 'guest-user',
+          virtual: cpuView(m),
+          real: { cpl: m.cpl, interruptsEnabled: (m.flags & IF) !== 0, mode: null, cr3: 'the page table', idtr: m.idtr >>> 0 },
+          tlb: tlbOf(m),
+          pageTable: pageTableOf(m),
+          p2m: Array.from({ length: 16 }, (_, i) => i),
+          shadow: null,
+          ept: null,
+          vmcs: null,
+          blocks: null,
+          hypercalls: null,
+        },
+      ],
+    };
   }
 
   readMemory(_vm: number, address: number, length: number): Uint8Array {

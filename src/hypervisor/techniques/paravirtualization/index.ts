@@ -10,10 +10,11 @@ import type { DeliveryCause, SystemInstruction } from '../../../machine/host';
 import type { Machine } from '../../../machine/machine';
 import { HYPERCALLS, serveHypercall } from '../../hypercalls';
 import { HYPERVISOR_IDT, Monitor, type Vm } from '../../monitor';
-import type { RunConfig, Technique } from '../../technique';
+import type { RunConfig, Technique, TechniqueId } from '../../technique';
 import { completeDirect, runDirectly, SENSITIVE_UNPRIVILEGED } from '../sensitive';
 
 export class ParavirtualizationRun extends Monitor {
+  protected readonly techniqueId: TechniqueId = 'paravirtualization';
   /** Per VM: whether the kernel registered its trap table through the hypercall (the fast path). */
   private trapTable: boolean[];
 

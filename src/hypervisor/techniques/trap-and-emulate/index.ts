@@ -7,11 +7,13 @@ import { IF } from '../../../machine/alu';
 import type { DeliveryCause, SystemInstruction } from '../../../machine/host';
 import type { Machine } from '../../../machine/machine';
 import { HYPERVISOR_IDT, Monitor, type Vm } from '../../monitor';
-import type { RunConfig, Technique } from '../../technique';
+import type { RunConfig, Technique, TechniqueId } from '../../technique';
 import { effectOf } from '../effects';
 import { completeDirect, runDirectly, SENSITIVE_UNPRIVILEGED } from '../sensitive';
 
 export class TrapAndEmulateRun extends Monitor {
+  protected readonly techniqueId: TechniqueId = 'trap-and-emulate';
+
   constructor(config: RunConfig) {
     super(config, { paging: 'shadow', realMmu: true });
   }
