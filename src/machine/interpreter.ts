@@ -521,6 +521,8 @@ export function run(m: Machine, budget: number): RunStop {
     let n = 0;
     let extra = 0;
     let slow = false;
+    let codePage = -1;
+    let codeBase = 0;
     while (n < chunk) {
       if (bp !== null && n > 0 && bp[pc & 0xffff] === 1 && pc >>> 0 < 0x10000) break;
       const upc = pc >>> 0;
@@ -531,13 +533,18 @@ export function run(m: Machine, budget: number): RunStop {
           break;
         }
         pa = upc;
+      } else if (upc >>> 12 === codePage && (upc & 0xfff) <= 0xff8) {
+        // Still on the code page translated last: the TLB cannot have changed inside this chunk.
+        pa = codeBase | (upc & 0xfff);
       } else {
         const e = upc > 0xfff8 || (upc & 0xfff) > 0xff8 ? -1 : tlb[upc >>> 12];
         if (e < 0 || (cpl === 3 && !(e & U))) {
           slow = true;
           break;
         }
-        pa = (e & 0xf000) | (upc & 0xfff);
+        codePage = upc >>> 12;
+        codeBase = e & 0xf000;
+        pa = codeBase | (upc & 0xfff);
       }
       const x = xop[pa];
       if (x <= 0 || x >= FIRST_SLOW) {

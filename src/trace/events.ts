@@ -42,7 +42,14 @@ export type TraceEvent = Base &
         readonly args: readonly number[];
         readonly result: number;
       }
-    | { readonly kind: 'translate'; readonly block: number; readonly instructions: number; readonly replaced: number }
+    | {
+        readonly kind: 'translate';
+        readonly block: number;
+        readonly instructions: number;
+        readonly replaced: number;
+        /** Each guest instruction and what it became (kept, inline, callout, device, lookup). */
+        readonly code: readonly { readonly original: string; readonly kind: string; readonly becomes: string }[];
+      }
     | { readonly kind: 'tc-hit'; readonly block: number }
     | { readonly kind: 'tc-invalidate'; readonly block: number }
     | { readonly kind: 'world-switch'; readonly from: string; readonly to: string }

@@ -209,7 +209,13 @@ export class BinaryTranslationRun extends TrapAndEmulateRun {
     this.translatedInstructions += out.length;
     vm.counters.translatedBlocks++;
     this.charge(vm, 'translatePerInstruction', out.length);
-    this.record(vm, { kind: 'translate', block: pc, instructions: out.length, replaced: out.filter((x) => x.kind !== 'kept').length });
+    this.record(vm, {
+      kind: 'translate',
+      block: pc,
+      instructions: out.length,
+      replaced: out.filter((x) => x.kind !== 'kept').length,
+      code: out.map(({ original, kind, becomes }) => ({ original, kind, becomes })),
+    });
   }
 
   protected blocksOf(vm: Vm): TranslatedBlockView[] {
