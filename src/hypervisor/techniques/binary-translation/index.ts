@@ -89,7 +89,7 @@ export class BinaryTranslationRun extends TrapAndEmulateRun {
     this.record(vm, {
       kind: 'emulate',
       instruction: this.instructionAt(vm),
-      effect: `${cost === 'translatedIo' ? 'device model' : 'callout'}: ${effectOf(m, ins)}`,
+      effect: cost === 'translatedIo' ? `call into the ${effectOf(m, ins)}` : `callout: ${effectOf(m, ins)}`,
     });
   }
 
