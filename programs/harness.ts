@@ -278,6 +278,22 @@ export function programVariants(source: string): readonly Isa[] {
   return s.ok ? s.expectations.isa : VARIANTS;
 }
 
+/**
+ * Whether the program has expectations written for `technique` on `isa`: an `expect-…[…]` line whose
+ * qualifier names the technique and applies on that variant. Such lines pin down exactly what the
+ * technique shows, fidelity violations included, so they must hold even where violations are recorded.
+ */
+export function hasTechniqueExpectations(source: string, technique: TechniqueId, isa: Isa): boolean {
+  for (const line of source.split(/\r\n|\r|\n/)) {
+    const m = LINE.exec(line);
+    if (!m || m[2] === undefined || !m[1].toLowerCase().startsWith('expect-')) continue;
+    const names = m[2].split(/[\s,]+/).filter(Boolean);
+    const variants = names.filter((n) => (VARIANTS as readonly string[]).includes(n));
+    if (names.includes(technique) && (variants.length === 0 || variants.includes(isa))) return true;
+  }
+  return false;
+}
+
 const HERE = dirname(fileURLToPath(import.meta.url));
 
 /** Absolute paths of programs/*.s, sorted by name. */

@@ -16,6 +16,16 @@
 ; expect-state: powered-off
 ; expect-exit: 0
 ; expect-reg: R5=1 FLAGS=0
+;
+; Under trap-and-emulate on classic the kernel runs at real CPL 3 with the real IF = 1 (the
+; hypervisor must take the timer), while CLI and STI trap and change only the virtual IF. So every
+; PUSHF pushes the real IF = 1, every POPF keeps it without trapping, and the virtual IF stays where
+; the last CLI or STI left it: the tick that comes during the critical section stays pending after
+; POPF ("interrupts stayed off") and is only taken at the STI of the second half, and the final POPF
+; of 0 leaves the virtual IF at 1. Binary translation (POPF and PUSHF are callouts on the virtual
+; FLAGS) and hardware assistance keep bare metal's output.
+; expect-console[trap-and-emulate classic]: PUSHF saved IF=1\nafter CLI IF=1\nafter POPF IF=1\nno timer tick after POPF: interrupts stayed off!\nPUSHF saved IF=1\nafter STI IF=1\nafter POPF IF=1\n
+; expect-reg[trap-and-emulate classic]: R5=1 FLAGS=0x200
 
         .equ CONSOLE, 0xE9
         .equ POWER, 0xF4

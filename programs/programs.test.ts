@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble } from '../src/isa/assembler';
 import { lex, type Token } from '../src/isa/lexer';
 import { DIRECTIVES, ISA, REGISTER_ALIASES, REGISTERS, ROW_BY_OPCODE } from '../src/isa/table';
-import { checkProgram, loadPrograms, parseExpectations } from './harness';
+import { checkProgram, hasTechniqueExpectations, loadPrograms, parseExpectations } from './harness';
 
 const programs = loadPrograms();
 
@@ -94,6 +94,22 @@ describe('expectation parser', () => {
     expect(get('classic').maxSteps).toBe(1_000_000);
   });
 
+  it('tells which techniques a program writes expectations for', () => {
+    const src =
+      '; expect-state: powered-off\n; expect-console[trap-and-emulate binary-translation classic]: x\n; expect-reg[native]: R0=1\n; note[interpret]: y\n';
+    expect(hasTechniqueExpectations(src, 'trap-and-emulate', 'classic')).toBe(true);
+    expect(hasTechniqueExpectations(src, 'binary-translation', 'classic')).toBe(true);
+    expect(hasTechniqueExpectations(src, 'trap-and-emulate', 'strict')).toBe(false);
+    expect(hasTechniqueExpectations(src, 'native', 'strict')).toBe(true);
+    expect(hasTechniqueExpectations(src, 'interpret', 'classic')).toBe(false);
+    expect(hasTechniqueExpectations(src, 'hardware-assisted', 'classic')).toBe(false);
+  });
+
+  it('accepts an empty expect-console, overriding a plain one', () => {
+    const r = parseExpectations('; expect-state: powered-off\n; expect-console: hi\n; expect-console[native]:\n', 'classic');
+    expect(r.ok && r.expectations.console).toBe('');
+  });
+
   it('rejects the same expectation twice at the same level', () => {
     expect(parseExpectations(`${base}; expect-console: a\n; expect-console: b\n`, 'classic').ok).toBe(false);
   });
@@ -108,6 +124,47 @@ describe('expectation parser', () => {
     const m = checkProgram('; expect-state: powered-off\n; expect-exit: 3\n; expect-console: hi\n  OUT 0xF4, 4\n', 'native', 'classic');
     expect(m).toEqual([expect.stringMatching(/exit code: expected 3, got 4/), expect.stringMatching(/console: expected "hi", got ""/)]);
   });
+});
+
+describe('paravirtualized twins', () => {
+  const twins = programs.flatMap((p) => {
+    const m = /^;\s*twin:\s*(\S+)\s*$/m.exec(p.source);
+    return m ? [{ program: p, twin: m[1] }] : [];
+  });
+
+  it('the kernels have paravirtualized twins', () => {
+    expect(twins.map((t) => `${t.program.name} ↔ ${t.twin}`)).toEqual(
+      expect.arrayContaining([
+        'pv-hello.s ↔ hello.s',
+        'pv-user-syscalls.s ↔ user-syscalls.s',
+        'pv-timer.s ↔ timer-wakeups.s',
+        'pv-paging.s ↔ paging-remap.s',
+      ]),
+    );
+  });
+
+  for (const { program, twin } of twins) {
+    it(`${program.name} expects, under paravirtualization and hardware assistance, what ${twin} shows on bare metal`, () => {
+      const other = programs.find((p) => p.name === twin);
+      expect(other, `${twin} is not a program`).toBeDefined();
+      if (!other) return;
+      expect(program.variants).toEqual(other.variants);
+      for (const isa of program.variants) {
+        const want = parseExpectations(other.source, isa, 'native');
+        if (!want.ok) throw new Error(want.errors.join('; '));
+        for (const technique of ['paravirtualization', 'hardware-assisted'] as const) {
+          const got = parseExpectations(program.source, isa, technique);
+          if (!got.ok) throw new Error(got.errors.join('; '));
+          const { console: c, state, exitCode } = got.expectations;
+          expect({ console: c, state, exitCode }, `${technique} on ${isa}`).toEqual({
+            console: want.expectations.console,
+            state: want.expectations.state,
+            exitCode: want.expectations.exitCode,
+          });
+        }
+      }
+    });
+  }
 });
 
 /** The statements of a program: its tokens without labels, one entry per line that has a statement. */

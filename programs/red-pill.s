@@ -16,6 +16,12 @@
 ; expect-exit[classic]: 0
 ; expect-exit[strict]: 13
 ; expect-reg: CPL=0 IDTR=0x800
+;
+; Under trap-and-emulate and binary translation on classic, guest user code runs directly on the
+; CPU at CPL 3, where the real IDTR holds the hypervisor's table: SIDT returns 0xFC000000 and the
+; red pill detects the hypervisor (a fidelity violation, recorded). Interpretation and hardware
+; assistance give the guest its own IDTR (0x800) and keep bare metal's output.
+; expect-console[trap-and-emulate binary-translation classic]: SIDT says the IDT is at 0xFC000000\na hypervisor is watching: this is a virtual machine!\n
 
         .equ CONSOLE, 0xE9
         .equ POWER, 0xF4

@@ -10,6 +10,16 @@
 ; expect-state: powered-off
 ; expect-exit: 0
 ; expect-reg: CR0=0x80000000 CR3=0x800 IDTR=0x700 FLAGS=0 R6=0
+;
+; Under trap-and-emulate on classic the kernel runs at real CPL 3 with the real IF = 1 and the
+; real MMU on, and these four run directly without trapping: PUSHF pushes IF = 1 whatever the
+; virtual IF is (checks 1, 3 and 6 fail; the first PUSHF gives 0x200), POPF keeps the real IF (so
+; check 2's 0xAC1 and check 4's IF = 1 come out right by accident), SMSW returns 0x80000003 (both
+; fail) and SIDT the hypervisor's table 0xFC000000 (both fail). Only MOV from CR0, privileged, traps
+; and is emulated. Seven checks fail, hence exit code 7.
+; expect-console[trap-and-emulate classic]: PUSHF/POPF: F.F..F\nSMSW: FF.\nSIDT: FF\n
+; expect-exit[trap-and-emulate classic]: 7
+; expect-reg[trap-and-emulate classic]: R6=7 R4=0x200 R0=0xFC000000
 
         .equ CONSOLE, 0xE9
         .equ POWER, 0xF4

@@ -9,6 +9,14 @@
 ; expect-state: powered-off
 ; expect-exit: 0
 ; expect-reg: CR0=0x80000000 CR3=0x800 CPL=0
+;
+; Under trap-and-emulate on classic the kernel runs at real CPL 3 and the real MMU is always on
+; (shadow paging maps even a guest with paging off), so both SMSWs return 0x80000003: CPL 3, paging
+; on, whatever the guest's CR0 says (two fidelity violations). The virtual CR0, CR3 and CPL are
+; still right. Binary translation (SMSW is a callout that reads the virtual CPU) and hardware
+; assistance keep bare metal's output.
+; expect-console[trap-and-emulate classic]: SMSW = 0x80000003: CPL 3, paging on\nSMSW = 0x80000003: CPL 3, paging on\n
+; expect-reg[trap-and-emulate classic]: R4=0x80000003
 
         .equ CONSOLE, 0xE9
         .equ POWER, 0xF4
