@@ -3,6 +3,7 @@
 // at most once per animation frame, so a fast run never renders faster than the screen refreshes.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { Diagnostic } from '../isa/assembler';
+import type { Variant } from '../isa/table';
 import {
   type DisplaySnapshot,
   type EngineBus,
@@ -21,8 +22,31 @@ export type Problem =
   | { readonly kind: 'invalid'; readonly errors: readonly string[] }
   | { readonly kind: 'error'; readonly message: string };
 
-export interface AppState {
+/** One VM's program, as the scenario's `vms` entries. */
+export interface VmSource {
+  readonly name: string;
   readonly source: string;
+}
+
+/** A breakpoint on a 1-based line of a VM's program, as the scenario's `breakpoints` entries. */
+export interface Breakpoint {
+  readonly vm: number;
+  readonly line: number;
+}
+
+export interface AppState {
+  /** VM 0's program (the same text as `vms[0].source`), for what reads a single program. */
+  readonly source: string;
+  /** Every VM's program, in scenario order: the editor shows one tab per VM. */
+  readonly vms: readonly VmSource[];
+  /** The VM whose program the editor shows. */
+  readonly activeVm: number;
+  /** Breakpoints by VM and line; sent with the scenario on every load. */
+  readonly breakpoints: readonly Breakpoint[];
+  /** Diagnostics of each VM's program (index = VM); `diagnostics` holds all of them. */
+  readonly vmDiagnostics: readonly (readonly Diagnostic[])[];
+  /** The instruction set variant the scenario is loaded with. */
+  readonly isa: Variant;
   readonly technique: TechniqueId;
   /** Diagnostics of the source: from the page's assembler as you type, and from the worker on load. */
   readonly diagnostics: readonly Diagnostic[];
@@ -63,9 +87,10 @@ export function reduce(s: AppState, m: WorkerMessage): Partial<AppState> {
   switch (m.kind) {
     case 'loaded':
       return { problem: null, events: [], eventsDropped: 0, eventsTotal: 0 };
-    case 'assembly-errors':
-      // The editor holds VM 0; other VMs' errors would come with a multi-VM editor.
-      return { diagnostics: m.errors.find((e) => e.vm === 0)?.diagnostics ?? [], problem: null, snapshot: null, status: IDLE };
+    case 'assembly-errors': {
+      const vmDiagnostics = s.vms.map((_, vm) => m.errors.find((e) => e.vm === vm)?.diagnostics ?? []);
+      return { diagnostics: vmDiagnostics.flat(), vmDiagnostics, problem: null, snapshot: null, status: IDLE };
+    }
     case 'refused':
       return { problem: { kind: 'refused', technique: m.technique, reason: m.reason }, snapshot: null, status: IDLE };
     case 'invalid':
@@ -92,8 +117,13 @@ export function reduce(s: AppState, m: WorkerMessage): Partial<AppState> {
   }
 }
 
-function keyOf(s: Pick<AppState, 'source' | 'technique'>): string {
-  return JSON.stringify([s.source, s.technique]);
+function keyOf(s: Pick<AppState, 'vms' | 'technique' | 'isa' | 'breakpoints'>): string {
+  return JSON.stringify([s.vms, s.technique, s.isa, s.breakpoints]);
+}
+
+/** The scenario the page sends on `load`. */
+export function scenarioOf(s: Pick<AppState, 'vms' | 'breakpoints'>): { vms: readonly VmSource[]; breakpoints: readonly Breakpoint[] } {
+  return { vms: s.vms, breakpoints: s.breakpoints };
 }
 
 /** Whether the worker runs what the editor shows (so that addresses map to the editor's lines). */
@@ -102,9 +132,20 @@ export function editorIsLoaded(s: AppState): boolean {
 }
 
 export interface Commands {
+  /** Sets VM 0's program. */
   setSource(source: string): void;
+  setVmSource(vm: number, source: string): void;
+  /** Replaces every VM's program (a scenario with several VMs); breakpoints of VMs that are gone go too. */
+  setVms(vms: readonly VmSource[]): void;
+  setActiveVm(vm: number): void;
+  /** VM 0's diagnostics. */
   setDiagnostics(diagnostics: readonly Diagnostic[]): void;
+  setVmDiagnostics(vm: number, diagnostics: readonly Diagnostic[]): void;
+  toggleBreakpoint(vm: number, line: number): void;
+  /** Replaces one VM's breakpoints (the editor moves them with the lines they sit on). */
+  setBreakpoints(vm: number, lines: readonly number[]): void;
   setTechnique(technique: TechniqueId): void;
+  setIsa(isa: Variant): void;
   /** Sends the editor's program to the worker (a fresh run, paused at its first instruction). */
   load(): void;
   run(): void;
@@ -118,6 +159,11 @@ export type AppStore = StoreApi<AppState> & { readonly commands: Commands; dispo
 export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => void = requestAnimationFrame): AppStore {
   const store = createStore<AppState>(() => ({
     source: DEFAULT_SOURCE,
+    vms: [{ name: 'vm1', source: DEFAULT_SOURCE }],
+    activeVm: 0,
+    breakpoints: [],
+    vmDiagnostics: [[]],
+    isa: 'classic',
     technique: 'native',
     diagnostics: [],
     problem: null,
@@ -143,43 +189,120 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
   // sent now reaches the fresh run anyway.
   let outstandingLoads = 0;
   const ANSWERS_LOAD: ReadonlySet<WorkerMessage['kind']> = new Set(['loaded', 'assembly-errors', 'refused', 'invalid', 'error']);
+  // After breakpoints change in the middle of a run, the scenario is loaded again and replayed to the
+  // same instruction (runs are deterministic), stepping over the new breakpoints on the way.
+  let replay: { target: number; thenRun: boolean } | null = null;
   const unsubscribe = bus.subscribe((m) => {
     if (ANSWERS_LOAD.has(m.kind)) outstandingLoads = Math.max(0, outstandingLoads - 1);
+    if (replay && m.kind === 'status' && outstandingLoads === 0) {
+      const { state, steps, stop } = m.status;
+      if (state === 'paused' && stop === 'breakpoint' && steps < replay.target) bus.send({ kind: 'step', count: replay.target - steps });
+      else if (state === 'stopped' || (state === 'paused' && steps >= replay.target)) {
+        if (replay.thenRun && state === 'paused') bus.send({ kind: 'run' });
+        replay = null;
+      }
+    }
     const first = pending === null;
     pending = { ...pending, ...reduce(latest(), m) };
     if (first) schedule(flush);
   });
 
-  const options = (): LoadOptions => ({ technique: store.getState().technique, maxSteps: INTERACTIVE_MAX_STEPS, events: true });
+  const options = (): LoadOptions => ({
+    technique: store.getState().technique,
+    isa: store.getState().isa,
+    maxSteps: INTERACTIVE_MAX_STEPS,
+    events: true,
+  });
+  const setVms = (vms: readonly VmSource[]) => store.setState({ vms, source: vms[0]?.source ?? '' });
+  /** Breakpoints reach the engine with the scenario: load it again, at the same instruction when mid-run. */
+  const changeBreakpoints = (breakpoints: readonly Breakpoint[]) => {
+    const before = latest();
+    store.setState({ breakpoints });
+    if (!editorIsLoaded(before) || hasErrors(before.diagnostics)) return;
+    const { state, steps } = before.status;
+    const loading = outstandingLoads > 0;
+    // An ended run keeps its final state on screen: the next Run or Step loads the breakpoints.
+    if (!loading && (state === 'idle' || state === 'stopped')) return;
+    const to = replay ?? { target: loading ? 0 : steps, thenRun: state === 'running' };
+    commands.load();
+    if (to.target > 0) {
+      bus.send({ kind: 'step', count: to.target });
+      replay = to;
+    }
+  };
   const commands: Commands = {
-    setSource: (source) => store.setState({ source }),
-    setDiagnostics: (diagnostics) => {
-      store.setState({ diagnostics });
+    setSource: (source) => commands.setVmSource(0, source),
+    setVmSource: (vm, source) => {
+      const vms = store.getState().vms;
+      if (vm < 0 || vm >= vms.length) return;
+      setVms(vms.map((v, i) => (i === vm ? { ...v, source } : v)));
+    },
+    setVms: (vms) => {
+      const s = store.getState();
+      store.setState({
+        activeVm: Math.min(s.activeVm, Math.max(0, vms.length - 1)),
+        breakpoints: s.breakpoints.filter((b) => b.vm < vms.length),
+        vmDiagnostics: vms.map(() => []),
+        diagnostics: [],
+      });
+      setVms(vms);
+    },
+    setActiveVm: (vm) => {
+      if (vm >= 0 && vm < store.getState().vms.length) store.setState({ activeVm: vm });
+    },
+    setDiagnostics: (diagnostics) => commands.setVmDiagnostics(0, diagnostics),
+    setVmDiagnostics: (vm, d) => {
+      const vmDiagnostics = store.getState().vms.map((_, i) => (i === vm ? d : (store.getState().vmDiagnostics[i] ?? [])));
+      const diagnostics = vmDiagnostics.flat();
+      store.setState({ diagnostics, vmDiagnostics });
       // With nothing runnable loaded, a program that assembles is loaded at once: the panels show its
       // first instruction, and a technique that refuses it says so before anyone presses Run.
       const s = latest();
       if (!hasErrors(diagnostics) && s.status.state === 'idle' && s.loadedKey !== keyOf(s)) commands.load();
     },
+    toggleBreakpoint: (vm, line) => {
+      const list = store.getState().breakpoints;
+      const on = list.some((b) => b.vm === vm && b.line === line);
+      changeBreakpoints(on ? list.filter((b) => b.vm !== vm || b.line !== line) : [...list, { vm, line }]);
+    },
+    setBreakpoints: (vm, lines) => {
+      const list = store.getState().breakpoints;
+      const mine = [...new Set(lines)].sort((a, b) => a - b);
+      const old = list.filter((b) => b.vm === vm).map((b) => b.line);
+      if (old.length === mine.length && old.every((l, i) => l === mine[i])) return;
+      changeBreakpoints([...list.filter((b) => b.vm !== vm), ...mine.map((line) => ({ vm, line }))]);
+    },
     setTechnique: (technique) => {
       store.setState({ technique });
       commands.load();
     },
+    setIsa: (isa) => {
+      store.setState({ isa });
+      commands.load();
+    },
     load: () => {
+      replay = null;
       const s = store.getState();
       store.setState({ loadedKey: keyOf(s) });
       outstandingLoads++;
-      bus.send({ kind: 'load', scenario: { vms: [{ name: 'vm1', source: s.source }] }, options: options() });
+      bus.send({ kind: 'load', scenario: scenarioOf(s), options: options() });
     },
     run: () => {
+      replay = null;
       prepareToGo();
       bus.send({ kind: 'run' });
     },
-    pause: () => bus.send({ kind: 'pause' }),
+    pause: () => {
+      replay = null;
+      bus.send({ kind: 'pause' });
+    },
     step: (count = 1) => {
+      replay = null;
       prepareToGo();
       bus.send({ kind: 'step', count });
     },
     reset: () => {
+      replay = null;
       const s = latest();
       if (s.loadedKey !== keyOf(s)) commands.load();
       else if (outstandingLoads > 0) return;
