@@ -2,7 +2,10 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { LIBRARY } from '../scenario/library';
+import { base64url } from '../scenario/link';
 import { main } from './main';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtlab-cli-'));
@@ -190,5 +193,42 @@ describe('virtlab command line', () => {
     const bad = spawnSync('npm', ['run', '-s', 'virtlab', '--', 'run', join(dir, 'missing.s')], { encoding: 'utf8' });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('no such file');
+  });
+
+  it('lists the library, runs @id, shares and opens links', () => {
+    const list = JSON.parse(cli('scenarios', '--json').out);
+    expect(list.length).toBeGreaterThanOrEqual(16);
+    expect(list[0]).toEqual({
+      id: expect.any(String),
+      title: expect.any(String),
+      technique: expect.any(String),
+      topics: expect.any(Array),
+    });
+    for (const e of LIBRARY) {
+      const r = cli('run', `@${e.id}`, '--json', '--max-steps', '300000');
+      expect(r.code, `${e.id}: ${r.err}`).toBe(0);
+      expect(JSON.parse(r.out).stop.reason).not.toBe('error');
+    }
+    const link = cli('share', '@red-pill', '--technique', 'hardware-assisted', '--base', 'https://example.edu/virtlab/').out.trim();
+    expect(link).toMatch(/^https:\/\/example\.edu\/virtlab\/#s=1\./);
+    const opened = JSON.parse(cli('open', link).out);
+    expect(opened.technique).toBe('hardware-assisted');
+    expect(opened.title).toMatch(/Red Pill/);
+    expect(cli('run', '@nope').err).toMatch(/no built-in scenario '@nope'/);
+  });
+
+  it('refuses hostile links cleanly (exit 1, the reason, no stack trace)', () => {
+    const bomb = base64url(deflateSync(new TextEncoder().encode(`{"vms":[{"source":"${' '.repeat(3_000_000)}"}]}`)));
+    for (const [link, why] of [
+      [`#s=1.${bomb}`, /inflates past/],
+      [`#s=1.${'A'.repeat(70_000)}`, /capped/],
+      ['#s=1.@@@', /corrupt/],
+      ['#s=7.AAAA', /newer VirtLab/],
+    ] as const) {
+      const r = cli('open', link);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(why);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
   });
 });

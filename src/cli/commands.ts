@@ -1,6 +1,8 @@
 // What the commands do, apart from parsing arguments and printing.
 import { type Prepared, prepare, type RunResultJson } from '../hypervisor/engine';
 import { TECHNIQUE_IDS, type TechniqueId } from '../hypervisor/technique';
+import { nearest } from '../isa/suggest';
+import { LIBRARY, libraryScenario } from '../scenario/library';
 import { parseScenarioText, type Scenario, scenarioFromSource } from '../scenario/scenario';
 import { InputError, readText } from './errors';
 import type { Options } from './main';
@@ -13,7 +15,16 @@ export interface Input {
 
 export function loadInput(arg: string): Input {
   if (arg.startsWith('@')) {
-    throw new InputError(`no built-in scenario '${arg}': the scenario library is not built yet`);
+    const scenario = libraryScenario(arg.slice(1));
+    if (!scenario) {
+      const near = nearest(
+        arg.slice(1),
+        LIBRARY.map((e) => e.id),
+        false,
+      );
+      throw new InputError(`no built-in scenario '${arg}'${near ? `; did you mean '@${near}'?` : ''} (list them with: virtlab scenarios)`);
+    }
+    return { label: arg, scenario };
   }
   const text = readText(arg);
   const looksLikeJson = /\.json$/i.test(arg) || text.trimStart().startsWith('{');
@@ -68,4 +79,16 @@ export function compareScenario(input: Input, o: Options): Outcome<{ results: Co
     results.push(p.engine.result());
   }
   return { kind: 'ok', results };
+}
+
+/** The scenario with the command line's options applied (for `share`). */
+export function withOptions(s: Scenario, o: Options): Scenario {
+  return {
+    ...s,
+    technique: o.technique ?? s.technique,
+    isa: o.isa ?? s.isa,
+    preset: o.preset ?? s.preset,
+    maxSteps: o.maxSteps ?? s.maxSteps,
+    hypervisor: { ...s.hypervisor, paging: o.paging ?? s.hypervisor.paging },
+  };
 }

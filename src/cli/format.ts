@@ -77,3 +77,11 @@ export function formatAnalysis(a: Analysis): string {
   lines.push(`Theorem 3 (hybrid VMM iff user-sensitive ⊆ privileged): ${verdict(a.theorem3)}`);
   return `${lines.join('\n')}\n`;
 }
+
+export function formatScenarios(list: { id: string; title: string; technique: string; topics: readonly string[] }[]): string {
+  const w = Math.max(...list.map((e) => e.id.length)) + 2;
+  const lines = list.map(
+    (e) => `@${e.id.padEnd(w)}${e.technique.padEnd(20)}${e.title}\n${' '.repeat(w + 21)}topics: ${e.topics.join(', ')}`,
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -5,9 +5,12 @@ import { PRESETS_IDS, type PresetId } from '../hypervisor/costs';
 import { TECHNIQUE_IDS, type TechniqueId } from '../hypervisor/technique';
 import { analyze } from '../isa/analysis';
 import { VARIANTS, type Variant } from '../isa/table';
-import { compareScenario, loadInput, runScenario } from './commands';
+import { LIBRARY } from '../scenario/library';
+import { decodeLink, shareLink } from '../scenario/link';
+import { scenarioToJson } from '../scenario/scenario';
+import { compareScenario, loadInput, runScenario, withOptions } from './commands';
 import { InputError, UsageError } from './errors';
-import { formatAnalysis, formatCompare, formatRun } from './format';
+import { formatAnalysis, formatCompare, formatRun, formatScenarios } from './format';
 
 export interface Options {
   technique?: TechniqueId;
@@ -20,15 +23,20 @@ export interface Options {
   base?: string;
 }
 
+/** Where `share` links point unless --base says otherwise: the app served by `npm start`. */
+const DEFAULT_BASE = 'http://127.0.0.1:4173/';
+
 const USAGE = `usage: virtlab <command> [options]
 
 commands:
   run <file|@id>       assemble and run a .s file (one VM) or a .vlab.json scenario
   compare <file|@id>   run it under every technique: cycles by category, counters, fidelity
   analyze              the Popek–Goldberg report of the ISA table
-  share <file|@id>     print the share link of a scenario            (not built yet)
-  open <link>          print the scenario JSON inside a share link    (not built yet)
-  scenarios            list the built-in scenario library             (not built yet)
+  share <file|@id>     print the share link of a scenario (options applied; --base URL)
+  open <link>          print the scenario JSON inside a share link
+  scenarios            list the built-in scenario library (--json)
+
+  wherever a file is expected, @id names a built-in scenario (run @popf-problem)
 
 options:
   --technique ID       ${TECHNIQUE_IDS.join(' | ')}
@@ -150,11 +158,30 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
         out(options.json ? `${JSON.stringify({ results: r.results }, null, 2)}\n` : formatCompare(r.results));
         return 0;
       }
-      case 'share':
-      case 'open':
-      case 'scenarios':
-        err(`virtlab: '${command}' is not built yet (it comes with the lectures issue: share links and the scenario library)\n`);
-        return 2;
+      case 'share': {
+        const input = loadInput(onePositional(positional, 'share'));
+        out(`${shareLink(options.base ?? DEFAULT_BASE, withOptions(input.scenario, options))}\n`);
+        return 0;
+      }
+      case 'open': {
+        if (positional.length !== 1) throw new UsageError('open takes one link');
+        const d = decodeLink(positional[0]);
+        if (!d.ok) throw new InputError(`cannot open the link: ${d.error}`);
+        out(`${JSON.stringify(scenarioToJson(d.scenario), null, 2)}\n`);
+        if (d.at !== undefined) err(`(the link opens the run at step ${d.at})\n`);
+        return 0;
+      }
+      case 'scenarios': {
+        if (positional.length) throw new UsageError('scenarios takes no argument');
+        const list = LIBRARY.map((e) => ({
+          id: e.id,
+          title: e.title,
+          technique: (e.scenario.technique as string) ?? 'native',
+          topics: e.topics,
+        }));
+        out(options.json ? `${JSON.stringify(list, null, 2)}\n` : formatScenarios(list));
+        return 0;
+      }
       default:
         throw new UsageError(`unknown command '${command}'`);
     }

@@ -130,7 +130,7 @@ export function serveHypercall(m: Machine, n: number): HypercallOutcome {
       break;
     case 'mmu_flush':
       if (r[1] === -1) m.flushTlb('mmu_flush hypercall');
-      else m.invalidatePage(r[1]);
+      else m.invalidatePage(r[1], 'mmu_flush hypercall');
       pagingChanged = r[1] === -1;
       effect = r[1] === -1 ? 'whole TLB flushed' : `TLB entry of ${hex(r[1])} dropped`;
       break;

@@ -181,12 +181,12 @@ export abstract class Monitor implements TechniqueRun, Host {
 
   // ---- recording: events, counters, costs --------------------------------------------------------------
 
-  protected record(vm: Vm, e: DistributiveOmit<TraceEvent, 'vm' | 'pc' | 'time'>): void {
+  protected record(vm: Vm, e: DistributiveOmit<TraceEvent, 'vm' | 'pc' | 'time'>, pc = vm.machine.pc): void {
     if (!this.events) return;
     // Completing the caller's literal is much cheaper than spreading it into a new object.
     const ev = e as { vm?: number; pc?: number; time?: number };
     ev.vm = vm.index;
-    ev.pc = vm.machine.pc >>> 0;
+    ev.pc = pc >>> 0;
     ev.time = this.now();
     this.events.push(ev as TraceEvent);
   }
@@ -375,8 +375,8 @@ export abstract class Monitor implements TechniqueRun, Host {
   }
 
   /** A hypercall has been served (after its exit): counted by name, with its arguments and result. */
-  protected hypercallDone(vm: Vm, number: number, name: string, args: number[], result: number): void {
-    this.record(vm, { kind: 'hypercall', number, name, args, result });
+  protected hypercallDone(vm: Vm, number: number, name: string, args: number[], result: number, pc: number): void {
+    this.record(vm, { kind: 'hypercall', number, name, args, result }, pc);
   }
 
   // ---- what techniques must say -------------------------------------------------------------------------

@@ -166,13 +166,13 @@ export class Machine {
     if (this.events) this.emit({ vm: this.vm, pc: this.pc >>> 0, time: this.now(), kind: 'tlb-flush', scope: 'all', why });
   }
 
-  invalidatePage(va: number): void {
+  invalidatePage(va: number, why = 'INVLPG'): void {
     const page = (va >>> 12) & 15;
     if (this.tlbMap[page] >= 0) {
       this.tlbMap[page] = -1;
       for (let i = 0; i < 8; i++) if (this.tlbSlots[i] === page) this.tlbSlots[i] = -1;
     }
-    if (this.events) this.emit({ vm: this.vm, pc: this.pc >>> 0, time: this.now(), kind: 'tlb-flush', scope: 'page', page, why: 'INVLPG' });
+    if (this.events) this.emit({ vm: this.vm, pc: this.pc >>> 0, time: this.now(), kind: 'tlb-flush', scope: 'page', page, why });
   }
 
   /**

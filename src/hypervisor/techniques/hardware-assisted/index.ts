@@ -110,9 +110,10 @@ export class HardwareAssistedRun extends Monitor {
         return false;
       case 'VMCALL': {
         this.vmExit(vm, 'VMCALL', `hypercall ${ins.imm}`);
+        const pc = m.pc;
         const out = serveHypercall(m, ins.imm);
         this.countHypercall(vm, out.name);
-        this.hypercallDone(vm, ins.imm, out.name, out.args, out.result);
+        this.hypercallDone(vm, ins.imm, out.name, out.args, out.result, pc);
         if (out.pagingChanged && !this.nested) this.rebuildShadow(vm, m.cr0, m.cr3);
         if (out.pteWritten !== undefined && !this.nested) this.shadowWrite(vm, out.pteWritten, 4);
         if (m.state === 'running') this.vmEntry(vm);

@@ -33,10 +33,11 @@ export class ParavirtualizationRun extends Monitor {
       const n = ins.imm;
       const name = serveName(n);
       this.exit(vm, { kind: 'hypercall', number: n, name });
+      const pc = m.pc;
       const out = serveHypercall(m, n);
       if (out.name === 'set_trap_table') this.trapTable[vm.index] = true;
       if (out.pagingChanged) this.watchPageTable(vm);
-      this.hypercallDone(vm, n, out.name, out.args, out.result);
+      this.hypercallDone(vm, n, out.name, out.args, out.result, pc);
       return true;
     }
     if (ins.name === 'INT') return false; // delivered at `delivering`
