@@ -1,6 +1,5 @@
 // What the commands do, apart from parsing arguments and printing.
-import { type Prepared, prepare, type RunResultJson } from '../hypervisor/engine';
-import { TECHNIQUE_IDS, type TechniqueId } from '../hypervisor/technique';
+import { type CompareEntry, compareTechniques, type Prepared, prepare, type RunResultJson } from '../hypervisor/engine';
 import { nearest } from '../isa/suggest';
 import { LIBRARY, libraryScenario } from '../scenario/library';
 import { parseScenarioText, type Scenario, scenarioFromSource } from '../scenario/scenario';
@@ -64,21 +63,12 @@ export function runScenario(input: Input, o: Options): Outcome<{ result: RunResu
   return { kind: 'ok', result: p.engine.result() };
 }
 
-export type CompareEntry = RunResultJson | { technique: TechniqueId; skipped: string };
+export type { CompareEntry };
 
 export function compareScenario(input: Input, o: Options): Outcome<{ results: CompareEntry[] }> {
-  const results: CompareEntry[] = [];
-  for (const technique of TECHNIQUE_IDS) {
-    const p = prepare(input.scenario, { ...engineOptions(o), technique });
-    if (p.kind === 'refused') {
-      results.push({ technique, skipped: p.reason });
-      continue;
-    }
-    if (p.kind !== 'ready') return { kind: 'errors', lines: problems(input, p) };
-    p.engine.runToEnd();
-    results.push(p.engine.result());
-  }
-  return { kind: 'ok', results };
+  const r = compareTechniques(input.scenario, engineOptions(o));
+  if (r.kind !== 'results') return { kind: 'errors', lines: problems(input, r) };
+  return { kind: 'ok', results: r.results };
 }
 
 /** The scenario with the command line's options applied (for `share`). */

@@ -6,7 +6,7 @@ import type { Variant } from '../isa/table';
 import type { Scenario } from '../scenario/scenario';
 import { addCounters, type Counters, type EventSink, emptyCounters, type TraceEvent } from '../trace/events';
 import { PRESETS, type PresetId, resolveCosts } from './costs';
-import type { RunConfig, RunStopReason, TechniqueId, TechniqueRun, VmView } from './technique';
+import { type RunConfig, type RunStopReason, TECHNIQUE_IDS, type TechniqueId, type TechniqueRun, type VmView } from './technique';
 import { TECHNIQUES } from './techniques';
 
 export interface RunOptions {
@@ -289,4 +289,28 @@ export class Engine {
       ...(this.log ? { events: this.log.events } : {}),
     };
   }
+}
+
+export type CompareEntry = RunResultJson | { technique: TechniqueId; skipped: string };
+
+/**
+ * Runs one scenario under every technique, in the order of interfaces.md; a technique that cannot run
+ * it is listed with the reason. Assembly errors or an invalid scenario are returned as such.
+ */
+export function compareTechniques(
+  scenario: Scenario,
+  options: RunOptions = {},
+): { kind: 'results'; results: CompareEntry[] } | Exclude<Prepared, { kind: 'ready' | 'refused' }> {
+  const results: CompareEntry[] = [];
+  for (const technique of TECHNIQUE_IDS) {
+    const p = prepare(scenario, { ...options, technique });
+    if (p.kind === 'refused') {
+      results.push({ technique, skipped: p.reason });
+      continue;
+    }
+    if (p.kind !== 'ready') return p;
+    p.engine.runToEnd();
+    results.push(p.engine.result());
+  }
+  return { kind: 'results', results };
 }
