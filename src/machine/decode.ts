@@ -1,0 +1,168 @@
+// Decoding for execution: the machine's exec codes (derived by name from the ISA table), the decode
+// cache by physical address (self-modifying code invalidates it), and instruction fetch.
+import { formatInstruction } from '../isa/disassembler';
+import { decode } from '../isa/encoding';
+import { ISA, MODE_BASE, MODE_IMM } from '../isa/table';
+import { CODE_CHUNK_SHIFT, type Machine } from './machine';
+
+/**
+ * Exec codes: the machine's own dispatch numbers, by ISA row name. Decoded instructions are cached as
+ * `code * 2 + (source is an immediate ? 1 : 0)`; the fast loop's `case` labels are those numbers.
+ */
+export const EXEC: Readonly<Record<string, number>> = {
+  MOV: 1,
+  LOAD: 2,
+  STORE: 3,
+  LOADB: 4,
+  STOREB: 5,
+  PUSH: 6,
+  POP: 7,
+  ADD: 8,
+  SUB: 9,
+  CMP: 10,
+  INC: 11,
+  DEC: 12,
+  NEG: 13,
+  MUL: 14,
+  DIV: 15,
+  MOD: 16,
+  AND: 17,
+  OR: 18,
+  XOR: 19,
+  TEST: 20,
+  NOT: 21,
+  SHL: 22,
+  SHR: 23,
+  SAR: 24,
+  JMP: 25,
+  JZ: 26,
+  JNZ: 27,
+  JC: 28,
+  JNC: 29,
+  JS: 30,
+  JNS: 31,
+  JL: 32,
+  JGE: 33,
+  JLE: 34,
+  JG: 35,
+  JA: 36,
+  JBE: 37,
+  CALL: 38,
+  RET: 39,
+  NOP: 40,
+  INT: 41,
+  IRET: 42,
+  CLI: 43,
+  STI: 44,
+  HLT: 45,
+  IN: 46,
+  OUT: 47,
+  LIDT: 48,
+  'MOV TO CR': 49,
+  'MOV FROM CR': 50,
+  'MOV TO KSP': 51,
+  'MOV FROM KSP': 52,
+  INVLPG: 53,
+  PUSHF: 54,
+  POPF: 55,
+  SMSW: 56,
+  SIDT: 57,
+  VMCALL: 58,
+};
+/** Exec codes from here on are system instructions: always the reference step. */
+export const FIRST_SLOW = EXEC.INT * 2;
+/** Added to an exec code when the host asked to observe the instruction: the fast loop hands it over. */
+export const OBSERVED = 0x1000;
+export const ROW_OF_EXEC = (() => {
+  const t = new Array(128);
+  for (const row of ISA) t[EXEC[row.name]] = row;
+  return t as (typeof ISA)[number][];
+})();
+
+export const U = 4;
+export const W = 2;
+
+// ---- decoding ---------------------------------------------------------------------------------------
+
+export interface Fields {
+  x: number;
+  a: number;
+  b: number;
+  imm: number;
+  port: number;
+}
+
+/** Decodes 8 bytes into exec fields; x = 0 for an undefined instruction (#UD). */
+function decodeFields(bytes: Uint8Array, offset: number, out: Fields): void {
+  const d = decode(bytes, offset);
+  if (!d) {
+    out.x = 0;
+    return;
+  }
+  const usesBase = d.row.operands.includes('m');
+  out.x = EXEC[d.row.name] * 2 + (d.mode & MODE_IMM ? 1 : 0);
+  out.a = d.a;
+  out.b = usesBase && !(d.mode & MODE_BASE) ? 8 : d.b;
+  out.imm = d.imm;
+  out.port = d.port;
+}
+
+const scratch: Fields = { x: 0, a: 0, b: 0, imm: 0, port: 0 };
+
+/** Fills the decode cache at physical address pa (the 8 bytes lie in one page). */
+function decodeAt(m: Machine, pa: number): void {
+  decodeFields(m.mem, pa, scratch);
+  m.xop[pa] = scratch.x;
+  m.dA[pa] = scratch.a;
+  m.dB[pa] = scratch.b;
+  m.dImm[pa] = scratch.imm;
+  m.dPort[pa] = scratch.port;
+  m.codeChunks[pa >> CODE_CHUNK_SHIFT] = 1;
+  m.codeChunks[(pa + 7) >> CODE_CHUNK_SHIFT] = 1;
+  if (scratch.x !== 0 && m.host?.decoded?.(m, pa, ROW_OF_EXEC[scratch.x >> 1].name, (scratch.x & 1) === 1))
+    m.xop[pa] = scratch.x | OBSERVED;
+}
+
+/**
+ * Fetches and decodes the instruction at PC into `out`. False after a fault (#GP beyond memory, #PF).
+ * An instruction that straddles two pages is translated page by page and not cached.
+ */
+export function fetch(m: Machine, out: Fields): boolean {
+  const pc = m.pc;
+  const p0 = m.phys(pc, 'fetch', m.cpl);
+  if (p0 < 0) return false;
+  const p7 = m.phys((pc + 7) | 0, 'fetch', m.cpl);
+  if (p7 < 0) return false;
+  if (p7 === p0 + 7) {
+    if (m.xop[p0] < 0) decodeAt(m, p0);
+    out.x = m.xop[p0];
+    out.a = m.dA[p0];
+    out.b = m.dB[p0];
+    out.imm = m.dImm[p0];
+    out.port = m.dPort[p0];
+    return true;
+  }
+  const bytes = new Uint8Array(8);
+  for (let i = 0; i < 8; i++) {
+    const p = m.phys((pc + i) | 0, 'fetch', m.cpl);
+    if (p < 0) return false;
+    bytes[i] = m.mem[p];
+  }
+  decodeFields(bytes, 0, out);
+  return true;
+}
+
+/** The instruction at PC as text (for `instruction` events and the disassembly view). */
+export function describeInstruction(f: Fields): string {
+  if (f.x === 0) return '(undefined instruction)';
+  const row = ROW_OF_EXEC[f.x >> 1];
+  const d = {
+    row,
+    a: f.a,
+    b: f.b === 8 ? 0 : f.b,
+    mode: (f.x & 1 ? MODE_IMM : 0) | (row.operands.includes('m') && f.b !== 8 ? MODE_BASE : 0),
+    imm: f.imm,
+    port: f.port,
+  };
+  return formatInstruction(d);
+}
