@@ -2,15 +2,18 @@
 // place where every transition from guest to hypervisor is recorded, counted and charged (`exit`).
 // Techniques (techniques/<id>/) decide *when* the real system would leave the guest; the monitor
 // says what that transition is and what it costs (Firecracker's vcpu.rs, one exhaustive match).
+
+export { EXIT_REASONS, type Exit, type ExitReasonName, HYPERVISOR_IDT, type Vcpu, Vm } from './vm';
+
 import { formatInstruction } from '../isa/disassembler';
 import { decode } from '../isa/encoding';
 import { VECTOR_NAMES } from '../isa/table';
 import { IF } from '../machine/alu';
 import type { Host } from '../machine/host';
 import { run as runMachine } from '../machine/interpreter';
-import { CR0_PG, Machine } from '../machine/machine';
+import { CR0_PG, type Machine } from '../machine/machine';
 import { type MachineSnapshot, restore, snapshot } from '../machine/snapshot';
-import { type Counters, type EventSink, emptyCounters, type TraceEvent } from '../trace/events';
+import type { Counters, EventSink, TraceEvent } from '../trace/events';
 import { type CostTable, CycleMeter } from './costs';
 import {
   cpuView,
@@ -22,70 +25,9 @@ import {
   tlbOf,
   type VmcsView,
 } from './inspection';
+import { fillShadow, type Recorder, rebuildShadow, shadowNeedsFill, shadowWrite } from './shadow';
 import type { FidelityViolation, PagingMode, RunConfig, RunStopReason, TechniqueId, TechniqueRun, VmView } from './technique';
-
-/** Intel's VM-exit reasons (basic exit reason numbers) used by VX. */
-export const EXIT_REASONS = {
-  EXCEPTION: 0,
-  EXTERNAL_INTERRUPT: 1,
-  TRIPLE_FAULT: 2,
-  INTERRUPT_WINDOW: 7,
-  HLT: 12,
-  INVLPG: 14,
-  VMCALL: 18,
-  CR_ACCESS: 28,
-  IO_INSTRUCTION: 30,
-  EPT_VIOLATION: 48,
-} as const;
-export type ExitReasonName = keyof typeof EXIT_REASONS;
-
-/** The address of the hypervisor's own IDT: what a directly executed SIDT returns (the Red Pill). */
-export const HYPERVISOR_IDT = 0xfc000000 | 0;
-
-/** Every way control passes from a guest to the hypervisor. */
-export type Exit =
-  /** The guest faulted into the hypervisor (trap-and-emulate, binary translation, paravirtualization). */
-  | { readonly kind: 'trap'; readonly cause: string; readonly action: string }
-  /** A hardware-assisted VM exit. */
-  | { readonly kind: 'vm-exit'; readonly reason: ExitReasonName; readonly qualification: string }
-  /** An explicit hypercall (paravirtualization; hardware-assisted VMCALL exits use 'vm-exit'). */
-  | { readonly kind: 'hypercall'; readonly number: number; readonly name: string }
-  /** A callout from translated code into the hypervisor (binary translation: same ring, no trap). */
-  | { readonly kind: 'callout'; readonly instruction: string };
-
-export interface Vcpu {
-  /** Virtual interrupts pending for injection are the machine's `irqPending`; this marks an armed window. */
-  windowArmed: boolean;
-}
-
-/** One VM: its machine (which holds the guest-visible state), P2M, shadow/EPT state and counters. */
-export class Vm {
-  readonly machine: Machine;
-  /** Guest-physical frame → host frame, deliberately not contiguous. */
-  readonly p2m: readonly number[];
-  counters: Counters = emptyCounters();
-  fidelity: FidelityViolation[] = [];
-  /** Shadow page table: which guest-virtual pages have a filled shadow entry (shadow paging). */
-  shadow: Uint8Array = new Uint8Array(16);
-  /** Nested paging: which guest-physical frames have an EPT entry (filled lazily, as KVM does). */
-  ept: Uint8Array = new Uint8Array(16);
-  vcpu: Vcpu = { windowArmed: false };
-
-  constructor(
-    readonly index: number,
-    readonly name: string,
-    config: RunConfig,
-    costs: Readonly<CostTable>,
-  ) {
-    this.machine = new Machine({ variant: config.isa, costs, vm: index });
-    this.machine.loadImage(config.vms[index].image);
-    this.p2m = Array.from({ length: 16 }, (_, g) => 16 * (index + 1) + ((g * 7 + 3 * index + 5) & 15));
-  }
-
-  get virtualCpl(): number {
-    return this.machine.cpl;
-  }
-}
+import { EXIT_REASONS, type Exit, type ExitReasonName, HYPERVISOR_IDT, type Vcpu, Vm } from './vm';
 
 export interface MonitorOptions {
   readonly paging: PagingMode | 'none' | 'software' | 'direct';
@@ -308,70 +250,24 @@ export abstract class Monitor implements TechniqueRun, Host {
     this.record(vm, { kind: 'world-switch', from: 'host OS', to: 'hypervisor' });
   }
 
-  // ---- shadow page tables (used by trap-and-emulate, binary translation, hardware-assisted) ----------
+  // ---- shadow page tables (shadow.ts): used by trap-and-emulate, binary translation, hardware-assisted ----
 
-  /** Guest paging changed (CR3 or CR0 written): the shadow table is rebuilt lazily from scratch. */
+  private readonly recorder: Recorder = { charge: (vm, c, n) => this.charge(vm, c, n), record: (vm, e) => this.record(vm, e) };
+
   protected rebuildShadow(vm: Vm, cr0: number, cr3: number): void {
-    vm.shadow.fill(0);
-    vm.machine.watch.fill(0);
-    if (cr0 & CR0_PG) {
-      // Write-protect the guest's page table (16 entries, 64 bytes: one page, or two if it straddles).
-      const start = cr3 >>> 0;
-      if (start < 0x10000) vm.machine.watch[start >>> 12] = 1;
-      if (start + 63 < 0x10000) vm.machine.watch[(start + 63) >>> 12] = 1;
-    }
-    vm.counters.shadowUpdates++;
-    this.charge(vm, 'shadowUpdate');
-    this.record(vm, {
-      kind: 'shadow-update',
-      page: -1,
-      detail:
-        cr0 & CR0_PG
-          ? `new guest page table at 0x${(cr3 >>> 0).toString(16)}: shadow table emptied, refilled on demand`
-          : 'guest paging off: shadow maps guest-physical pages',
-    });
+    rebuildShadow(this.recorder, vm, cr0, cr3);
   }
 
-  /** A guest store hit its write-protected page table: update the shadow entry it changes. */
   protected shadowWrite(vm: Vm, pa: number, size: number): string {
-    const base = vm.machine.cr3 >>> 0;
-    const detail: string[] = [];
-    for (let a = pa; a < pa + size; a++) {
-      const i = a - base;
-      if (i >= 0 && i < 64) {
-        const page = i >>> 2;
-        if (vm.shadow[page]) detail.push(`page ${page}`);
-        vm.shadow[page] = 0;
-      }
-    }
-    if (detail.length === 0 && !(pa + size > base && pa < base + 64)) return 'not a page-table entry (same page): emulated only';
-    const pages = [...new Set(detail)];
-    vm.counters.shadowUpdates++;
-    this.charge(vm, 'shadowUpdate');
-    const entry = Math.max(0, (pa - base) >>> 2);
-    this.record(vm, {
-      kind: 'shadow-update',
-      page: entry,
-      detail: `guest PTE ${entry} written: shadow entry ${pages.length ? 'dropped' : 'not yet filled'}`,
-    });
-    return `guest PTE ${entry} written`;
+    return shadowWrite(this.recorder, vm, pa, size);
   }
 
-  /**
-   * A TLB miss under shadow paging: the hardware walks the shadow table (one memory reference). True
-   * when the guest maps the page but the shadow entry is not filled yet: a hidden page fault.
-   */
   protected shadowNeedsFill(vm: Vm, page: number, pte: number): boolean {
-    this.charge(vm, 'memoryReference');
-    return (pte & 1) === 1 && !vm.shadow[page];
+    return shadowNeedsFill(this.recorder, vm, page, pte);
   }
 
-  /** The hypervisor fills the shadow entry from the guest's PTE; the guest never sees this fault. */
   protected fillShadow(vm: Vm, page: number): void {
-    vm.shadow[page] = 1;
-    vm.counters.hiddenFaults++;
-    this.charge(vm, 'hiddenFault');
-    this.record(vm, { kind: 'hidden-fault', address: page << 12 });
+    fillShadow(this.recorder, vm, page);
   }
 
   /** A hypercall has been served (after its exit): counted by name, with its arguments and result. */
