@@ -2,9 +2,9 @@
 // devices and deterministic time. Bare metal: it knows nothing about hypervisors. Execution lives in
 // interpreter.ts; this file is the state and the rules every instruction shares.
 
-import { type CostTable, CycleMeter, PRESETS } from '../hypervisor/costs';
 import { disassembleAt } from '../isa/disassembler';
 import { PORTS, type Variant, VECTOR_NAMES } from '../isa/table';
+import { type CostTable, CycleMeter, PRESETS } from '../trace/costs';
 import type { EventSink, TraceEvent, VmState } from '../trace/events';
 import { DEFINED, IF } from './alu';
 import { ConsoleBuffer } from './console';

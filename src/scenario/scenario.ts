@@ -1,9 +1,9 @@
 // The scenario file of interfaces.md: parsing, validation with messages that name the field, and
 // defaults. Untrusted input: nothing in it is ever executed; unknown fields are kept and ignored.
 
-import { COST_NAMES, PRESETS_IDS, type PresetId } from '../hypervisor/costs';
 import { TECHNIQUE_IDS, type TechniqueId } from '../hypervisor/technique';
 import { VARIANTS, type Variant } from '../isa/table';
+import { COST_NAMES, PRESETS_IDS, type PresetId } from '../trace/costs';
 
 export const SCENARIO_FORMAT = 'virtlab-scenario';
 export const SCENARIO_VERSION = 1;

@@ -1,0 +1,178 @@
+// The cost model of costs.md, as data: two presets, overridable field by field from a scenario.
+
+export type PresetId = '2006' | 'modern';
+export const PRESETS_IDS: readonly PresetId[] = ['2006', 'modern'];
+
+export interface CostTable {
+  instruction: number;
+  memoryReference: number;
+  exceptionDelivery: number;
+  iret: number;
+  portIo: number;
+  trapRoundTrip: number;
+  emulate: number;
+  reflect: number;
+  inject: number;
+  shadowUpdate: number;
+  hiddenFault: number;
+  translatePerInstruction: number;
+  callout: number;
+  inlineVirtual: number;
+  indirectBranch: number;
+  translatedIo: number;
+  translatedPageTableWrite: number;
+  vmExitRoundTrip: number;
+  hypercallRoundTrip: number;
+  interpretPerInstruction: number;
+  worldSwitch: number;
+  hostOsRoundTrip: number;
+}
+
+export interface Preset {
+  readonly id: PresetId;
+  readonly description: string;
+  readonly costs: Readonly<CostTable>;
+  readonly taggedTlb: boolean;
+  readonly nestedPaging: boolean;
+}
+
+export const PRESETS: Readonly<Record<PresetId, Preset>> = {
+  '2006': {
+    id: '2006',
+    description: 'Pentium 4 with first-generation VT-x (no EPT, no tagged TLB): Adams & Agesen, ASPLOS 2006',
+    taggedTlb: false,
+    nestedPaging: false,
+    costs: {
+      instruction: 1,
+      memoryReference: 50,
+      exceptionDelivery: 800,
+      iret: 200,
+      portIo: 3000,
+      trapRoundTrip: 2000,
+      emulate: 300,
+      reflect: 300,
+      inject: 100,
+      shadowUpdate: 500,
+      hiddenFault: 1000,
+      translatePerInstruction: 300,
+      callout: 200,
+      inlineVirtual: 30,
+      indirectBranch: 40,
+      translatedIo: 200,
+      translatedPageTableWrite: 400,
+      vmExitRoundTrip: 10000,
+      hypercallRoundTrip: 2500,
+      interpretPerInstruction: 60,
+      worldSwitch: 12000,
+      hostOsRoundTrip: 20000,
+    },
+  },
+  modern: {
+    id: 'modern',
+    description: 'a recent x86 server core with EPT and VPID',
+    taggedTlb: true,
+    nestedPaging: true,
+    costs: {
+      instruction: 1,
+      memoryReference: 40,
+      exceptionDelivery: 400,
+      iret: 200,
+      portIo: 1000,
+      trapRoundTrip: 1000,
+      emulate: 150,
+      reflect: 150,
+      inject: 50,
+      shadowUpdate: 250,
+      hiddenFault: 500,
+      translatePerInstruction: 150,
+      callout: 100,
+      inlineVirtual: 20,
+      indirectBranch: 20,
+      translatedIo: 150,
+      translatedPageTableWrite: 250,
+      vmExitRoundTrip: 1300,
+      hypercallRoundTrip: 1250,
+      interpretPerInstruction: 40,
+      worldSwitch: 3000,
+      hostOsRoundTrip: 5000,
+    },
+  },
+};
+
+export type CostCategory =
+  | 'guest'
+  | 'interpretation'
+  | 'trap'
+  | 'vm-exit'
+  | 'hypercall'
+  | 'hypervisor'
+  | 'translation'
+  | 'memory'
+  | 'world-switch';
+
+export const CATEGORY_OF: Readonly<Record<keyof CostTable, CostCategory>> = {
+  instruction: 'guest',
+  exceptionDelivery: 'guest',
+  iret: 'guest',
+  portIo: 'guest',
+  interpretPerInstruction: 'interpretation',
+  trapRoundTrip: 'trap',
+  vmExitRoundTrip: 'vm-exit',
+  hypercallRoundTrip: 'hypercall',
+  emulate: 'hypervisor',
+  reflect: 'hypervisor',
+  inject: 'hypervisor',
+  translatePerInstruction: 'translation',
+  callout: 'translation',
+  inlineVirtual: 'translation',
+  indirectBranch: 'translation',
+  translatedIo: 'translation',
+  translatedPageTableWrite: 'translation',
+  memoryReference: 'memory',
+  shadowUpdate: 'memory',
+  hiddenFault: 'memory',
+  worldSwitch: 'world-switch',
+  hostOsRoundTrip: 'world-switch',
+};
+
+export const COST_NAMES = Object.keys(CATEGORY_OF) as (keyof CostTable)[];
+
+/** The preset's table with a scenario's overrides applied (unknown or non-numeric fields are reported). */
+export function resolveCosts(preset: PresetId, overrides: Record<string, unknown> = {}): { costs: CostTable; errors: string[] } {
+  const costs: CostTable = { ...PRESETS[preset].costs };
+  const errors: string[] = [];
+  for (const [k, v] of Object.entries(overrides)) {
+    if (!Object.hasOwn(costs, k)) {
+      errors.push(`costs.${k}: unknown cost (known: ${COST_NAMES.join(', ')})`);
+    } else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      errors.push(`costs.${k}: expected a number ≥ 0`);
+    } else {
+      costs[k as keyof CostTable] = v;
+    }
+  }
+  return { costs, errors };
+}
+
+/** Cycles charged so far, by cost name; turned into categories for the breakdown. */
+export class CycleMeter {
+  readonly counts: Record<keyof CostTable, number>;
+  constructor(readonly costs: Readonly<CostTable>) {
+    this.counts = Object.fromEntries(COST_NAMES.map((k) => [k, 0])) as Record<keyof CostTable, number>;
+  }
+  charge(name: keyof CostTable, times = 1): void {
+    this.counts[name] += times;
+  }
+  total(): number {
+    let t = 0;
+    for (const k of COST_NAMES) t += this.counts[k] * this.costs[k];
+    return t;
+  }
+  byCategory(): Partial<Record<CostCategory, number>> {
+    const out: Partial<Record<CostCategory, number>> = {};
+    for (const k of COST_NAMES) {
+      const c = this.counts[k] * this.costs[k];
+      if (c > 0) out[CATEGORY_OF[k]] = (out[CATEGORY_OF[k]] ?? 0) + c;
+    }
+    return out;
+  }
+}
