@@ -8,13 +8,15 @@
 
 import type { PresetId } from '../hypervisor/costs';
 import type { StopReason } from '../hypervisor/engine';
-import type { CpuView, TechniqueId } from '../hypervisor/technique';
+import type { Inspection } from '../hypervisor/inspection';
+import type { CpuView, ExitControls, TechniqueId } from '../hypervisor/technique';
 import type { Diagnostic } from '../isa/assembler';
 import type { Variant } from '../isa/table';
-import type { Counters, TraceEvent, VmState } from '../trace/events';
+import type { Counters, EventKind, TraceEvent, VmState } from '../trace/events';
 
+export type { Inspection, VmInspection } from '../hypervisor/inspection';
 export { TECHNIQUE_IDS } from '../hypervisor/technique';
-export type { Counters, CpuView, Diagnostic, PresetId, StopReason, TechniqueId, TraceEvent, Variant, VmState };
+export type { Counters, CpuView, Diagnostic, EventKind, ExitControls, PresetId, StopReason, TechniqueId, TraceEvent, Variant, VmState };
 
 /** Options that override the scenario's own fields for this run (the CLI's --technique, --isa, …). */
 export interface LoadOptions {
@@ -25,7 +27,20 @@ export interface LoadOptions {
   readonly maxSteps?: number;
   /** Stream hypervisor events (never `instruction` events) in `events` batches. */
   readonly events?: boolean;
+  /** The hardware exit controls (hardware-assisted), replacing the scenario's `hypervisor.exits`. */
+  readonly exits?: Partial<ExitControls>;
+  /** Type 1 (bare-metal hypervisor) or type 2 (hosted), replacing the scenario's `hypervisor.type`. */
+  readonly hypervisorType?: 1 | 2;
 }
+
+/**
+ * Which events a list shows: all of them, the hypervisor's work only (see HYPERVISOR_EVENT_KINDS), or
+ * one kind.
+ */
+export type EventFilter = 'all' | 'hypervisor' | EventKind;
+
+/** The run's speed: guest instructions per second, or as fast as the engine goes. */
+export type Speed = number | 'full';
 
 // ---- page → worker ----
 
@@ -38,7 +53,39 @@ export type PageMessage =
   /** Runs exactly `count` more guest instructions (fewer if the run stops first), then pauses. */
   | { readonly kind: 'step'; readonly count: number }
   /** Prepares the last loaded scenario again, from its first instruction. */
-  | { readonly kind: 'reset' };
+  | { readonly kind: 'reset' }
+  /**
+   * Puts the whole run at the moment `steps` guest instructions had retired (time travel). Backwards it
+   * is exact and immediate (checkpoints and replay; the page is told to cut its event list with
+   * `events-cut`); forwards the run goes there in slices like a `step`, so Pause still answers.
+   */
+  | { readonly kind: 'seek'; readonly steps: number }
+  /** Goes to the first moment at which the `index`th event of the run had happened (an event clicked). */
+  | { readonly kind: 'seek-event'; readonly index: number }
+  /** One instruction back, or back to the moment of the previous hypervisor event. */
+  | { readonly kind: 'step-back'; readonly by: 'instruction' | 'event' }
+  /**
+   * Runs until the next hypervisor event (HYPERVISOR_EVENT_KINDS) and pauses at the first moment it has
+   * happened (with the instruction it came with, or just after it).
+   */
+  | { readonly kind: 'step-to-event' }
+  /** How fast `run` goes; at low speeds the run advances one instruction at a time on a timer. */
+  | { readonly kind: 'speed'; readonly speed: Speed }
+  /** Breakpoints by source line, replacing the current ones (the run is not reloaded). */
+  | { readonly kind: 'breakpoints'; readonly breakpoints: readonly { readonly vm: number; readonly line: number }[] }
+  /** Which guest-physical bytes the snapshot's `memory` shows: around an address, or around the PC (null). */
+  | { readonly kind: 'memory-view'; readonly address: number | null }
+  /**
+   * Asks for `count` events of the list that `filter` selects, from its `from`th (0 = the oldest kept),
+   * among those that have happened by now; answered by an `events-window` with the same `request`.
+   */
+  | {
+      readonly kind: 'events-window';
+      readonly request: number;
+      readonly filter: EventFilter;
+      readonly from: number;
+      readonly count: number;
+    };
 
 // ---- worker → page ----
 
@@ -47,12 +94,37 @@ export type RunState = 'idle' | 'running' | 'paused' | 'stopped';
 
 export interface RunStatus {
   readonly state: RunState;
-  /** Guest instructions executed so far, all VMs. */
+  /** Guest instructions executed so far, all VMs: where the run is now on its timeline. */
   readonly steps: number;
   /** Why the engine last stopped, once it has (a `breakpoint` stop leaves the run paused). */
   readonly stop: StopReason | null;
   /** The engine's own failure, when `stop` is `error`. */
   readonly error?: string;
+}
+
+/** Events of one timeline category, counted per bucket of `TimelineView.bucketWidth` steps. */
+export type TimelineCategory = 'trap' | 'exit' | 'hypercall' | 'switch' | 'translate' | 'interrupt' | 'fidelity' | 'state';
+
+/** The whole run as far as it has gone (the future of a seek included: replay is deterministic). */
+export interface TimelineView {
+  /** The furthest step the run has reached: the timeline's end. */
+  readonly furthest: number;
+  readonly bucketWidth: number;
+  readonly buckets: Readonly<Record<TimelineCategory, readonly number[]>>;
+  /** Where fidelity violations happened (steps), at most TIMELINE_MARKS of them. */
+  readonly violations: readonly number[];
+}
+
+/** Guest-physical bytes of one VM around an address (the PC, unless the page chose one). */
+export interface MemoryView {
+  readonly vm: number;
+  /** The guest-physical address of bytes[0]. */
+  readonly base: number;
+  readonly bytes: readonly number[];
+  /** The guest-physical address of the PC's instruction, or null when it is not mapped. */
+  readonly pcPhysical: number | null;
+  /** Whether the view follows the PC. */
+  readonly followsPc: boolean;
 }
 
 export interface VmDisplay {
@@ -79,6 +151,15 @@ export interface DisplaySnapshot {
   readonly vms: readonly VmDisplay[];
   readonly counters: Counters;
   readonly cycles: { readonly total: number; readonly byCategory: Readonly<Record<string, number>> };
+  /** Virtual against real state, memory structures, VMCS, translation cache, hypercalls. */
+  readonly inspection?: Inspection;
+  readonly memory?: MemoryView;
+  /** Events emitted up to this moment (the length of the event list). */
+  readonly eventCount?: number;
+  /** Of those, how many each filter selects (the kinds that occurred, 'all' and 'hypervisor'). */
+  readonly eventCounts?: Readonly<Partial<Record<EventFilter, number>>>;
+  readonly timeline?: TimelineView;
+  readonly speed?: Speed;
 }
 
 export interface VmAssemblyErrors {
@@ -96,8 +177,30 @@ export type WorkerMessage =
   | { readonly kind: 'invalid'; readonly errors: readonly string[] }
   | { readonly kind: 'status'; readonly status: RunStatus }
   | { readonly kind: 'snapshot'; readonly snapshot: DisplaySnapshot }
-  /** Events since the last batch; `dropped` counts those left out to keep a batch bounded. */
-  | { readonly kind: 'events'; readonly events: readonly TraceEvent[]; readonly dropped: number }
+  /**
+   * Events since the last batch; `dropped` counts those left out (the oldest) to keep a batch bounded.
+   * `first` is the index of events[0] in the run's event list (when given); `replay` marks events that a
+   * seek produced again (not worth animating).
+   */
+  | {
+      readonly kind: 'events';
+      readonly events: readonly TraceEvent[];
+      readonly dropped: number;
+      readonly first?: number;
+      readonly replay?: boolean;
+    }
+  /** A seek went back in time: the page's event list keeps its first `count` events; replayed ones follow. */
+  | { readonly kind: 'events-cut'; readonly count: number }
+  /** The answer to an `events-window` request. */
+  | {
+      readonly kind: 'events-window';
+      readonly request: number;
+      readonly filter: EventFilter;
+      readonly from: number;
+      /** How many events the filter selects in all (up to now). */
+      readonly total: number;
+      readonly items: readonly { readonly index: number; readonly event: TraceEvent }[];
+    }
   /** A message the worker could not act on, or a failure of its own. */
   | { readonly kind: 'error'; readonly message: string };
 
@@ -109,6 +212,123 @@ export const CONSOLE_TAIL = 64 * 1024;
 export const EVENT_BATCH_LIMIT = 2000;
 /** The largest `step` count the worker accepts in one message. */
 export const MAX_STEP_COUNT = 1_000_000_000;
+/** Events one `events-window` answer carries at most. */
+export const EVENT_WINDOW_LIMIT = 500;
+/** Fidelity violations marked individually on the timeline at most. */
+export const TIMELINE_MARKS = 500;
+/** Buckets of the timeline's histogram. */
+export const TIMELINE_BUCKETS = 512;
+
+/**
+ * The hypervisor's work: what "Step to event" stops at and "step back by event" goes back to. Console
+ * output, port I/O, TLB flushes and translation-cache hits are too frequent to step through one by one;
+ * a CPU-delivered interrupt is included because it moves the guest between its kernel and user code.
+ */
+export const HYPERVISOR_EVENT_KINDS: ReadonlySet<EventKind> = new Set<EventKind>([
+  'trap',
+  'emulate',
+  'reflect',
+  'inject',
+  'vm-exit',
+  'vm-entry',
+  'hypercall',
+  'translate',
+  'tc-invalidate',
+  'world-switch',
+  'shadow-update',
+  'hidden-fault',
+  'fidelity-violation',
+  'vm-state',
+  'interrupt',
+  'checkpoint',
+  'restore',
+  'migrate-round',
+]);
+
+/** Every kind of event, in the order lists and filters show them. */
+export const EVENT_KINDS: readonly EventKind[] = [
+  'trap',
+  'emulate',
+  'reflect',
+  'inject',
+  'interrupt',
+  'vm-exit',
+  'vm-entry',
+  'hypercall',
+  'translate',
+  'tc-hit',
+  'tc-invalidate',
+  'world-switch',
+  'shadow-update',
+  'hidden-fault',
+  'tlb-flush',
+  'io',
+  'console',
+  'fidelity-violation',
+  'vm-state',
+  'checkpoint',
+  'restore',
+  'migrate-round',
+  'instruction',
+];
+
+/** The timeline category of an event kind (null: not marked on the timeline). */
+export function timelineCategory(kind: EventKind): TimelineCategory | null {
+  switch (kind) {
+    case 'trap':
+    case 'emulate':
+    case 'reflect':
+    case 'inject':
+    case 'hidden-fault':
+    case 'shadow-update':
+      return 'trap';
+    case 'vm-exit':
+    case 'vm-entry':
+      return 'exit';
+    case 'hypercall':
+      return 'hypercall';
+    case 'world-switch':
+    case 'checkpoint':
+    case 'restore':
+    case 'migrate-round':
+      return 'switch';
+    case 'translate':
+    case 'tc-invalidate':
+      return 'translate';
+    case 'interrupt':
+      return 'interrupt';
+    case 'fidelity-violation':
+      return 'fidelity';
+    case 'vm-state':
+      return 'state';
+    case 'instruction':
+    case 'tc-hit':
+    case 'tlb-flush':
+    case 'io':
+    case 'console':
+      return null;
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
+}
+
+export const TIMELINE_CATEGORIES: readonly TimelineCategory[] = [
+  'trap',
+  'exit',
+  'hypercall',
+  'switch',
+  'translate',
+  'interrupt',
+  'fidelity',
+  'state',
+];
+
+/** Whether `filter` selects events of `kind`. */
+export function filterSelects(filter: EventFilter, kind: EventKind): boolean {
+  return filter === 'all' || (filter === 'hypervisor' ? HYPERVISOR_EVENT_KINDS.has(kind) : filter === kind);
+}
 
 /**
  * One message interface that works the same across a Worker and in-process (v86's worker_bus): the page
@@ -130,9 +350,32 @@ export function isPageMessage(data: unknown): data is PageMessage {
       return 'scenario' in data && typeof (data as { options?: unknown }).options === 'object';
     case 'step':
       return typeof (data as { count?: unknown }).count === 'number';
+    case 'seek':
+      return typeof (data as { steps?: unknown }).steps === 'number';
+    case 'seek-event':
+      return typeof (data as { index?: unknown }).index === 'number';
+    case 'step-back': {
+      const by = (data as { by?: unknown }).by;
+      return by === 'instruction' || by === 'event';
+    }
+    case 'speed': {
+      const speed = (data as { speed?: unknown }).speed;
+      return speed === 'full' || typeof speed === 'number';
+    }
+    case 'breakpoints':
+      return Array.isArray((data as { breakpoints?: unknown }).breakpoints);
+    case 'memory-view': {
+      const address = (data as { address?: unknown }).address;
+      return address === null || typeof address === 'number';
+    }
+    case 'events-window': {
+      const d = data as { request?: unknown; filter?: unknown; from?: unknown; count?: unknown };
+      return typeof d.request === 'number' && typeof d.filter === 'string' && typeof d.from === 'number' && typeof d.count === 'number';
+    }
     case 'run':
     case 'pause':
     case 'reset':
+    case 'step-to-event':
       return true;
     default:
       return false;

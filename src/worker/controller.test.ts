@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PageMessage, RunStatus, WorkerMessage } from '../protocol/messages';
+import { HYPERVISOR_EVENT_KINDS, type PageMessage, type RunStatus, type TraceEvent, type WorkerMessage } from '../protocol/messages';
 import { type ControllerTiming, RunController } from './controller';
 
 const HELLO = `; prints a string, then powers off
@@ -30,6 +30,10 @@ function harness(timing?: ControllerTiming) {
       },
       now: () => performance.now(),
       schedule: (task) => setImmediate(task),
+      after: (ms, task) => {
+        const timer = setTimeout(task, ms);
+        return () => clearTimeout(timer);
+      },
     },
     timing,
   );
@@ -200,5 +204,244 @@ describe('RunController', () => {
     expect(h.lastStatus()).toEqual({ state: 'paused', steps: 0, stop: null });
     h.send({ kind: 'run' });
     expect((await h.until((s) => s.state === 'stopped')).stop).toBe('all-stopped');
+  });
+});
+
+/** User code making system calls forever: traps, reflections and emulated IRETs under trap-and-emulate. */
+const SYSCALLS = `        LIDT idt
+        MOV R0, 0xE000
+        MOV KSP, R0
+        PUSH 0x9000
+        PUSH 3
+        PUSH 0x200
+        PUSH user
+        IRET
+user:   INC R4
+        INT 0x80
+        JMP user
+handler:
+        INC R5
+        IRET
+        .align 8
+idt:    .word 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        .word 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        .space 96 * 4
+        .word handler
+`;
+
+/** The page's view of the event list, rebuilt from the stream as the store does. */
+function pageList(posted: readonly WorkerMessage[]): TraceEvent[] {
+  let list: TraceEvent[] = [];
+  for (const m of posted) {
+    if (m.kind === 'events-cut') list = list.slice(0, m.count);
+    else if (m.kind === 'events') {
+      expect(m.first).toBe(list.length + m.dropped);
+      list = list.concat(new Array(m.dropped).fill(null), m.events);
+    }
+  }
+  return list;
+}
+
+const snapshotOfLast = (h: ReturnType<typeof harness>) => {
+  const s = h.lastSnapshot();
+  if (s?.kind !== 'snapshot') throw new Error('no snapshot');
+  return s.snapshot;
+};
+
+describe('RunController: time travel', () => {
+  it('six steps forward and six back give the same registers, and a seek back is exact', async () => {
+    const h = harness();
+    h.load(SYSCALLS, { technique: 'trap-and-emulate', maxSteps: 1e12, events: true });
+    const start = snapshotOfLast(h).vms[0].cpu;
+    const forward = [];
+    for (let i = 0; i < 6; i++) {
+      h.send({ kind: 'step', count: 1 });
+      forward.push(snapshotOfLast(h).vms[0].cpu);
+    }
+    expect(h.lastStatus()?.steps).toBe(6);
+    for (let i = 5; i >= 0; i--) {
+      h.send({ kind: 'step-back', by: 'instruction' });
+      expect(h.lastStatus()?.steps).toBe(i);
+      expect(snapshotOfLast(h).vms[0].cpu).toEqual(i === 0 ? start : forward[i - 1]);
+    }
+    // Forward a long way, then back to an arbitrary moment: identical to getting there directly.
+    h.send({ kind: 'step', count: 123_457 });
+    await h.until((s) => s.steps === 123_457 && s.state === 'paused');
+    h.send({ kind: 'seek', steps: 77_777 });
+    expect(h.lastStatus()).toMatchObject({ state: 'paused', steps: 77_777 });
+    const travelled = snapshotOfLast(h);
+    const direct = harness();
+    direct.load(SYSCALLS, { technique: 'trap-and-emulate', maxSteps: 1e12, events: true });
+    direct.send({ kind: 'step', count: 77_777 });
+    await direct.until((s) => s.steps === 77_777 && s.state === 'paused');
+    const straight = snapshotOfLast(direct);
+    expect(travelled.vms).toEqual(straight.vms);
+    expect(travelled.cycles).toEqual(straight.cycles);
+    expect(travelled.eventCount).toBe(straight.eventCount);
+    // The page's list, cut and refilled, is the list of a run that went there directly.
+    const a = pageList(h.posted);
+    const b = pageList(direct.posted);
+    expect(a.length).toBe(travelled.eventCount);
+    expect(a.slice(-50)).toEqual(b.slice(-50));
+  });
+
+  it('a seek forwards runs there in slices; a stopped run can go back and forwards again', async () => {
+    const h = harness();
+    h.load(HELLO, { events: true });
+    h.send({ kind: 'run' });
+    const end = await h.until((s) => s.state === 'stopped');
+    h.send({ kind: 'seek', steps: 3 });
+    expect(h.lastStatus()).toMatchObject({ state: 'paused', steps: 3, stop: null });
+    expect(snapshotOfLast(h).vms[0].console).toBe('');
+    h.send({ kind: 'seek', steps: end.steps });
+    const again = await h.until((s) => s.steps === end.steps);
+    expect(again.state).toBe('stopped');
+    expect(snapshotOfLast(h).vms[0].console).toBe('Hello from the worker\n');
+    // The timeline covers the whole run, and its events.
+    const timeline = h.posted.findLast((m) => m.kind === 'snapshot' && m.snapshot.timeline)?.kind === 'snapshot';
+    expect(timeline).toBe(true);
+  });
+
+  it('Step to event pauses just after the next hypervisor event; back by event returns to the one before', () => {
+    const h = harness();
+    h.load(SYSCALLS, { technique: 'trap-and-emulate', maxSteps: 1e12, events: true });
+    const moments: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const before = h.lastStatus()!.steps;
+      h.send({ kind: 'step-to-event' });
+      const s = h.lastStatus()!;
+      expect(s.state).toBe('paused');
+      expect(s.steps).toBeGreaterThan(before);
+      const list = pageList(h.posted);
+      // The run stands at the first moment after an event of the hypervisor's: one step earlier, it had
+      // not happened yet.
+      const hv = list.filter((e) => HYPERVISOR_EVENT_KINDS.has(e.kind));
+      const last = hv.at(-1)!;
+      expect([s.steps, s.steps - 1]).toContain(last.step);
+      expect(list.slice(list.indexOf(last)).every((e) => e === last || !HYPERVISOR_EVENT_KINDS.has(e.kind))).toBe(true);
+      moments.push(s.steps);
+    }
+    expect(new Set(moments).size).toBe(moments.length);
+    for (let i = moments.length - 2; i >= 0; i--) {
+      h.send({ kind: 'step-back', by: 'event' });
+      expect(h.lastStatus()!.steps).toBe(moments[i]);
+    }
+    h.send({ kind: 'step-back', by: 'event' });
+    expect(h.lastStatus()!.steps).toBe(0);
+  });
+
+  it('Step to event under hardware assistance stops at VM exits and entries', () => {
+    const h = harness();
+    h.load(HELLO, { technique: 'hardware-assisted', events: true });
+    const kinds = new Set<string>();
+    for (let i = 0; i < 6 && h.lastStatus()!.state === 'paused'; i++) {
+      h.send({ kind: 'step-to-event' });
+      kinds.add(pageList(h.posted).at(-1)!.kind);
+    }
+    expect(kinds.has('vm-exit') || kinds.has('vm-entry')).toBe(true);
+    expect(kinds.has('trap')).toBe(false);
+  });
+
+  it('answers event windows, filtered, over the events that have happened by now', () => {
+    const h = harness();
+    h.load(SYSCALLS, { technique: 'trap-and-emulate', maxSteps: 1e12, events: true });
+    h.send({ kind: 'step', count: 50_000 });
+    const snap = snapshotOfLast(h);
+    const counts = snap.eventCounts!;
+    expect(counts.all).toBe(snap.eventCount);
+    expect(counts.trap).toBeGreaterThan(1000);
+    h.send({ kind: 'events-window', request: 7, filter: 'reflect', from: 10, count: 5 });
+    const w = h.posted.at(-1)!;
+    if (w.kind !== 'events-window') throw new Error(w.kind);
+    expect(w).toMatchObject({ request: 7, filter: 'reflect', from: 10, total: counts.reflect });
+    expect(w.items.map((x) => x.event.kind)).toEqual(['reflect', 'reflect', 'reflect', 'reflect', 'reflect']);
+    expect(w.items[1].index).toBeGreaterThan(w.items[0].index);
+    // After a seek back, the list ends where the run now is.
+    h.send({ kind: 'seek', steps: 100 });
+    h.send({ kind: 'events-window', request: 8, filter: 'all', from: 0, count: 1000 });
+    const v = h.posted.at(-1)!;
+    if (v.kind !== 'events-window') throw new Error(v.kind);
+    expect(v.total).toBe(snapshotOfLast(h).eventCount);
+    expect(v.items.length).toBe(Math.min(500, v.total));
+    expect(v.items.every((x) => x.event.step! <= 100)).toBe(true);
+    // Clicking an event goes to the first moment it had happened.
+    const target = v.items.find((x) => x.event.kind === 'reflect')!;
+    h.send({ kind: 'step', count: 5 });
+    h.send({ kind: 'seek-event', index: target.index });
+    const at = snapshotOfLast(h);
+    expect(at.eventCount).toBeGreaterThan(target.index);
+    h.send({ kind: 'step-back', by: 'instruction' });
+    expect(snapshotOfLast(h).eventCount).toBeLessThanOrEqual(target.index);
+  });
+
+  it('snapshots carry the inspection and the memory around the PC', () => {
+    const h = harness();
+    h.load(SYSCALLS, { technique: 'hardware-assisted', events: true });
+    h.send({ kind: 'step', count: 20 });
+    const snap = snapshotOfLast(h);
+    expect(snap.inspection?.vms[0].vmcs?.guest.PC).toBe(snap.vms[0].cpu.PC);
+    expect(snap.inspection?.vms[0].real.mode).toBe('non-root');
+    const mem = snap.memory!;
+    expect(mem.bytes).toHaveLength(256);
+    expect(mem.pcPhysical).toBe(snap.vms[0].cpu.PC);
+    expect(mem.base).toBeLessThanOrEqual(mem.pcPhysical!);
+    h.send({ kind: 'memory-view', address: 0x9000 });
+    expect(snapshotOfLast(h).memory).toMatchObject({ followsPc: false, base: 0x9000 - 128 });
+  });
+});
+
+describe('RunController: speed', () => {
+  it('paces a run at a few instructions a second, one at a time, and pauses at once', async () => {
+    const h = harness();
+    h.load(SPIN, { maxSteps: 1e12 });
+    h.send({ kind: 'speed', speed: 20 });
+    h.send({ kind: 'run' });
+    expect(h.lastStatus()).toMatchObject({ state: 'running', steps: 1 });
+    await new Promise((r) => setTimeout(r, 520));
+    const steps = h.lastStatus()!.steps;
+    expect(steps).toBeGreaterThanOrEqual(8);
+    expect(steps).toBeLessThanOrEqual(13);
+    // Every instruction was shown: one status per instruction.
+    const shown = h.statuses().map((s) => s.steps);
+    expect(new Set(shown).size).toBeGreaterThanOrEqual(steps - 1);
+    h.send({ kind: 'pause' });
+    expect(h.lastStatus()!.state).toBe('paused');
+    await new Promise((r) => setTimeout(r, 150));
+    expect(h.lastStatus()!.steps).toBe(steps);
+    // Step ignores the speed; full speed runs in slices again.
+    h.send({ kind: 'step', count: 1000 });
+    expect(h.lastStatus()!.steps).toBe(steps + 1000);
+    h.send({ kind: 'speed', speed: 'full' });
+    h.send({ kind: 'run' });
+    await new Promise((r) => setTimeout(r, 100));
+    h.send({ kind: 'pause' });
+    expect(h.lastStatus()!.steps).toBeGreaterThan(100_000);
+  });
+
+  it('at a high pace still posts at most about one update per frame', async () => {
+    const h = harness();
+    h.load(SPIN, { maxSteps: 1e12 });
+    h.send({ kind: 'speed', speed: 100_000 });
+    h.send({ kind: 'run' });
+    const t0 = performance.now();
+    await new Promise((r) => setTimeout(r, 300));
+    h.send({ kind: 'pause' });
+    const elapsed = performance.now() - t0;
+    const steps = h.lastStatus()!.steps;
+    expect(steps).toBeGreaterThan(15_000);
+    expect(steps).toBeLessThan(45_000);
+    expect(h.posted.filter((m) => m.kind === 'snapshot').length).toBeLessThanOrEqual(elapsed / 16 + 5);
+  });
+
+  it('a speed change while running takes effect at once', async () => {
+    const h = harness();
+    h.load(SPIN, { maxSteps: 1e12 });
+    h.send({ kind: 'run' });
+    await new Promise((r) => setTimeout(r, 30));
+    h.send({ kind: 'speed', speed: 1 });
+    const at = h.lastStatus()!.steps;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.lastStatus()!.steps - at).toBeLessThanOrEqual(2);
+    h.send({ kind: 'pause' });
   });
 });

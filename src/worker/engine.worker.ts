@@ -21,6 +21,10 @@ const controller = new RunController({
     pending = task;
     tick.port2.postMessage(null);
   },
+  after: (ms, task) => {
+    const timer = setTimeout(task, ms);
+    return () => clearTimeout(timer);
+  },
 });
 
 self.onmessage = (e: MessageEvent<unknown>) => {
