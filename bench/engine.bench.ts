@@ -169,6 +169,18 @@ for (const technique of TECHNIQUE_IDS) {
 }
 
 {
+  // The translation cache on the forkwait-like guest: lookups that found their block.
+  const p = prepare(scenarioFromSource(forkwait(3000)), { technique: 'binary-translation', preset: '2006' });
+  if (p.kind === 'ready') {
+    p.engine.runToEnd();
+    const c = p.engine.result().counters;
+    const lookups = c.tcHits + c.translatedBlocks;
+    results['binary translation, forkwait-like: translated blocks / cache hits'] =
+      `${c.translatedBlocks} / ${c.tcHits.toLocaleString('en-US')} (hit rate ${((100 * c.tcHits) / Math.max(1, lookups)).toFixed(1)}%)`;
+  }
+}
+
+{
   const src = forkwait(8000);
   const input = { label: 'forkwait', scenario: { ...scenarioFromSource(src), preset: '2006' as const } };
   const t0 = performance.now();

@@ -91,6 +91,16 @@ export class BinaryTranslationRun extends TrapAndEmulateRun {
       instruction: this.instructionAt(vm),
       effect: cost === 'translatedIo' ? `call into the ${effectOf(m, ins)}` : `callout: ${effectOf(m, ins)}`,
     });
+    if (ins.name !== 'IRET' && ins.name !== 'HLT') this.lookupAfterCallout(vm, m);
+  }
+
+  /** Back from the hypervisor, execution resumes through a translation-cache lookup of the next block. */
+  private lookupAfterCallout(vm: Vm, m: Machine): void {
+    const next = this.peekPhys(m, (m.pc + 8) | 0);
+    if (next >= 0 && this.owner.has(next)) {
+      vm.counters.tcHits++;
+      this.record(vm, { kind: 'tc-hit', block: (m.pc + 8) >>> 0 });
+    }
   }
 
   system(m: Machine, ins: SystemInstruction): boolean {
@@ -140,6 +150,7 @@ export class BinaryTranslationRun extends TrapAndEmulateRun {
     vm.counters.emulated++;
     const what = this.shadowWrite(vm, pa, size);
     this.record(vm, { kind: 'emulate', instruction: this.instructionAt(vm), effect: `callout (page-table store): ${what}` });
+    this.lookupAfterCallout(vm, m);
   }
 
   decoded(m: Machine, pa: number, name: string, immediate: boolean): boolean {
