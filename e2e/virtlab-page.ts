@@ -33,8 +33,23 @@ export class VirtLabPage {
     await expect(this.status).toHaveText(/Paused, ready to run/);
   }
 
+  /**
+   * Puts a program into the editor. Monaco (which replaces the plain text area once it has loaded) is
+   * given the text through the page's hook: simulated typing would be garbled by auto-closing brackets.
+   */
   async setSource(text: string): Promise<void> {
-    await this.source.fill(text);
+    await this.page.waitForFunction(() => window.__virtlab !== undefined);
+    await this.page.evaluate((t) => window.__virtlab?.setSource(t), text);
+  }
+
+  /** The program the editor holds. */
+  async sourceText(): Promise<string> {
+    return this.page.evaluate(() => window.__virtlab?.getSource() ?? '');
+  }
+
+  /** Waits for Monaco to replace the plain text area. */
+  async editorReady(): Promise<void> {
+    await this.page.waitForFunction(() => window.__virtlab?.editorReady() === true);
   }
 }
 

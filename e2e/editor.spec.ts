@@ -1,0 +1,269 @@
+// The editor: Monaco loaded from this machine, the VX language, assembly errors as markers, breakpoints
+// (glyph margin and F9), the current instruction, hover docs, completion, VM tabs and the fallback.
+import { expect, type Locator, type Page, type Request, test } from '@playwright/test';
+import { VirtLabPage } from './virtlab-page';
+
+const COLORS = {
+  privileged: 'rgb(185, 28, 28)',
+  sensitive: 'rgb(162, 28, 175)',
+  plain: 'rgb(29, 78, 216)',
+};
+
+function recordRequests(page: Page): Request[] {
+  const requests: Request[] = [];
+  page.on('request', (r) => requests.push(r));
+  return requests;
+}
+
+async function openWithMonaco(page: Page): Promise<VirtLabPage> {
+  const vl = new VirtLabPage(page);
+  await vl.open();
+  await vl.editorReady();
+  await expect(vl.editor.locator('.monaco-editor')).toBeVisible();
+  return vl;
+}
+
+/** A token of the program as Monaco draws it. */
+function token(vl: VirtLabPage, text: string): Locator {
+  return vl.editor.locator('.view-line span[class^="mtk"]', { hasText: new RegExp(`^${text}$`) });
+}
+
+/** Where `text` is drawn in the editor's lines (tokens of one colour share a span, so search the text). */
+async function textBox(vl: VirtLabPage, text: string): Promise<{ x: number; y: number; width: number; height: number }> {
+  const box = await vl.editor.locator('.view-lines').evaluate((lines, wanted) => {
+    const walker = document.createTreeWalker(lines, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = (node.textContent ?? '').indexOf(wanted);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + wanted.length);
+      const r = range.getBoundingClientRect();
+      return { x: r.x, y: r.y, width: r.width, height: r.height };
+    }
+    return null;
+  }, text);
+  if (!box) throw new Error(`'${text}' is not drawn`);
+  return box;
+}
+
+/** The line number element of `line`. */
+function lineNumber(vl: VirtLabPage, line: number): Locator {
+  return vl.editor.locator('.margin-view-overlays .line-numbers', { hasText: new RegExp(`^${line}$`) });
+}
+
+async function topOf(l: Locator): Promise<number> {
+  const box = await l.boundingBox();
+  if (!box) throw new Error('not on screen');
+  return Math.round(box.y);
+}
+
+/** Clicks the glyph margin beside `line`. */
+async function clickGlyphMargin(vl: VirtLabPage, line: number): Promise<void> {
+  const margin = await vl.editor.locator('.margin .glyph-margin').boundingBox();
+  const number = await lineNumber(vl, line).boundingBox();
+  if (!margin || !number) throw new Error('the glyph margin is not on screen');
+  await vl.page.mouse.click(margin.x + margin.width / 2, number.y + number.height / 2);
+}
+
+/** Lines holding a breakpoint (by the position of the glyphs against the line numbers). */
+async function breakpointLines(vl: VirtLabPage): Promise<number[]> {
+  const glyphs = vl.editor.locator('.vx-breakpoint');
+  const tops = await Promise.all((await glyphs.all()).map(topOf));
+  const lines: number[] = [];
+  for (const n of await vl.editor.locator('.margin-view-overlays .line-numbers').all()) {
+    if (tops.includes(await topOf(n))) lines.push(Number(await n.textContent()));
+  }
+  return lines.sort((a, b) => a - b);
+}
+
+const COUNTING = `        MOV R1, 0
+loop:   INC R1
+        CMP R1, 5
+        JNZ loop
+        OUT 0xF4, R1
+`;
+
+test('Monaco loads from this machine and styles privileged and sensitive instructions apart', async ({ page }) => {
+  const requests = recordRequests(page);
+  const vl = await openWithMonaco(page);
+  // The editor is the accessible Source text box now (the plain text area is gone).
+  await expect(vl.source).toHaveCount(1);
+  await expect(vl.editor.locator('textarea[aria-label="Source"]')).toHaveCount(0);
+  await vl.setSource('        CLI\n        POPF\n        MOV R1, 2\n        MOV CR3, R1\n');
+  await expect(token(vl, 'POPF')).toBeVisible();
+  await expect(token(vl, 'CLI')).toHaveCSS('color', COLORS.privileged);
+  await expect(token(vl, 'POPF')).toHaveCSS('color', COLORS.sensitive);
+  await expect(token(vl, 'POPF')).toHaveCSS('text-decoration-line', 'underline');
+  // MOV is privileged only with a control register.
+  await expect(token(vl, 'MOV').first()).toHaveCSS('color', COLORS.plain);
+  await expect(token(vl, 'MOV').nth(1)).toHaveCSS('color', COLORS.privileged);
+  await expect(vl.editor.getByText('sensitive, not privileged')).toBeVisible();
+
+  // On strict, POPF is privileged (when the page offers the Instruction set control).
+  const isa = page.getByRole('combobox', { name: 'Instruction set' });
+  if (await isa.count()) {
+    await isa.selectOption('strict');
+    await expect(token(vl, 'POPF')).toHaveCSS('color', COLORS.privileged);
+    await expect(vl.editor.getByText('every sensitive instruction is privileged')).toBeVisible();
+  }
+
+  const foreign = requests.map((r) => r.url()).filter((u) => !/^(https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/|data:|blob:)/.test(u));
+  expect(foreign).toEqual([]);
+  // The editor came in its own chunk, after the page.
+  expect(requests.some((r) => /\/assets\/monaco-[\w-]+\.js$/.test(r.url()))).toBe(true);
+});
+
+test('an assembly error shows a marker where the assembler says, and disables Run with a clear message', async ({ page }) => {
+  const vl = await openWithMonaco(page);
+  await vl.setSource('        MOV R1, 1\n        MOVE R1, 2\n        OUT 0xF4, 0\n');
+  const marker = vl.editor.locator('.squiggly-error');
+  await expect(marker).toHaveCount(1);
+  // The marker sits under MOVE (line 2, columns 9 to 13).
+  const squiggle = await marker.boundingBox();
+  const word = await textBox(vl, 'MOVE');
+  expect(squiggle).toBeTruthy();
+  if (squiggle) {
+    expect(Math.abs(squiggle.x - word.x)).toBeLessThan(2);
+    expect(Math.abs(squiggle.width - word.width)).toBeLessThan(2);
+    expect(Math.abs(squiggle.y - word.y)).toBeLessThan(word.height);
+  }
+  const alert = vl.editor.getByRole('alert');
+  await expect(alert).toContainText('Run is disabled: 1 assembly error to fix');
+  await expect(alert).toContainText("2:9: unknown instruction 'MOVE'");
+  await expect(vl.run).toBeDisabled();
+  await expect(vl.step).toBeDisabled();
+  // Hovering the marker gives the assembler's message.
+  await page.mouse.move(word.x + 5, word.y + 5);
+  await expect(page.locator('.monaco-hover:not(.hidden)').filter({ hasText: "unknown instruction 'MOVE'" })).toBeVisible();
+  // Fixed: the marker goes and Run is enabled.
+  await vl.setSource('        MOV R1, 1\n        OUT 0xF4, 0\n');
+  await expect(marker).toHaveCount(0);
+  await expect(alert).toHaveCount(0);
+  await expect(vl.run).toBeEnabled();
+});
+
+test('a breakpoint set in the glyph margin stops the run there, with the line highlighted', async ({ page }) => {
+  const vl = await openWithMonaco(page);
+  await vl.setSource(COUNTING);
+  await expect(vl.status).toHaveText(/Paused, ready to run/);
+  await expect(lineNumber(vl, 5)).toBeVisible();
+  await clickGlyphMargin(vl, 5);
+  await expect(vl.editor.locator('.vx-breakpoint')).toHaveCount(1);
+  expect(await breakpointLines(vl)).toEqual([5]);
+  await vl.run.click();
+  await expect(vl.status).toHaveText('Paused at a breakpoint');
+  // The next instruction is line 5's OUT: its line is highlighted, and R1 has counted to 5.
+  const pc = vl.editor.locator('.vx-pc-line');
+  await expect(pc).toHaveCount(1);
+  expect(Math.abs((await topOf(pc)) - (await topOf(lineNumber(vl, 5))))).toBeLessThanOrEqual(1);
+  await expect(vl.registers.getByRole('row', { name: /^R1\b/ })).toContainText('0x00000005');
+  // Run continues from the breakpoint to the end.
+  await vl.run.click();
+  await expect(vl.status).toHaveText(/Stopped/);
+  await expect(pc).toHaveCount(0);
+  // Clicking the glyph again removes it.
+  await clickGlyphMargin(vl, 5);
+  await expect(vl.editor.locator('.vx-breakpoint')).toHaveCount(0);
+});
+
+test('F9 toggles a breakpoint on the current line, and a run in progress keeps its place', async ({ page }) => {
+  const vl = await openWithMonaco(page);
+  await vl.setSource(COUNTING);
+  await expect(vl.status).toHaveText(/Paused, ready to run/);
+  // Three steps in: MOV, INC, CMP.
+  for (let i = 0; i < 3; i++) await vl.step.click();
+  await expect(vl.registers.getByRole('row', { name: /^R1\b/ })).toContainText('0x00000001');
+  await token(vl, 'INC').click();
+  await page.keyboard.press('F9');
+  await expect.poll(() => breakpointLines(vl)).toEqual([2]);
+  // Still three instructions in, at the same place.
+  await expect(vl.status).toHaveText(/^Paused/);
+  await expect(vl.registers.getByRole('row', { name: /^R1\b/ })).toContainText('0x00000001');
+  await expect(vl.registers.getByRole('row', { name: /^PC\b/ })).toContainText('0x00000018');
+  // Run stops at the next INC.
+  await vl.run.click();
+  await expect(vl.status).toHaveText('Paused at a breakpoint');
+  await expect(vl.registers.getByRole('row', { name: /^R1\b/ })).toContainText('0x00000001');
+  expect(Math.abs((await topOf(vl.editor.locator('.vx-pc-line'))) - (await topOf(lineNumber(vl, 2))))).toBeLessThanOrEqual(1);
+  // F9 again takes it away; Run goes to the end.
+  await token(vl, 'INC').click();
+  await page.keyboard.press('F9');
+  await expect(vl.editor.locator('.vx-breakpoint')).toHaveCount(0);
+  await vl.run.click();
+  await expect(vl.status).toHaveText(/Stopped/);
+});
+
+test('hover shows the doc of an instruction and of a register', async ({ page }) => {
+  const vl = await openWithMonaco(page);
+  await vl.setSource('        POPF\n        MOV R7, 0x100\n');
+  await token(vl, 'POPF').hover();
+  const hover = page.locator('.monaco-hover:not(.hidden)');
+  await expect(hover).toContainText('POPF');
+  await expect(hover).toContainText('Sensitive but not privileged on classic');
+  await expect(hover).toContainText('trap-and-emulate');
+  await expect(hover).toContainText('fidelity violation');
+  await expect(hover).toContainText('hardware-assisted');
+  await page.mouse.move(0, 0);
+  await expect(hover.filter({ hasText: 'POPF' })).toHaveCount(0);
+  await token(vl, 'R7').hover();
+  await expect(hover).toContainText('the stack pointer');
+});
+
+test('completion offers mnemonics with their operand forms, and the labels of the file', async ({ page }) => {
+  const vl = await openWithMonaco(page);
+  await vl.setSource('start:  NOP\n        ');
+  await vl.editor.locator('.view-lines').click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type('PO');
+  const suggest = page.locator('.suggest-widget');
+  await expect(suggest).toBeVisible();
+  // Each mnemonic with its operand forms.
+  await expect(suggest.getByRole('listitem', { name: /^POPF\b/ })).toBeVisible();
+  await expect(suggest.getByRole('listitem', { name: /^POP r\b/ })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await vl.setSource('start:  NOP\n        JMP ');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.press('Control+Space');
+  await expect(suggest.getByRole('listitem', { name: /^start\b/ })).toBeVisible();
+  await expect(suggest.getByRole('listitem', { name: /^R0\b/ })).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => vl.sourceText()).toBe('start:  NOP\n        JMP start');
+});
+
+test('a scenario with several VMs has one tab per VM', async ({ page }) => {
+  const vl = await openWithMonaco(page);
+  await page.evaluate(() =>
+    window.__virtlab?.setVms([
+      { name: 'alpha', source: '        MOV R1, 1\n        OUT 0xF4, 0\n' },
+      { name: 'beta', source: '        MOVE R2, 2\n' },
+    ]),
+  );
+  const tabs = vl.editor.getByRole('tab');
+  await expect(tabs).toHaveText(['alpha', 'beta (errors)']);
+  await expect(tabs.first()).toHaveAttribute('aria-selected', 'true');
+  await expect(vl.editor.getByRole('alert')).toContainText('(also in beta)');
+  await expect(vl.run).toBeDisabled();
+  await tabs.nth(1).click();
+  await expect(vl.editor.locator('.view-lines')).toContainText('MOVE');
+  await expect(vl.editor.locator('.squiggly-error')).toHaveCount(1);
+  await page.evaluate(() => window.__virtlab?.setSource('        MOV R2, 2\n        OUT 0xF4, 0\n', 1));
+  await expect(vl.editor.locator('.squiggly-error')).toHaveCount(0);
+  await tabs.first().focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(tabs.nth(1)).toBeFocused();
+  await expect(tabs.nth(1)).toHaveAttribute('aria-selected', 'true');
+});
+
+test('without Monaco, the plain text area still edits and runs the program', async ({ page }) => {
+  await page.route(/\/assets\/monaco-[\w-]+\.(js|css)$/, (route) => route.abort());
+  const vl = new VirtLabPage(page);
+  await vl.open();
+  await expect(vl.editor.getByText('The code editor could not load')).toBeVisible();
+  await vl.source.fill("        MOV R1, 'A'\n        OUT 0xE9, R1\n        OUT 0xF4, 0\n");
+  await vl.run.click();
+  await expect(vl.status).toHaveText(/Stopped/);
+  await expect(vl.console).toContainText('A');
+});
