@@ -93,16 +93,29 @@ describe('the page store', () => {
     expect(store.getState().problem).toBeNull();
   });
 
-  it('keeps the most recent events only, counting the rest', () => {
+  it('keeps the most recent events only, counting the rest, and cuts the list after a seek back', () => {
     let s = createAppStore(fakeBus().bus, () => {}).getState();
     const io = (n: number) => ({ kind: 'io' as const, vm: 0, pc: n, time: n, port: 0xe9, value: n, direction: 'out' as const });
     for (let batch = 0; batch < 3; batch++) {
       const events = Array.from({ length: 150 }, (_, i) => io(batch * 150 + i));
-      s = { ...s, ...reduce(s, { kind: 'events', events, dropped: 10 }) };
+      s = { ...s, ...reduce(s, { kind: 'events', events, dropped: 0, first: batch * 150 }) };
     }
     expect(s.events).toHaveLength(EVENTS_KEPT);
     expect(s.events.at(-1)?.pc).toBe(449);
     expect(s.eventsTotal).toBe(450);
-    expect(s.eventsDropped).toBe(30);
+    // The worker left out the oldest 10 of the next batch: the list jumps over them.
+    const events = Array.from({ length: 150 }, (_, i) => io(460 + i));
+    s = { ...s, ...reduce(s, { kind: 'events', events, dropped: 10, first: 460 }) };
+    expect(s.events).toHaveLength(150);
+    expect(s.eventsTotal).toBe(610);
+    expect(s.eventsDropped).toBe(10);
+    s = { ...s, ...reduce(s, { kind: 'events-cut', count: 600 }) };
+    expect(s.eventsTotal).toBe(600);
+    expect(s.events.at(-1)?.pc).toBe(599);
+    // Replayed events follow the cut, and are not news for the Machine panel.
+    const serial = s.liveEvents.serial;
+    s = { ...s, ...reduce(s, { kind: 'events', events: [io(600)], dropped: 0, first: 600, replay: true }) };
+    expect(s.eventsTotal).toBe(601);
+    expect(s.liveEvents.serial).toBe(serial);
   });
 });

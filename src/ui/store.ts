@@ -7,14 +7,20 @@ import type { Variant } from '../isa/table';
 import {
   type DisplaySnapshot,
   type EngineBus,
+  type EventFilter,
+  type ExitControls,
   type LoadOptions,
+  type PresetId,
   type RunStatus,
+  type Speed,
   TECHNIQUE_IDS,
   type TechniqueId,
+  type TimelineView,
   type TraceEvent,
   type WorkerMessage,
 } from '../protocol/messages';
 import { DEFAULT_SOURCE } from './defaults';
+import { EventRows } from './event-rows';
 
 /** Why the engine cannot run what is in the editor (assembly errors are diagnostics, not problems). */
 export type Problem =
@@ -61,7 +67,27 @@ export interface AppState {
   readonly eventsTotal: number;
   /** What the worker has loaded (source and technique), to know when the editor is ahead of it. */
   readonly loadedKey: string | null;
+  /** The machine settings beside technique and isa (a change loads the run again). */
+  readonly settings: MachineSettings;
+  /** How fast Run goes. */
+  readonly speed: Speed;
+  /** The run's timeline as far as it has gone (kept between snapshots, which carry it when it changed). */
+  readonly timeline: TimelineView | null;
+  /** Which events the Events panel lists. */
+  readonly eventFilter: EventFilter;
+  /** The newest events as they happened (not replayed by a seek): what the Machine panel animates. */
+  readonly liveEvents: { readonly serial: number; readonly events: readonly TraceEvent[] };
 }
+
+/** Cost preset, paging, hypervisor type and the hardware exit controls (undefined: the default). */
+export interface MachineSettings {
+  readonly preset: PresetId;
+  readonly paging: 'auto' | 'shadow' | 'nested';
+  readonly hypervisorType: 1 | 2;
+  readonly exits: Partial<ExitControls>;
+}
+
+export const DEFAULT_SETTINGS: MachineSettings = { preset: 'modern', paging: 'auto', hypervisorType: 1, exits: {} };
 
 export const EVENTS_KEPT = 200;
 
@@ -86,7 +112,7 @@ export function isTechniqueId(v: string): v is TechniqueId {
 export function reduce(s: AppState, m: WorkerMessage): Partial<AppState> {
   switch (m.kind) {
     case 'loaded':
-      return { problem: null, events: [], eventsDropped: 0, eventsTotal: 0 };
+      return { problem: null, events: [], eventsDropped: 0, eventsTotal: 0, timeline: null };
     case 'assembly-errors': {
       const vmDiagnostics = s.vms.map((_, vm) => m.errors.find((e) => e.vm === vm)?.diagnostics ?? []);
       return { diagnostics: vmDiagnostics.flat(), vmDiagnostics, problem: null, snapshot: null, status: IDLE };
@@ -100,16 +126,28 @@ export function reduce(s: AppState, m: WorkerMessage): Partial<AppState> {
     case 'status':
       return { status: m.status };
     case 'snapshot':
-      return { snapshot: m.snapshot };
+      return { snapshot: m.snapshot, ...(m.snapshot.timeline ? { timeline: m.snapshot.timeline } : {}) };
     case 'events': {
-      const all = s.events.concat(m.events);
+      // A batch continues the list, unless events were left out between (then the kept ones are older).
+      const first = m.first ?? s.eventsTotal + m.dropped;
+      const all = first === s.eventsTotal + m.dropped && m.dropped === 0 ? s.events.concat(m.events) : m.events;
       const cut = Math.max(0, all.length - EVENTS_KEPT);
+      const live = m.replay ? {} : { liveEvents: { serial: s.liveEvents.serial + 1, events: m.events } };
       return {
         events: cut ? all.slice(cut) : all,
         eventsDropped: s.eventsDropped + m.dropped,
-        eventsTotal: s.eventsTotal + m.events.length,
+        eventsTotal: first + m.events.length,
+        ...live,
       };
     }
+    case 'events-cut': {
+      // A seek went back: the list keeps its first `count` events (the replayed ones follow).
+      if (m.count >= s.eventsTotal) return {};
+      const keep = Math.max(0, s.events.length - (s.eventsTotal - m.count));
+      return { events: s.events.slice(0, keep), eventsTotal: m.count };
+    }
+    case 'events-window':
+      return {}; // rows of the Events panel: kept by EventRows, not in the state
     default: {
       const never: never = m;
       return { problem: { kind: 'error', message: `unknown message from the engine: ${JSON.stringify(never)}` } };
@@ -117,8 +155,8 @@ export function reduce(s: AppState, m: WorkerMessage): Partial<AppState> {
   }
 }
 
-function keyOf(s: Pick<AppState, 'vms' | 'technique' | 'isa' | 'breakpoints'>): string {
-  return JSON.stringify([s.vms, s.technique, s.isa, s.breakpoints]);
+function keyOf(s: Pick<AppState, 'vms' | 'technique' | 'isa' | 'breakpoints' | 'settings'>): string {
+  return JSON.stringify([s.vms, s.technique, s.isa, s.breakpoints, s.settings]);
 }
 
 /** The scenario the page sends on `load`. */
@@ -152,9 +190,23 @@ export interface Commands {
   pause(): void;
   step(count?: number): void;
   reset(): void;
+  /** Changes cost preset, paging, hypervisor type or exit controls: the run is loaded again. */
+  setSettings(patch: Partial<MachineSettings>): void;
+  setSpeed(speed: Speed): void;
+  /** Runs to the next hypervisor event. */
+  stepToEvent(): void;
+  /** One instruction back, or back to the previous hypervisor event. */
+  stepBack(by: 'instruction' | 'event'): void;
+  /** Moves the whole run to the moment `steps` instructions had retired. */
+  seek(steps: number): void;
+  /** Moves the run to the moment the `index`th event had happened. */
+  seekEvent(index: number): void;
+  setEventFilter(filter: EventFilter): void;
+  /** Shows memory around a guest-physical address, or around the PC (null). */
+  setMemoryAddress(address: number | null): void;
 }
 
-export type AppStore = StoreApi<AppState> & { readonly commands: Commands; dispose(): void };
+export type AppStore = StoreApi<AppState> & { readonly commands: Commands; readonly rows: EventRows; dispose(): void };
 
 export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => void = requestAnimationFrame): AppStore {
   const store = createStore<AppState>(() => ({
@@ -173,7 +225,13 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
     eventsDropped: 0,
     eventsTotal: 0,
     loadedKey: null,
+    settings: DEFAULT_SETTINGS,
+    speed: 'full',
+    timeline: null,
+    eventFilter: 'all',
+    liveEvents: { serial: 0, events: [] },
   }));
+  const rows = new EventRows((m) => bus.send(m));
 
   // Messages are folded into one pending patch and applied on the next frame.
   let pending: Partial<AppState> | null = null;
@@ -193,6 +251,8 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
   // same instruction (runs are deterministic), stepping over the new breakpoints on the way.
   let replay: { target: number; thenRun: boolean } | null = null;
   const unsubscribe = bus.subscribe((m) => {
+    if (m.kind === 'events-window') return rows.receive(m);
+    if (m.kind === 'loaded') rows.clear();
     if (ANSWERS_LOAD.has(m.kind)) outstandingLoads = Math.max(0, outstandingLoads - 1);
     if (replay && m.kind === 'status' && outstandingLoads === 0) {
       const { state, steps, stop } = m.status;
@@ -207,12 +267,19 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
     if (first) schedule(flush);
   });
 
-  const options = (): LoadOptions => ({
-    technique: store.getState().technique,
-    isa: store.getState().isa,
-    maxSteps: INTERACTIVE_MAX_STEPS,
-    events: true,
-  });
+  const options = (): LoadOptions => {
+    const { technique, isa, settings } = store.getState();
+    return {
+      technique,
+      isa,
+      preset: settings.preset,
+      paging: settings.paging,
+      hypervisorType: settings.hypervisorType,
+      exits: settings.exits,
+      maxSteps: INTERACTIVE_MAX_STEPS,
+      events: true,
+    };
+  };
   const setVms = (vms: readonly VmSource[]) => store.setState({ vms, source: vms[0]?.source ?? '' });
   /** Breakpoints reach the engine with the scenario: load it again, at the same instruction when mid-run. */
   const changeBreakpoints = (breakpoints: readonly Breakpoint[]) => {
@@ -309,7 +376,40 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
       else if (s.status.state === 'idle') commands.load();
       else sendReset();
     },
+    setSettings: (patch) => {
+      store.setState({ settings: { ...store.getState().settings, ...patch } });
+      commands.load();
+    },
+    setSpeed: (speed) => {
+      store.setState({ speed });
+      bus.send({ kind: 'speed', speed });
+    },
+    stepToEvent: () => {
+      replay = null;
+      prepareToGo();
+      bus.send({ kind: 'step-to-event' });
+    },
+    stepBack: (by) => {
+      replay = null;
+      if (canTravel()) bus.send({ kind: 'step-back', by });
+    },
+    seek: (steps) => {
+      replay = null;
+      if (canTravel()) bus.send({ kind: 'seek', steps });
+    },
+    seekEvent: (index) => {
+      replay = null;
+      if (canTravel()) bus.send({ kind: 'seek-event', index });
+    },
+    setEventFilter: (eventFilter) => store.setState({ eventFilter }),
+    setMemoryAddress: (address) => bus.send({ kind: 'memory-view', address }),
   };
+
+  /** Time travel moves within the run the editor shows; a run being replaced has no timeline yet. */
+  function canTravel(): boolean {
+    const s = latest();
+    return s.loadedKey === keyOf(s) && outstandingLoads === 0 && s.status.state !== 'idle';
+  }
 
   function sendReset() {
     outstandingLoads++;
@@ -327,6 +427,7 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
 
   return Object.assign(store, {
     commands,
+    rows,
     dispose: () => {
       unsubscribe();
       bus.dispose();
