@@ -14,7 +14,16 @@ import type { Diagnostic } from '../isa/assembler';
 import type { Variant } from '../isa/table';
 import type { Counters, EventKind, TraceEvent, VmState } from '../trace/events';
 
-export type { Inspection, VmInspection } from '../hypervisor/inspection';
+export type {
+  Inspection,
+  PageTableEntry,
+  RealCpu,
+  ShadowEntry,
+  TlbEntry,
+  TranslatedBlockView,
+  VmcsView,
+  VmInspection,
+} from '../hypervisor/inspection';
 export { TECHNIQUE_IDS } from '../hypervisor/technique';
 export type { Counters, CpuView, Diagnostic, EventKind, ExitControls, PresetId, StopReason, TechniqueId, TraceEvent, Variant, VmState };
 
@@ -125,6 +134,8 @@ export interface MemoryView {
   readonly pcPhysical: number | null;
   /** Whether the view follows the PC. */
   readonly followsPc: boolean;
+  /** The address the view is centred on (the PC's physical address, or the one asked for). */
+  readonly focus: number;
 }
 
 export interface VmDisplay {

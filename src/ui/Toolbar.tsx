@@ -1,13 +1,12 @@
 import { useShallow } from 'zustand/react/shallow';
-import { TECHNIQUE_IDS } from '../protocol/messages';
 import { ACTIONS } from './actions';
 import { useApp, useAppStore } from './context';
-import { isTechniqueId } from './store';
+import { SpeedControl } from './Speed';
 
+/** The run controls of interfaces.md: each button carries its contract name and key. */
 export function Toolbar() {
   const { commands } = useAppStore();
   const enabled = useApp(useShallow((s) => ACTIONS.map((a) => a.enabled(s))));
-  const technique = useApp((s) => s.technique);
   return (
     <div className="toolbar" role="toolbar" aria-label="Run controls">
       {ACTIONS.map((action, i) => (
@@ -21,26 +20,12 @@ export function Toolbar() {
           title={`${action.description} (${action.keyHint})`}
           onClick={() => action.perform(commands)}
         >
-          {action.label}
-          {action.keyHint.length <= 3 && <kbd>{action.keyHint}</kbd>}
+          {/* The name is aria-label (the contract's); the face may be shorter, the key is a hint. */}
+          <span>{action.face ?? action.label}</span>
+          {action.keyHint.length <= 4 && <kbd>{action.keyHint}</kbd>}
         </button>
       ))}
-      <label className="technique">
-        <span>Technique</span>
-        <select
-          value={technique}
-          aria-keyshortcuts="1 2 3 4 5 6"
-          onChange={(e) => {
-            if (isTechniqueId(e.target.value)) commands.setTechnique(e.target.value);
-          }}
-        >
-          {TECHNIQUE_IDS.map((id) => (
-            <option key={id} value={id}>
-              {id}
-            </option>
-          ))}
-        </select>
-      </label>
+      <SpeedControl />
     </div>
   );
 }

@@ -345,6 +345,8 @@ export class RunController {
   }
 
   private noteProgress(): void {
+    // Step to event overshoots and comes back: only where it stops counts as reached.
+    if (this.state === 'running' && this.mode === 'to-event') return;
     const steps = this.engine?.run.steps() ?? 0;
     if (steps > this.furthest) this.furthest = steps;
   }
@@ -355,6 +357,7 @@ export class RunController {
     this.state = !stop || stop === 'breakpoint' ? 'paused' : 'stopped';
     this.watchFrom = Number.POSITIVE_INFINITY;
     this.found = null;
+    this.noteProgress();
     this.flush();
   }
 
@@ -369,6 +372,8 @@ export class RunController {
   /** After a jump in time: paused where the run is, or stopped if it had ended there. */
   private settle(): void {
     const stop = this.engine?.stopped;
+    this.state = 'paused';
+    this.noteProgress();
     this.stop = stop && stop !== 'breakpoint' ? stop : null;
     this.state = this.stop ? 'stopped' : 'paused';
     this.flush();
@@ -520,7 +525,7 @@ export class RunController {
     const centre = this.memoryAddress ?? pcPhysical ?? 0;
     const start = Math.max(0, Math.min(0x10000 - MEMORY_WINDOW, (centre - MEMORY_WINDOW / 2) & ~7));
     const bytes = Array.from(engine.run.readMemory(vm, start, MEMORY_WINDOW));
-    return { vm, base: start, bytes, pcPhysical, followsPc: this.memoryAddress === null };
+    return { vm, base: start, bytes, pcPhysical, followsPc: this.memoryAddress === null, focus: centre };
   }
 
   private status(): RunStatus {

@@ -1,12 +1,15 @@
+// The Registers panel: the guest's virtual CPU beside the real CPU (virtual against real CPL, vIF against
+// real IF, the guest's CR3 against what the real CR3 points at, the guest's IDTR against the real one,
+// VMX mode), then the general and system registers as the guest sees them. Each change since the last
+// update of the same run is highlighted.
 import { useRef } from 'react';
 import { FLAG_BITS } from '../../isa/table';
-import type { CpuView } from '../../protocol/messages';
+import type { CpuView, RealCpu, TechniqueId } from '../../protocol/messages';
 import { useApp } from '../context';
 
 type Reg = keyof CpuView;
 const GENERAL: readonly Reg[] = ['R0', 'R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7'];
-const SYSTEM: readonly Reg[] = ['PC', 'FLAGS', 'CPL', 'CR0', 'CR2', 'CR3', 'IDTR', 'KSP'];
-const ALL = [...GENERAL, ...SYSTEM];
+const SYSTEM: readonly Reg[] = ['PC', 'FLAGS', 'CR0', 'CR2', 'KSP'];
 
 const hex = (v: number) => `0x${(v >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
 
@@ -20,65 +23,155 @@ function flagNames(flags: number): string {
   return (Object.keys(FLAG_BITS) as (keyof typeof FLAG_BITS)[]).filter((f) => flags & FLAG_BITS[f]).join(' ') || 'none';
 }
 
-function Rows({
-  names,
-  cpu,
-  changed,
-  decimal,
-}: {
-  names: readonly Reg[];
-  cpu: CpuView | undefined;
-  changed: ReadonlySet<Reg>;
-  decimal: boolean;
-}) {
-  return (
-    <table>
-      <tbody>
-        {names.map((name) => {
-          const v = cpu?.[name];
-          return (
-            <tr key={name} className={changed.has(name) ? 'changed' : undefined}>
-              <th scope="row" title={name === 'R7' ? 'R7 is the stack pointer, SP' : undefined}>
-                {name}
-              </th>
-              <td className="value" title={v === undefined ? undefined : String(v | 0)}>
-                {v === undefined ? '—' : name === 'CPL' ? String(v) : hex(v)}
-              </td>
-              {decimal && <td className="decimal">{v === undefined ? '' : shortDecimal(v)}</td>}
-            </tr>
-          );
-        })}
-      </tbody>
-    </table>
-  );
+/** One row of "virtual against real": what the guest believes, what the CPU has. */
+interface Pair {
+  readonly name: string;
+  readonly title: string;
+  readonly virtual: string;
+  readonly real: string;
+}
+
+function pairsOf(cpu: CpuView, real: RealCpu | undefined, technique: TechniqueId): Pair[] {
+  const vif = cpu.FLAGS & FLAG_BITS.IF ? '1' : '0';
+  const notOnCpu = technique === 'interpret' ? 'not on the CPU' : '—';
+  return [
+    {
+      name: 'CPL',
+      title: 'Privilege level: the ring the guest believes it runs in, and the ring the CPU really runs it at',
+      virtual: String(cpu.CPL),
+      real: real && technique !== 'interpret' ? String(real.cpl) : notOnCpu,
+    },
+    {
+      name: 'IF',
+      title: 'Interrupt flag: the guest’s virtual IF (vIF) and the real IF while the guest runs',
+      virtual: vif,
+      real: real?.interruptsEnabled === null || !real ? notOnCpu : real.interruptsEnabled ? '1' : '0',
+    },
+    {
+      name: 'CR3',
+      title: 'Page-table base: the guest’s own, and what the real CR3 points at',
+      virtual: hex(cpu.CR3),
+      real: real?.cr3 ?? '—',
+    },
+    {
+      name: 'IDTR',
+      title: 'Interrupt table: the guest’s, and the one the CPU uses',
+      virtual: hex(cpu.IDTR),
+      real: real ? hex(real.idtr) : '—',
+    },
+    {
+      name: 'Mode',
+      title: 'VMX mode of the CPU (hardware assistance)',
+      virtual: 'guest',
+      real: real?.mode ? `VMX ${real.mode}` : technique === 'native' ? 'bare metal' : '—',
+    },
+  ];
+}
+
+/** Remembers the previous values; what differs after the run moved (forwards or back) is marked. */
+function useChanges<K extends string>(values: Readonly<Record<K, string>> | undefined, steps: number): ReadonlySet<K> {
+  const previous = useRef<{ key: string; values: Readonly<Record<K, string>> | undefined; steps: number; changed: ReadonlySet<K> }>({
+    key: '',
+    values: undefined,
+    steps: -1,
+    changed: new Set(),
+  });
+  const key = `${JSON.stringify(values)}@${steps}`;
+  const p = previous.current;
+  if (p.key !== key) {
+    const changed = new Set<K>();
+    if (p.values && values && steps !== p.steps) {
+      for (const k of Object.keys(values) as K[]) if (p.values[k] !== values[k]) changed.add(k);
+    }
+    previous.current = { key, values, steps, changed };
+  }
+  return previous.current.changed;
 }
 
 export function RegistersPanel() {
-  const cpu = useApp((s) => s.snapshot?.vms[0]?.cpu);
+  const current = useApp((s) => s.snapshot?.inspection?.current ?? 0);
+  const cpu = useApp((s) => s.snapshot?.vms[current]?.cpu);
+  const real = useApp((s) => s.snapshot?.inspection?.vms[current]?.real);
+  const vmName = useApp((s) => ((s.snapshot?.vms.length ?? 0) > 1 ? s.snapshot?.vms[current]?.name : undefined));
+  const technique = useApp((s) => s.snapshot?.technique ?? 'native');
   const steps = useApp((s) => s.snapshot?.steps ?? 0);
   const running = useApp((s) => s.status.state === 'running');
-  // Registers that changed since the previous update of the same run are marked, except while running
-  // (they all would); a fresh run (fewer steps than before) marks nothing.
-  const previous = useRef<{ cpu: CpuView | undefined; steps: number; changed: Set<Reg> }>({ cpu: undefined, steps: 0, changed: new Set() });
-  if (previous.current.cpu !== cpu) {
-    const before = previous.current;
-    const changed = new Set<Reg>();
-    if (before.cpu && cpu && steps > before.steps) for (const k of ALL) if (before.cpu[k] !== cpu[k]) changed.add(k);
-    previous.current = { cpu, steps, changed };
-  }
-  const changed = running ? new Set<Reg>() : previous.current.changed;
+
+  const pairs = cpu ? pairsOf(cpu, real, technique) : [];
+  const pairValues = cpu ? Object.fromEntries(pairs.map((p) => [p.name, `${p.virtual}|${p.real}`])) : undefined;
+  const regValues = cpu ? (Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, String(v)])) as Record<Reg, string>) : undefined;
+  // While running everything changes: nothing is marked. Stepping (or stepping back) marks each change.
+  const changedPairs = useChanges(pairValues, steps);
+  const changedRegs = useChanges(regValues, steps);
+  const pairChanged = running ? new Set<string>() : changedPairs;
+  const regChanged = running ? new Set<Reg>() : changedRegs;
+  const differs = (p: Pair) => p.name !== 'Mode' && p.real !== '—' && p.real !== p.virtual && !/^not/.test(p.real);
+
   return (
     <section className="panel registers" aria-label="Registers">
-      <h2>Registers</h2>
+      <h2>
+        Registers{vmName ? ` · ${vmName}` : ''} <span className="subtitle">virtual (the guest sees) vs real (the CPU has)</span>
+      </h2>
       <div className="register-columns">
-        <Rows names={GENERAL} cpu={cpu} changed={changed} decimal />
-        <Rows names={SYSTEM} cpu={cpu} changed={changed} decimal={false} />
+        <div className="left">
+          <table className="virtual-real">
+            <caption className="sr-only">The guest’s virtual CPU against the real CPU</caption>
+            <thead>
+              <tr>
+                <th scope="col" />
+                <th scope="col">virtual</th>
+                <th scope="col">real</th>
+              </tr>
+            </thead>
+            <tbody>
+              {pairs.map((p) => (
+                <tr key={p.name} className={pairChanged.has(p.name) ? 'changed' : undefined}>
+                  <th scope="row" title={p.title}>
+                    {p.name === 'IF' ? 'IF' : p.name}
+                  </th>
+                  <td className="value">{p.name === 'IF' ? `vIF ${p.virtual}` : p.virtual}</td>
+                  <td className={`value real${differs(p) ? ' differs' : ''}`}>{p.real}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <table className="system">
+            <caption className="sr-only">System registers</caption>
+            <tbody>
+              {SYSTEM.map((name) => (
+                <RegRow key={name} name={name} cpu={cpu} changed={regChanged.has(name)} />
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <table className="general">
+          <caption className="sr-only">General registers (R7 is SP)</caption>
+          <tbody>
+            {GENERAL.map((name) => (
+              <RegRow key={name} name={name} cpu={cpu} changed={regChanged.has(name)} />
+            ))}
+          </tbody>
+        </table>
       </div>
       {cpu && (
         <p className="decoded">
-          flags <b>{flagNames(cpu.FLAGS)}</b> · ring <b>{cpu.CPL}</b> · paging <b>{cpu.CR0 & 0x80000000 ? 'on' : 'off'}</b>
+          flags <b>{flagNames(cpu.FLAGS)}</b> · paging <b>{cpu.CR0 & 0x80000000 ? 'on' : 'off'}</b>
         </p>
       )}
     </section>
+  );
+}
+
+function RegRow({ name, cpu, changed }: { name: Reg; cpu: CpuView | undefined; changed: boolean }) {
+  const v = cpu?.[name];
+  return (
+    <tr className={changed ? 'changed' : undefined}>
+      <th scope="row" title={name === 'R7' ? 'R7 is the stack pointer, SP' : undefined}>
+        {name}
+      </th>
+      <td className="value" title={v === undefined ? undefined : `${name} = ${shortDecimal(v) || String(v | 0)} in decimal`}>
+        {v === undefined ? '—' : hex(v)}
+      </td>
+    </tr>
   );
 }

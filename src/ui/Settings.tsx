@@ -1,0 +1,171 @@
+// The machine settings: technique, instruction set, cost preset, paging, hypervisor type and the hardware
+// exit controls. Every change loads the run again (a different machine is a different run).
+import type { ExitControls, PresetId } from '../protocol/messages';
+import { TECHNIQUE_IDS } from '../protocol/messages';
+import { useApp, useAppStore } from './context';
+import { isTechniqueId, type MachineSettings } from './store';
+
+const EXCEPTIONS: readonly { vector: number; name: string }[] = [
+  { vector: 0, name: '#DE' },
+  { vector: 6, name: '#UD' },
+  { vector: 13, name: '#GP' },
+  { vector: 14, name: '#PF' },
+];
+
+/** The exit controls in force: what was asked, else the defaults of virtualization.md for this paging. */
+export function effectiveExits(asked: Partial<ExitControls>, paging: string): ExitControls {
+  const shadow = paging === 'shadow';
+  return {
+    hlt: asked.hlt ?? true,
+    io: asked.io ?? true,
+    cr3: shadow || (asked.cr3 ?? false),
+    invlpg: shadow || (asked.invlpg ?? false),
+    exceptions: [...new Set([...(asked.exceptions ?? []), ...(shadow ? [14] : [])])].sort((a, b) => a - b),
+  };
+}
+
+function Select<T extends string>({
+  label,
+  value,
+  options,
+  onChange,
+  hint,
+}: {
+  label: string;
+  value: T;
+  options: readonly (readonly [T, string])[];
+  onChange: (v: T) => void;
+  hint?: string;
+}) {
+  return (
+    <label className="setting" title={hint}>
+      <span>{label}</span>
+      <select
+        value={value}
+        onChange={(e) => {
+          const v = options.find(([id]) => id === e.target.value);
+          if (v) onChange(v[0]);
+        }}
+      >
+        {options.map(([id, text]) => (
+          <option key={id} value={id}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+export function Settings() {
+  const { commands } = useAppStore();
+  const technique = useApp((s) => s.technique);
+  const isa = useApp((s) => s.isa);
+  const settings = useApp((s) => s.settings);
+  const paging = useApp((s) => s.snapshot?.paging ?? '');
+  const set = (patch: Partial<MachineSettings>) => commands.setSettings(patch);
+  return (
+    <fieldset className="settings">
+      <legend className="sr-only">Machine settings</legend>
+      <label className="setting technique">
+        <span>Technique</span>
+        <select
+          value={technique}
+          aria-keyshortcuts="1 2 3 4 5 6"
+          title="The virtualization technique (keys 1–6)"
+          onChange={(e) => {
+            if (isTechniqueId(e.target.value)) commands.setTechnique(e.target.value);
+          }}
+        >
+          {TECHNIQUE_IDS.map((id) => (
+            <option key={id} value={id}>
+              {id}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Select
+        label="Instruction set"
+        value={isa}
+        options={[
+          ['classic', 'classic'],
+          ['strict', 'strict'],
+        ]}
+        hint="classic: PUSHF, POPF, SMSW, SIDT run at CPL > 0 (the 386's flaw); strict: they are privileged"
+        onChange={(v) => commands.setIsa(v)}
+      />
+      <Select<PresetId>
+        label="Cost preset"
+        value={settings.preset}
+        options={[
+          ['2006', '2006'],
+          ['modern', 'modern'],
+        ]}
+        hint="2006: Pentium 4 with first-generation VT-x (no EPT, no tagged TLB); modern: EPT and VPID"
+        onChange={(preset) => set({ preset })}
+      />
+      <Select
+        label="Paging"
+        value={settings.paging}
+        options={[
+          ['auto', 'auto'],
+          ['shadow', 'shadow'],
+          ['nested', 'nested'],
+        ]}
+        hint="How guest memory is virtualized: shadow page tables or nested paging (EPT); auto picks nested where offered"
+        onChange={(p) => set({ paging: p })}
+      />
+      <Select<'1' | '2'>
+        label="Hypervisor type"
+        value={String(settings.hypervisorType) as '1' | '2'}
+        options={[
+          ['1', 'type 1'],
+          ['2', 'type 2'],
+        ]}
+        hint="Type 1 owns the machine; type 2 runs on a host OS, which handles I/O and timer interrupts"
+        onChange={(v) => set({ hypervisorType: v === '2' ? 2 : 1 })}
+      />
+      <ExitControlsMenu asked={settings.exits} paging={paging} enabled={technique === 'hardware-assisted'} />
+    </fieldset>
+  );
+}
+
+function ExitControlsMenu({ asked, paging, enabled }: { asked: Partial<ExitControls>; paging: string; enabled: boolean }) {
+  const { commands } = useAppStore();
+  const exits = effectiveExits(asked, paging);
+  const shadow = paging === 'shadow';
+  const forced = 'forced on: the hypervisor needs it to keep its shadow page tables';
+  const set = (patch: Partial<ExitControls>) => commands.setSettings({ exits: { ...asked, ...patch } });
+  const toggleException = (vector: number, on: boolean) => {
+    const list = new Set(asked.exceptions ?? []);
+    if (on) list.add(vector);
+    else list.delete(vector);
+    set({ exceptions: [...list].sort((a, b) => a - b) });
+  };
+  const box = (label: string, checked: boolean, onChange: (v: boolean) => void, lockedOn = false) => (
+    <label className="check" title={lockedOn ? forced : undefined}>
+      <input type="checkbox" checked={checked} disabled={!enabled || lockedOn} onChange={(e) => onChange(e.target.checked)} />
+      {label}
+    </label>
+  );
+  return (
+    <details className="exit-controls">
+      <summary>Exit controls</summary>
+      <fieldset disabled={!enabled}>
+        <legend>VM-exit controls {enabled ? `(${paging || 'hardware-assisted'} paging)` : '(hardware-assisted only)'}</legend>
+        {box('HLT exiting', exits.hlt, (hlt) => set({ hlt }))}
+        {box('I/O exiting', exits.io, (io) => set({ io }))}
+        {box('CR3-load exiting', exits.cr3, (cr3) => set({ cr3 }), shadow)}
+        {box('INVLPG exiting', exits.invlpg, (invlpg) => set({ invlpg }), shadow)}
+        <fieldset className="bitmap">
+          <legend>Exception bitmap</legend>
+          {EXCEPTIONS.map(({ vector, name }) => (
+            <span key={vector}>
+              {box(`${name} exiting`, exits.exceptions.includes(vector), (on) => toggleException(vector, on), shadow && vector === 14)}
+            </span>
+          ))}
+        </fieldset>
+      </fieldset>
+    </details>
+  );
+}

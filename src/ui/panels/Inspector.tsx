@@ -1,0 +1,227 @@
+// The technique's own structures: the VMCS field by field with the last exit (hardware assistance), the
+// translation cache with original and translated code side by side (binary translation), the hypercall
+// table with counts (paravirtualization, and VMCALL under hardware assistance), and for the other
+// techniques what they do with each sensitive instruction.
+import { useRef } from 'react';
+import type { TechniqueId, TranslatedBlockView, VmcsView, VmInspection } from '../../protocol/messages';
+import { useApp } from '../context';
+
+const hex = (v: number) => `0x${(v >>> 0).toString(16).toUpperCase()}`;
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export const HYPERCALLS: readonly { name: string; native: string }[] = [
+  { name: 'console_write', native: 'OUT 0xE9' },
+  { name: 'set_trap_table', native: 'LIDT' },
+  { name: 'irq_disable', native: 'CLI' },
+  { name: 'irq_enable', native: 'STI' },
+  { name: 'stack_switch', native: 'MOV KSP' },
+  { name: 'mmu_set_base', native: 'MOV CR3, CR0.PG' },
+  { name: 'mmu_update', native: 'page-table store' },
+  { name: 'iret', native: 'IRET' },
+  { name: 'sched_block', native: 'HLT' },
+  { name: 'shutdown', native: 'OUT 0xF4' },
+  { name: 'set_timer', native: 'OUT 0x40' },
+  { name: 'mmu_flush', native: 'INVLPG' },
+];
+
+/** What each technique does with the sensitive instructions of guest-kernel code (virtualization.md). */
+const SENSITIVE: Partial<Record<TechniqueId, readonly (readonly [string, string])[]>> = {
+  native: [
+    ['every instruction', 'runs for real at CPL 0: no hypervisor'],
+    ['INT, exceptions, timer', 'delivered by the CPU through the IDT'],
+  ],
+  interpret: [
+    ['every instruction', 'fetched, decoded and executed in software on the vCPU'],
+    ['memory accesses', 'the software MMU walks the guest’s page table'],
+    ['traps', 'none: nothing runs on the real CPU'],
+  ],
+  'trap-and-emulate': [
+    ['CLI, STI, LIDT, MOV KSP, HLT, IRET', 'trap (#GP at real CPL 3), emulated on the vCPU'],
+    ['IN, OUT', 'trap, device emulation'],
+    ['MOV CR3, INVLPG', 'trap, switch or sync the shadow table'],
+    ['POPF, PUSHF, SMSW, SIDT (classic)', 'run directly: a fidelity violation when the result differs'],
+    ['INT, exceptions', 'trap, reflected into the guest kernel'],
+    ['timer', 'trap, injected when vIF = 1'],
+    ['page-table writes', 'write-protected page: trap, shadow update'],
+  ],
+  'hardware-assisted': [
+    ['CLI, STI, POPF, PUSHF, LIDT, IRET', 'run directly in non-root mode on VMCS state'],
+    ['IN, OUT', 'VM exit (I/O, 30)'],
+    ['HLT', 'VM exit (HLT, 12)'],
+    ['MOV CR3, INVLPG', 'VM exit with shadow paging (28, 14); direct with EPT'],
+    ['INT (system call)', 'no exit at all'],
+    ['VMCALL', 'VM exit (18): the hypercall interface'],
+  ],
+};
+
+/** Marks the fields whose value changed since the previous snapshot of the same run. */
+function useChanged(values: Record<string, string>): ReadonlySet<string> {
+  const prev = useRef<{ key: string; values: Record<string, string>; changed: Set<string> }>({ key: '', values: {}, changed: new Set() });
+  const key = JSON.stringify(values);
+  if (prev.current.key !== key) {
+    const changed = new Set<string>();
+    if (prev.current.key) for (const k of Object.keys(values)) if (prev.current.values[k] !== values[k]) changed.add(k);
+    prev.current = { key, values, changed };
+  }
+  return prev.current.changed;
+}
+
+function Vmcs({ vmcs }: { vmcs: VmcsView }) {
+  const c = vmcs.controls;
+  const on = (b: boolean) => (b ? 'on' : 'off');
+  const groups: readonly { title: string; fields: readonly (readonly [string, string])[] }[] = [
+    { title: 'Guest state', fields: Object.entries(vmcs.guest).map(([k, v]) => [k, k === 'CPL' ? String(v) : hex(v)] as const) },
+    { title: 'Host state', fields: Object.entries(vmcs.host).map(([k, v]) => [k, typeof v === 'number' ? hex(v) : v] as const) },
+    {
+      title: 'Execution controls',
+      fields: [
+        ['HLT exiting', on(c.hlt)],
+        ['I/O exiting', on(c.io)],
+        ['CR3-load exiting', on(c.cr3)],
+        ['INVLPG exiting', on(c.invlpg)],
+        ['exception bitmap', c.exceptions.length ? c.exceptions.map((v) => `#${v}`).join(' ') : 'none'],
+        ['external-interrupt exiting', on(c.externalInterrupt)],
+        ['interrupt-window exiting', on(c.interruptWindow)],
+      ],
+    },
+    {
+      title: 'Exit information (last exit)',
+      fields: vmcs.exit
+        ? [
+            ['reason', `${vmcs.exit.reason} ${vmcs.exit.reasonName}`],
+            ['qualification', vmcs.exit.qualification],
+            ['instruction', vmcs.exit.instruction],
+          ]
+        : [['reason', 'no exit yet']],
+    },
+  ];
+  const values = Object.fromEntries(groups.flatMap((g) => g.fields.map(([k, v]) => [`${g.title}.${k}`, v])));
+  const changed = useChanged(values);
+  return (
+    <div className="vmcs">
+      {groups.map((g) => (
+        <table key={g.title} className={g.title.startsWith('Exit') ? 'exit-info' : undefined}>
+          <caption>{g.title}</caption>
+          <tbody>
+            {g.fields.map(([k, v]) => (
+              <tr key={k} className={changed.has(`${g.title}.${k}`) ? 'changed' : undefined}>
+                <th scope="row">{k}</th>
+                <td>{v}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+    </div>
+  );
+}
+
+function Blocks({ blocks, pc }: { blocks: readonly TranslatedBlockView[]; pc: number }) {
+  // The block holding the PC first, then the most recent.
+  const atPc = blocks.find((b) => b.instructions.some((i) => i.address === pc));
+  const ordered = [...(atPc ? [atPc] : []), ...blocks.filter((b) => b !== atPc).reverse()];
+  if (!ordered.length) return <p className="note">No block translated yet: kernel code is translated when it first runs.</p>;
+  return (
+    <div className="blocks">
+      {ordered.map((b) => (
+        <table key={b.pc} className={b === atPc ? 'at-pc' : undefined}>
+          <caption>
+            block {hex(b.pc)} · {b.instructions.length} instruction{b.instructions.length === 1 ? '' : 's'}
+            {b === atPc ? ' · the PC is here' : ''}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">address</th>
+              <th scope="col">original</th>
+              <th scope="col">translated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {b.instructions.map((i) => (
+              <tr key={i.address} className={`${i.kind}${i.address === pc ? ' pc' : ''}`}>
+                <td className="addr">{hex(i.address)}</td>
+                <td className="orig">{i.original}</td>
+                <td className="becomes">
+                  <span className={`tc-kind kind-${i.kind}`}>{i.kind}</span> {i.kind === 'kept' ? '(same)' : i.becomes}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+    </div>
+  );
+}
+
+function Hypercalls({ counts }: { counts: Readonly<Record<string, number>> }) {
+  return (
+    <table className="hypercalls">
+      <caption>Hypercall table (VMCALL n, arguments in R1–R3, result in R0)</caption>
+      <thead>
+        <tr>
+          <th scope="col">n</th>
+          <th scope="col">name</th>
+          <th scope="col">instead of</th>
+          <th scope="col">calls</th>
+        </tr>
+      </thead>
+      <tbody>
+        {HYPERCALLS.map((h, n) => (
+          <tr key={h.name} className={counts[h.name] ? 'used' : undefined}>
+            <td>{n}</td>
+            <td className="name">{h.name}</td>
+            <td>{h.native}</td>
+            <td className="count">{fmt(counts[h.name] ?? 0)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function titleOf(technique: TechniqueId): string {
+  switch (technique) {
+    case 'hardware-assisted':
+      return 'VMCS';
+    case 'binary-translation':
+      return 'Translation cache';
+    case 'paravirtualization':
+      return 'Hypercalls';
+    default:
+      return 'Sensitive instructions';
+  }
+}
+
+export function InspectorPanel() {
+  const technique = useApp((s) => s.snapshot?.technique ?? s.technique);
+  const vm: VmInspection | undefined = useApp((s) => s.snapshot?.inspection?.vms[s.snapshot.inspection.current]);
+  const title = titleOf(technique);
+  const hypercallCounts = vm?.hypercalls ?? null;
+  const usedHypercalls = hypercallCounts && Object.values(hypercallCounts).some((n) => n > 0);
+  return (
+    <section className="panel inspector" aria-label="Inspector">
+      <h2>
+        Inspector <span className="subtitle">{title}</span>
+      </h2>
+      <div className="inspector-body">
+        {vm?.vmcs && <Vmcs vmcs={vm.vmcs} />}
+        {vm?.blocks && <Blocks blocks={vm.blocks} pc={vm.virtual.PC} />}
+        {hypercallCounts && (technique === 'paravirtualization' || usedHypercalls) && <Hypercalls counts={hypercallCounts} />}
+        {SENSITIVE[technique] && (
+          <table className="sensitive">
+            <caption>What {technique} does with guest-kernel code</caption>
+            <tbody>
+              {SENSITIVE[technique]?.map(([what, does]) => (
+                <tr key={what}>
+                  <th scope="row">{what}</th>
+                  <td>{does}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {!vm && <p className="note">Nothing loaded.</p>}
+      </div>
+    </section>
+  );
+}
