@@ -59,11 +59,11 @@ export function privilegeText(row: InstructionRow, variant: Variant): string {
   const user = row.userSensitive ? ' User-sensitive too: run in guest user code, its result gives the hypervisor away (the Red Pill).' : '';
   switch (classOfRow(row, variant)) {
     case 'privileged':
-      return `**Privileged** on ${variant}: at CPL > 0 it raises #GP and does nothing. ${cap(sensitivityWords(row))}.${onOther}${user}`;
+      return `**Privileged** on ${variant}: #GP at CPL > 0. ${cap(sensitivityWords(row))}.${onOther}${user}`;
     case 'sensitive':
-      return `**Sensitive but not privileged** on ${variant} (${sensitivityWords(row)}): at CPL > 0 it runs without a trap, so a trap-and-emulate hypervisor never sees it (Popek–Goldberg: ${variant} VX is not virtualizable).${onOther}${user}`;
+      return `**Sensitive but not privileged** on ${variant} (${sensitivityWords(row)}): at CPL > 0 it runs without a trap, the hole in Popek–Goldberg's theorem.${onOther}${user}`;
     default:
-      return `Not privileged, not sensitive: it behaves the same whatever the machine's configuration.${onOther}`;
+      return `Not privileged, not sensitive.${onOther}`;
   }
 }
 
@@ -71,11 +71,16 @@ function cap(s: string): string {
   return s ? s[0].toUpperCase() + s.slice(1) : s;
 }
 
-/** The markdown table of what each technique does with `row`. */
+/** The techniques a hypervisor can use; native and interpret come on one line under their table. */
+const HYPERVISOR_TECHNIQUES = TECHNIQUE_IDS.filter((id) => id !== 'native' && id !== 'interpret');
+
+/** What each technique does with `row`: a markdown table, then a line for native and interpret. */
 export function techniqueTable(row: InstructionRow, variant: Variant): string {
   const text = techniquesFor(row, variant);
-  const lines = TECHNIQUE_IDS.map((id) => `| ${TECHNIQUE_TITLES[id]} | ${text[id].replace(/\|/g, '\\|')} |`);
-  return [`| technique | guest kernel code, ${variant} |`, '|---|---|', ...lines].join('\n');
+  const cell = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = HYPERVISOR_TECHNIQUES.map((id) => `| ${TECHNIQUE_TITLES[id]} | ${cell(text[id])} |`);
+  const others = (['native', 'interpret'] as const).map((id) => `*${TECHNIQUE_TITLES[id]}*: ${text[id]}`).join(' · ');
+  return [`| technique | guest kernel code, ${variant} |`, '|---|---|', ...lines, '', others].join('\n');
 }
 
 /**
@@ -108,10 +113,9 @@ export function instructionDoc(word: string, variant: Variant, operandText?: str
     const forms = [...new Set(row.operands)].map((f) => `\`${FORM_SYNTAX[f]}\` ${FORM_MEANING[f]}`).join(' · ');
     return [
       `**\`${syntaxOf(row, upper)}\`** — ${row.summary}`,
-      forms ? `Operands: ${forms}` : '',
       privilegeText(row, variant),
-      `Flags: ${row.flags} · cost: ${row.cycles} (× the instruction cost)`,
       techniqueTable(row, variant),
+      [forms, `flags: ${row.flags}`, `cost: ${row.cycles}`].filter(Boolean).join(' · '),
     ]
       .filter(Boolean)
       .join('\n\n');

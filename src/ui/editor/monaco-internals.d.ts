@@ -1,5 +1,5 @@
-// Types for the two Monaco modules the grammar tests use: Monaco's own Monarch compiler and tokenizer
-// (plain modules without DOM), so that the tests check the grammar the editor really runs.
+// Types for the few Monaco internals used here: the Monarch compiler and tokenizer (plain modules without
+// DOM: the grammar tests run the grammar the editor really runs), and the hover widget's size memory.
 declare module 'monaco-editor/editor/standalone/common/monarch/monarchCompile' {
   export function compile(languageId: string, json: import('monaco-editor/editor/editor.api').languages.IMonarchLanguage): unknown;
 }
@@ -11,4 +11,9 @@ declare module 'monaco-editor/editor/standalone/common/monarch/monarchLexer' {
     tokenize(line: string, hasEOL: boolean, state: unknown): { tokens: { offset: number; type: string }[]; endState: unknown };
     dispose(): void;
   }
+}
+
+declare module 'monaco-editor/editor/contrib/hover/browser/contentHoverWidget' {
+  /** Monaco caps a hover at the larger of 250 px and the size it was last resized to. */
+  export const ContentHoverWidget: { _lastDimensions?: { width: number; height: number } };
 }

@@ -27,6 +27,7 @@ import 'monaco-editor/features/toggleTabFocusMode/register';
 // The suggest widget's controller and the core cursor commands are not in any `features/*` entry.
 import 'monaco-editor/editor/contrib/suggest/browser/suggestController';
 import 'monaco-editor/editor/browser/coreCommands';
+import { ContentHoverWidget } from 'monaco-editor/editor/contrib/hover/browser/contentHoverWidget';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import type { Diagnostic } from '../../isa/assembler';
 import { assemble } from '../../isa/assembler';
@@ -42,6 +43,14 @@ self.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 monaco.languages.register({ id: VX_LANGUAGE_ID, extensions: ['.s', '.vx'], aliases: ['VX assembly', 'vx'] });
 monaco.languages.setLanguageConfiguration(VX_LANGUAGE_ID, vxLanguageConfiguration);
 monaco.editor.defineTheme(VX_THEME_ID, VX_THEME);
+
+// An instruction's hover (summary, privilege, the technique table) is about 400 px tall; Monaco caps
+// hovers at 250 px unless one was resized larger, which is what this tells it. Internal: without effect
+// if a later Monaco renames it.
+const HOVER_HEIGHT = 400;
+if ((ContentHoverWidget?._lastDimensions?.height ?? HOVER_HEIGHT) < HOVER_HEIGHT) {
+  ContentHoverWidget._lastDimensions = { width: 0, height: HOVER_HEIGHT };
+}
 
 let variant: Variant = 'classic';
 monaco.languages.setMonarchTokensProvider(VX_LANGUAGE_ID, vxGrammar(variant));
@@ -141,6 +150,8 @@ interface VmModel {
   breakpoints: string[];
   pc: string[];
   pcLine: number | null;
+  /** Whole-line tints under lines with errors: squiggles alone are thin on a projector. */
+  errors: string[];
   hint: string[];
   viewState: monaco.editor.ICodeEditorViewState | null;
   /** Set while the page itself writes the model (so the change is not echoed back). */
@@ -169,6 +180,9 @@ export function createVxEditor(container: HTMLElement, callbacks: VxEditorCallba
     model: null,
     theme: VX_THEME_ID,
     ariaLabel: 'Source',
+    // A real <textarea> takes the keys (not Chromium's EditContext): the page's shortcuts (digits pick a
+    // technique) know to leave text fields alone, and assistive technology knows it as a text box.
+    editContext: false,
     fontFamily: monoFont(),
     fontSize: size,
     lineHeight: 1.5,
@@ -250,7 +264,7 @@ export function createVxEditor(container: HTMLElement, callbacks: VxEditorCallba
       monaco.Uri.from({ scheme: 'inmemory', path: `/virtlab/${++modelCount}/vm${index + 1}.s` }),
     );
     model.setEOL(monaco.editor.EndOfLineSequence.LF);
-    const vm: VmModel = { model, breakpoints: [], pc: [], pcLine: null, hint: [], viewState: null, applying: false };
+    const vm: VmModel = { model, breakpoints: [], pc: [], pcLine: null, errors: [], hint: [], viewState: null, applying: false };
     model.onDidChangeContent(() => {
       if (vm.applying) return;
       const i = vms.indexOf(vm);
@@ -312,6 +326,11 @@ export function createVxEditor(container: HTMLElement, callbacks: VxEditorCallba
           message: d.message,
           source: 'assembler',
         })),
+      );
+      const lines = [...new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.line))];
+      vm.errors = vm.model.deltaDecorations(
+        vm.errors,
+        lines.map((line) => ({ range: new monaco.Range(line, 1, line, 1), options: { isWholeLine: true, className: 'vx-error-line' } })),
       );
     },
     setBreakpoints(index, lines, instructionLines) {

@@ -256,6 +256,7 @@ export const VX_THEME: editor.IStandaloneThemeData = {
     'editorError.foreground': '#b91c1c',
     'editorWarning.foreground': '#a16207',
     'editorHoverWidget.background': '#ffffff',
+    'editorHoverWidget.foreground': VX_COLORS.ink,
     'editorHoverWidget.border': '#9aa3b2',
     'editorSuggestWidget.background': '#ffffff',
     'editorSuggestWidget.border': '#9aa3b2',
