@@ -8,6 +8,12 @@ export class VirtLabPage {
   readonly pause: Locator;
   readonly step: Locator;
   readonly reset: Locator;
+  readonly stepToEvent: Locator;
+  readonly stepBack: Locator;
+  readonly stepBackToEvent: Locator;
+  readonly timeline: Locator;
+  readonly machine: Locator;
+  readonly events: Locator;
   readonly technique: Locator;
   readonly console: Locator;
   readonly registers: Locator;
@@ -20,6 +26,12 @@ export class VirtLabPage {
     this.pause = page.getByRole('button', { name: 'Pause', exact: true });
     this.step = page.getByRole('button', { name: 'Step', exact: true });
     this.reset = page.getByRole('button', { name: 'Reset', exact: true });
+    this.stepToEvent = page.getByRole('button', { name: 'Step to event', exact: true });
+    this.stepBack = page.getByRole('button', { name: 'Step back', exact: true });
+    this.stepBackToEvent = page.getByRole('button', { name: 'Step back to event', exact: true });
+    this.timeline = page.getByRole('slider', { name: 'Timeline' });
+    this.machine = page.getByRole('region', { name: 'Machine' });
+    this.events = page.getByRole('region', { name: 'Events' });
     this.technique = page.getByRole('combobox', { name: 'Technique' });
     this.console = page.getByRole('region', { name: 'Console' });
     this.registers = page.getByRole('region', { name: 'Registers' });
@@ -42,6 +54,21 @@ export class VirtLabPage {
     await this.page.evaluate((t) => window.__virtlab?.setSource(t), text);
   }
 
+  /** Where the run is on its timeline: guest instructions retired. */
+  async steps(): Promise<number> {
+    return Number(await this.timeline.getAttribute('aria-valuenow'));
+  }
+
+  /** Waits until the run stands at `n` instructions. */
+  async atStep(n: number): Promise<void> {
+    await expect(this.timeline).toHaveAttribute('aria-valuenow', String(n));
+  }
+
+  /** The Registers panel's text: every virtual and real register. */
+  async registerText(): Promise<string> {
+    return (await this.registers.locator('table').allTextContents()).join(' | ');
+  }
+
   /** The program the editor holds. */
   async sourceText(): Promise<string> {
     return this.page.evaluate(() => window.__virtlab?.getSource() ?? '');
@@ -52,6 +79,31 @@ export class VirtLabPage {
     await this.page.waitForFunction(() => window.__virtlab?.editorReady() === true);
   }
 }
+
+/**
+ * A guest whose user code makes system calls forever (INT 0x80 into a kernel handler that prints a dot
+ * and returns): traps and reflections under trap-and-emulate, no exit at all under hardware assistance,
+ * a VM exit for each OUT.
+ */
+export const SYSCALLS = `        LIDT idt
+        MOV R0, 0xE000
+        MOV KSP, R0
+        PUSH 0x9000
+        PUSH 3
+        PUSH 0x200
+        PUSH user
+        IRET
+user:   INC R4
+        INT 0x80
+        JMP user
+handler:
+        INC R5
+        OUT 0xE9, 46
+        IRET
+        .align 8
+idt:    .space 128 * 4
+        .word handler
+`;
 
 /** A program printing `text` on the console, then powering off. */
 export function printing(text: string): string {

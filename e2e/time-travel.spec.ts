@@ -1,0 +1,162 @@
+import { expect, type Request, test } from '@playwright/test';
+import { SYSCALLS, VirtLabPage } from './virtlab-page';
+
+function localOnly(page: import('@playwright/test').Page): () => void {
+  const requests: Request[] = [];
+  page.on('request', (r) => requests.push(r));
+  return () => {
+    const foreign = requests.map((r) => r.url()).filter((u) => !/^(https?:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/|data:|blob:)/.test(u));
+    expect(foreign).toEqual([]);
+  };
+}
+
+async function load(vl: VirtLabPage, technique: string, source = SYSCALLS): Promise<void> {
+  await vl.open();
+  await vl.setSource(source);
+  await vl.technique.selectOption(technique);
+  await expect(vl.status).toHaveText(/Paused, ready to run/);
+  await vl.atStep(0);
+}
+
+test('six steps forward and six back come back to identical registers, each step the same as before', async ({ page }) => {
+  const checkLocal = localOnly(page);
+  const vl = new VirtLabPage(page);
+  await load(vl, 'trap-and-emulate');
+  const seen: string[] = [await vl.registerText()];
+  for (let i = 1; i <= 6; i++) {
+    await vl.step.click();
+    await vl.atStep(i);
+    seen.push(await vl.registerText());
+  }
+  // Every step changed something (the PC at least).
+  expect(new Set(seen).size).toBe(7);
+  for (let i = 5; i >= 0; i--) {
+    await vl.stepBack.click();
+    await vl.atStep(i);
+    expect(await vl.registerText()).toBe(seen[i]);
+  }
+  await expect(vl.stepBack).toBeDisabled();
+  checkLocal();
+});
+
+test('Step to event stops at each trap; the Events panel explains it; back to event returns', async ({ page }) => {
+  const vl = new VirtLabPage(page);
+  await load(vl, 'trap-and-emulate');
+  const list = vl.events.getByRole('listbox', { name: 'Event list' });
+  await vl.stepToEvent.click();
+  // LIDT at real CPL 3: a trap first (the hidden fault of the first fetch, then #GP), emulated on the vCPU.
+  await expect(list).toContainText('trap');
+  await expect(vl.events).toContainText('Why');
+  const first = await vl.steps();
+  expect(first).toBeGreaterThan(0);
+  await page.keyboard.press('F11');
+  await expect.poll(() => vl.steps()).toBeGreaterThan(first);
+  const second = await vl.steps();
+  await page.keyboard.press('F11');
+  await expect.poll(() => vl.steps()).toBeGreaterThan(second);
+  await vl.stepBackToEvent.click();
+  await vl.atStep(second);
+  await page.keyboard.press('Shift+F11');
+  await vl.atStep(first);
+  // The Machine panel shows the layers and which runs: the guest kernel, deprivileged to ring 3.
+  await expect(vl.machine).toContainText('Guest kernel');
+  await expect(vl.machine).toContainText('real ring 3');
+  await expect(vl.machine).toContainText('Hypervisor');
+});
+
+test('switching technique changes the events: traps under trap-and-emulate, VM exits under hardware assistance', async ({ page }) => {
+  const checkLocal = localOnly(page);
+  const vl = new VirtLabPage(page);
+  await load(vl, 'trap-and-emulate');
+  const show = vl.events.getByRole('combobox', { name: 'Show' });
+  const list = vl.events.getByRole('listbox', { name: 'Event list' });
+  // Run a little: thousands of system calls.
+  await vl.run.click();
+  await page.waitForTimeout(300);
+  await vl.pause.click();
+  await expect(vl.status).toHaveText('Paused');
+  await show.selectOption('trap');
+  await expect(list.getByRole('option').first()).toContainText('trap');
+  await show.selectOption('all');
+  await expect(list).not.toContainText('vm-exit');
+
+  await page.keyboard.press('5'); // hardware-assisted
+  await expect(vl.technique).toHaveValue('hardware-assisted');
+  await expect(vl.status).toHaveText(/Paused, ready to run/);
+  await vl.run.click();
+  await page.waitForTimeout(300);
+  await vl.pause.click();
+  await expect(vl.status).toHaveText('Paused');
+  await expect(list).toContainText('vm-exit');
+  await expect(list).toContainText('IO_INSTRUCTION');
+  // Not a single trap: the filter does not even offer the kind.
+  await expect(show.locator('option', { hasText: /^trap$/ })).toHaveCount(0);
+  await expect(show.locator('option', { hasText: /^vm-exit$/ })).toHaveCount(1);
+  // The VMCS inspector shows the last exit.
+  await page.getByRole('tab', { name: 'Inspector' }).click();
+  const inspector = page.getByRole('region', { name: 'Inspector' });
+  await expect(inspector).toContainText('Exit information');
+  await expect(inspector).toContainText(/IO_INSTRUCTION|EPT_VIOLATION/);
+  checkLocal();
+});
+
+test('clicking an event moves the whole run to that moment; dragging the timeline too', async ({ page }) => {
+  const vl = new VirtLabPage(page);
+  await load(vl, 'trap-and-emulate');
+  await vl.step.click();
+  await vl.atStep(1);
+  for (let i = 0; i < 6; i++) {
+    const before = await vl.steps();
+    await vl.stepToEvent.click();
+    await expect.poll(() => vl.steps()).toBeGreaterThan(before);
+  }
+  const end = await vl.steps();
+  const list = vl.events.getByRole('listbox', { name: 'Event list' });
+  const reflect = list.getByRole('option').filter({ hasText: 'reflect' }).first();
+  await expect(reflect).toBeVisible();
+  await reflect.click();
+  await expect.poll(() => vl.steps()).toBeLessThan(end);
+  const atReflect = await vl.steps();
+  // Just after the reflection, the guest kernel runs its handler: virtual CPL 0.
+  await expect(vl.registers.getByRole('row', { name: /^CPL/ })).toContainText('0');
+  // The timeline covers the run as far as it went: drag to its start, then to its end.
+  const box = await vl.timeline.boundingBox();
+  if (!box) throw new Error('no timeline');
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 1, box.y + box.height / 2, { steps: 5 });
+  await page.mouse.up();
+  await vl.atStep(0);
+  await vl.timeline.press('End');
+  await vl.atStep(end);
+  expect(atReflect).toBeGreaterThan(0);
+});
+
+test('a guest spinning forever pauses at once, at any speed', async ({ page }) => {
+  const vl = new VirtLabPage(page);
+  await load(vl, 'binary-translation', 'spin:   INC R1\n        JMP spin\n');
+  await vl.run.click();
+  await expect(vl.status).toHaveText('Running');
+  await page.waitForTimeout(500);
+  const asked = Date.now();
+  await page.keyboard.press('F6');
+  await expect(vl.status).toHaveText('Paused');
+  expect(Date.now() - asked).toBeLessThan(1000);
+  const at = await vl.steps();
+  expect(at).toBeGreaterThan(1000);
+  await page.waitForTimeout(200);
+  expect(await vl.steps()).toBe(at);
+  // At two instructions a second the run visibly crawls.
+  const speed = page.getByRole('slider', { name: 'Speed' });
+  await speed.focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('ArrowRight');
+  await expect(speed).toHaveAttribute('aria-valuetext', '2 instructions per second');
+  await page.keyboard.press('F5');
+  await page.waitForTimeout(1600);
+  await page.keyboard.press('F6');
+  await expect(vl.status).toHaveText('Paused');
+  const crawled = (await vl.steps()) - at;
+  expect(crawled).toBeGreaterThanOrEqual(2);
+  expect(crawled).toBeLessThanOrEqual(5);
+});
