@@ -218,6 +218,11 @@ export function EditorPanel() {
   return (
     <section className="panel editor" aria-label="Editor">
       <h2>Editor</h2>
+      {editor && (
+        <p className="editor-keys">
+          <kbd>F9</kbd> breakpoint · <kbd>Ctrl+M</kbd> Tab leaves the editor
+        </p>
+      )}
       {several && (
         <div className="editor-tabs" role="tablist" aria-label="Virtual machines">
           {vms.map((vm, i) => {
@@ -299,11 +304,7 @@ export function EditorPanel() {
           />
         )}
       </div>
-      {failed && (
-        <p className="note editor-note">
-          The code editor could not load ({failed}): editing as plain text.
-        </p>
-      )}
+      {failed && <p className="note editor-note">The code editor could not load ({failed}): editing as plain text.</p>}
       {(errorCount > 0 || diagnostics.length > 0) && (
         <div id="diagnostics" className="diagnostics" role="alert">
           {errorCount > 0 && (
