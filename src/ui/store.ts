@@ -47,7 +47,7 @@ export interface AppState {
   readonly vms: readonly VmSource[];
   /** The VM whose program the editor shows. */
   readonly activeVm: number;
-  /** Breakpoints by VM and line; sent with the scenario on every load. */
+  /** Breakpoints by VM and line: sent to the worker as they change, and with the scenario on every load. */
   readonly breakpoints: readonly Breakpoint[];
   /** Diagnostics of each VM's program (index = VM); `diagnostics` holds all of them. */
   readonly vmDiagnostics: readonly (readonly Diagnostic[])[];
@@ -247,21 +247,10 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
   // sent now reaches the fresh run anyway.
   let outstandingLoads = 0;
   const ANSWERS_LOAD: ReadonlySet<WorkerMessage['kind']> = new Set(['loaded', 'assembly-errors', 'refused', 'invalid', 'error']);
-  // After breakpoints change in the middle of a run, the scenario is loaded again and replayed to the
-  // same instruction (runs are deterministic), stepping over the new breakpoints on the way.
-  let replay: { target: number; thenRun: boolean } | null = null;
   const unsubscribe = bus.subscribe((m) => {
     if (m.kind === 'events-window') return rows.receive(m);
     if (m.kind === 'loaded') rows.clear();
     if (ANSWERS_LOAD.has(m.kind)) outstandingLoads = Math.max(0, outstandingLoads - 1);
-    if (replay && m.kind === 'status' && outstandingLoads === 0) {
-      const { state, steps, stop } = m.status;
-      if (state === 'paused' && stop === 'breakpoint' && steps < replay.target) bus.send({ kind: 'step', count: replay.target - steps });
-      else if (state === 'stopped' || (state === 'paused' && steps >= replay.target)) {
-        if (replay.thenRun && state === 'paused') bus.send({ kind: 'run' });
-        replay = null;
-      }
-    }
     const first = pending === null;
     pending = { ...pending, ...reduce(latest(), m) };
     if (first) schedule(flush);
@@ -281,21 +270,17 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
     };
   };
   const setVms = (vms: readonly VmSource[]) => store.setState({ vms, source: vms[0]?.source ?? '' });
-  /** Breakpoints reach the engine with the scenario: load it again, at the same instruction when mid-run. */
+  /**
+   * Breakpoints go to the worker as they change: it sets them in the run in place (the run keeps its
+   * place, running or paused) and keeps them for later loads and resets. Every load carries them in
+   * the scenario too.
+   */
   const changeBreakpoints = (breakpoints: readonly Breakpoint[]) => {
     const before = latest();
     store.setState({ breakpoints });
-    if (!editorIsLoaded(before) || hasErrors(before.diagnostics)) return;
-    const { state, steps } = before.status;
-    const loading = outstandingLoads > 0;
-    // An ended run keeps its final state on screen: the next Run or Step loads the breakpoints.
-    if (!loading && (state === 'idle' || state === 'stopped')) return;
-    const to = replay ?? { target: loading ? 0 : steps, thenRun: state === 'running' };
-    commands.load();
-    if (to.target > 0) {
-      bus.send({ kind: 'step', count: to.target });
-      replay = to;
-    }
+    bus.send({ kind: 'breakpoints', breakpoints });
+    // The run the worker holds has them now: if it was the editor's program, it still is.
+    if (editorIsLoaded(before)) store.setState({ loadedKey: keyOf(store.getState()) });
   };
   const commands: Commands = {
     setSource: (source) => commands.setVmSource(0, source),
@@ -348,28 +333,23 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
       commands.load();
     },
     load: () => {
-      replay = null;
       const s = store.getState();
       store.setState({ loadedKey: keyOf(s) });
       outstandingLoads++;
       bus.send({ kind: 'load', scenario: scenarioOf(s), options: options() });
     },
     run: () => {
-      replay = null;
       prepareToGo();
       bus.send({ kind: 'run' });
     },
     pause: () => {
-      replay = null;
       bus.send({ kind: 'pause' });
     },
     step: (count = 1) => {
-      replay = null;
       prepareToGo();
       bus.send({ kind: 'step', count });
     },
     reset: () => {
-      replay = null;
       const s = latest();
       if (s.loadedKey !== keyOf(s)) commands.load();
       else if (outstandingLoads > 0) return;
@@ -385,20 +365,16 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
       bus.send({ kind: 'speed', speed });
     },
     stepToEvent: () => {
-      replay = null;
       prepareToGo();
       bus.send({ kind: 'step-to-event' });
     },
     stepBack: (by) => {
-      replay = null;
       if (canTravel()) bus.send({ kind: 'step-back', by });
     },
     seek: (steps) => {
-      replay = null;
       if (canTravel()) bus.send({ kind: 'seek', steps });
     },
     seekEvent: (index) => {
-      replay = null;
       if (canTravel()) bus.send({ kind: 'seek-event', index });
     },
     setEventFilter: (eventFilter) => store.setState({ eventFilter }),

@@ -2,7 +2,7 @@
 // scenario (and a run that keeps its place when they change), the instruction set variant.
 import { describe, expect, it } from 'vitest';
 import type { EngineBus, PageMessage, RunStatus, WorkerMessage } from '../../protocol/messages';
-import { createAppStore, IDLE } from '../store';
+import { createAppStore, editorIsLoaded, IDLE } from '../store';
 
 function fakeBus() {
   const sent: PageMessage[] = [];
@@ -40,14 +40,20 @@ function loaded() {
 }
 
 describe('breakpoints in the store', () => {
-  it('are sent with the scenario as { vm, line }', () => {
+  it('go to the worker as they change, as { vm, line }, without loading the run again', () => {
     const { w, store } = loaded();
     store.commands.toggleBreakpoint(0, 5);
-    // Paused at the first instruction: loaded again at once, nothing to replay.
-    expect(w.kinds()).toEqual(['load']);
-    expect(lastLoad(w.sent).scenario).toMatchObject({ breakpoints: [{ vm: 0, line: 5 }] });
+    expect(w.sent).toEqual([{ kind: 'breakpoints', breakpoints: [{ vm: 0, line: 5 }] }]);
     store.commands.toggleBreakpoint(0, 5);
-    expect(lastLoad(w.sent).scenario).toMatchObject({ breakpoints: [] });
+    expect(w.sent.at(-1)).toEqual({ kind: 'breakpoints', breakpoints: [] });
+    expect(w.kinds()).not.toContain('load');
+  });
+
+  it('travel with the scenario on every load', () => {
+    const { w, store } = loaded();
+    store.commands.toggleBreakpoint(0, 3);
+    store.commands.load();
+    expect(lastLoad(w.sent).scenario).toMatchObject({ breakpoints: [{ vm: 0, line: 3 }] });
   });
 
   it('move with their lines and are not sent again when nothing changed', () => {
@@ -62,42 +68,25 @@ describe('breakpoints in the store', () => {
     expect(w.sent).toEqual([]);
   });
 
-  it('changed in the middle of a run: loaded again and replayed to the same instruction, over the new breakpoints', () => {
+  it('changed in the middle of a run: the run keeps its place and the editor still shows what runs', () => {
     const { w, store } = loaded();
     store.commands.step(40);
     w.status({ state: 'paused', steps: 40 });
     w.sent.length = 0;
     store.commands.toggleBreakpoint(0, 4);
-    expect(w.kinds()).toEqual(['load', 'step']);
-    expect(w.sent[1]).toEqual({ kind: 'step', count: 40 });
-    w.deliver({ kind: 'loaded', technique: 'native', vms: ['vm1'] });
-    w.status({ state: 'paused', steps: 0 });
-    // The replay meets the new breakpoint at instruction 12 and steps on.
-    w.status({ state: 'paused', steps: 12, stop: 'breakpoint' });
-    expect(w.sent.at(-1)).toEqual({ kind: 'step', count: 28 });
-    w.status({ state: 'paused', steps: 40 });
-    const before = w.sent.length;
-    w.status({ state: 'paused', steps: 40 });
-    expect(w.sent.length).toBe(before);
-  });
-
-  it('changed while running: replayed, then running again', () => {
-    const { w, store } = loaded();
+    expect(w.kinds()).toEqual(['breakpoints']);
+    expect(editorIsLoaded(store.getState())).toBe(true);
+    // Run continues the same run (no load first).
     store.commands.run();
-    w.status({ state: 'running', steps: 1000 });
-    w.sent.length = 0;
-    store.commands.toggleBreakpoint(0, 2);
-    expect(w.kinds()).toEqual(['load', 'step']);
-    w.deliver({ kind: 'loaded', technique: 'native', vms: ['vm1'] });
-    w.status({ state: 'paused', steps: 1000 });
-    expect(w.sent.at(-1)).toEqual({ kind: 'run' });
+    expect(w.kinds()).toEqual(['breakpoints', 'run']);
   });
 
-  it('wait for the next Run when the editor is ahead of the worker or the run has ended', () => {
+  it('changed while the editor is ahead of the worker: the next Run loads program and breakpoints together', () => {
     const { w, store } = loaded();
-    w.status({ state: 'stopped', steps: 99, stop: 'all-stopped' });
+    store.commands.setSource('  NOP\n  HLT\n');
     store.commands.toggleBreakpoint(0, 2);
-    expect(w.sent).toEqual([]);
+    expect(editorIsLoaded(store.getState())).toBe(false);
+    w.sent.length = 0;
     store.commands.run();
     expect(w.kinds()).toEqual(['load', 'run']);
     expect(lastLoad(w.sent).scenario).toMatchObject({ breakpoints: [{ vm: 0, line: 2 }] });
