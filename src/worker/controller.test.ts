@@ -445,3 +445,33 @@ describe('RunController: speed', () => {
     h.send({ kind: 'pause' });
   });
 });
+
+describe('RunController: Pause while travelling', () => {
+  it('answers Pause promptly during Step to event and during a long seek forwards', async () => {
+    const h = harness();
+    // Nothing but a tight loop: Step to event finds nothing and runs until paused.
+    h.load(SPIN, { maxSteps: 1e12, events: true });
+    h.send({ kind: 'step-to-event' });
+    await new Promise((r) => setTimeout(r, 80));
+    const asked = performance.now();
+    await new Promise<void>((resolve) =>
+      setImmediate(() => {
+        h.send({ kind: 'pause' });
+        resolve();
+      }),
+    );
+    expect(performance.now() - asked).toBeLessThan(50);
+    expect(h.lastStatus()!.state).toBe('paused');
+    const far = h.lastStatus()!.steps;
+    expect(far).toBeGreaterThan(100_000);
+    // Back to the start, then a seek forwards to where it was: in slices, and Pause stops it too.
+    h.send({ kind: 'seek', steps: 0 });
+    expect(h.lastStatus()!.steps).toBe(0);
+    h.send({ kind: 'seek', steps: far });
+    await new Promise((r) => setTimeout(r, 5));
+    const sliced = h.lastStatus()!;
+    expect(sliced.state === 'running' || sliced.steps === far, JSON.stringify([sliced, far])).toBe(true);
+    h.send({ kind: 'pause' });
+    expect(h.lastStatus()!.state).toBe('paused');
+  });
+});
