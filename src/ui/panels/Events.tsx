@@ -100,6 +100,8 @@ export function EventsPanel() {
   const [view, setView] = useState({ scrollTop: 0, height: 240, rowH: 28 });
   const [follow, setFollow] = useState(true);
   const [active, setActive] = useState<number | null>(null);
+  /** The scrollTop the list set itself (following): its scroll event is not the reader scrolling away. */
+  const programmatic = useRef(-1);
 
   // Row height follows the font size (a projector's larger type); the view's height follows the panel.
   useLayoutEffect(() => {
@@ -121,6 +123,7 @@ export function EventsPanel() {
     const el = list.current;
     if (!el || !follow) return;
     el.scrollTop = el.scrollHeight;
+    programmatic.current = el.scrollTop;
     setView((v) => (v.scrollTop === el.scrollTop ? v : { ...v, scrollTop: el.scrollTop }));
   }, [follow, total, view.height, view.rowH]);
 
@@ -208,8 +211,10 @@ export function EventsPanel() {
         onKeyDown={onKey}
         onScroll={(e) => {
           const el = e.currentTarget;
-          const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - 2;
-          setFollow(atBottom && active === null);
+          if (el.scrollTop !== programmatic.current) {
+            const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - 2;
+            setFollow(atBottom && active === null);
+          }
           setView((v) => ({ ...v, scrollTop: el.scrollTop }));
         }}
       >
