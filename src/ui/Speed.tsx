@@ -1,12 +1,13 @@
 import type { Speed } from '../protocol/messages';
 import { useApp, useAppStore } from './context';
+import { fmt } from './format';
 
 /** The speeds the slider stops at: one instruction a second for lecturing, up to the engine's full speed. */
 export const SPEEDS: readonly Speed[] = [1, 2, 5, 10, 20, 50, 100, 1000, 10_000, 100_000, 1_000_000, 'full'];
 
 export function speedText(s: Speed): string {
   if (s === 'full') return 'full speed';
-  return `${s.toLocaleString('en-US')} instruction${s === 1 ? '' : 's'} per second`;
+  return `${fmt(s)} instruction${s === 1 ? '' : 's'} per second`;
 }
 
 function shortText(s: Speed): string {

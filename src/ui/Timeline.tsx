@@ -4,10 +4,9 @@
 import { type ReactNode, useEffect, useRef } from 'react';
 import { TIMELINE_BUCKETS, TIMELINE_CATEGORIES, type TimelineView } from '../protocol/messages';
 import { useApp, useAppStore } from './context';
+import { fmt } from './format';
 import { CATEGORY_COLOR, CATEGORY_LABEL } from './palette';
 import type { AppState } from './store';
-
-const fmt = (n: number) => n.toLocaleString('en-US');
 
 function spanOf(s: AppState): number {
   return Math.max(1, s.timeline?.furthest ?? 0, s.status.steps);

@@ -4,6 +4,7 @@
 // transition on its transform); with reduced motion it does not travel: the layers light up and the
 // caption says what happened. The player works on the DOM directly: nothing here renders through React.
 import type { TechniqueId, TraceEvent } from '../protocol/messages';
+import { fmt } from './format';
 import { kindColor } from './palette';
 
 /** A layer of the diagram, as its `data-layer` attribute names it. */
@@ -215,7 +216,7 @@ export class TransitionPlayer {
     const ms = durationFor(this.queue.length + 1);
     const from = this.layer(t.from);
     const to = this.layer(t.to);
-    const more = this.skipped ? ` (+${this.skipped.toLocaleString('en-US')} more)` : '';
+    const more = this.skipped ? ` (+${fmt(this.skipped)} more)` : '';
     this.skipped = 0;
     this.caption.textContent = t.caption + more;
     this.caption.style.setProperty('--tone', t.color);

@@ -253,7 +253,10 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
     if (ANSWERS_LOAD.has(m.kind)) outstandingLoads = Math.max(0, outstandingLoads - 1);
     const first = pending === null;
     pending = { ...pending, ...reduce(latest(), m) };
-    if (first) schedule(flush);
+    // A snapshot ends each update. While the run goes, updates wait for the next frame (one per frame);
+    // a step, a step back or a seek is drawn at once, so that it is painted in the very next frame.
+    if (m.kind === 'snapshot' && latest().status.state !== 'running') flush();
+    else if (first) schedule(flush);
   });
 
   const options = (): LoadOptions => {

@@ -58,6 +58,8 @@ const MIN_CHUNK = 16;
 const MAX_CHUNK = 1 << 22;
 /** Bytes of guest memory a snapshot carries, centred on the PC or the chosen address. */
 const MEMORY_WINDOW = 256;
+/** Events one display update carries at most (the newest). */
+const STREAM_LIMIT = 256;
 /** Translated blocks a snapshot carries at most (the most recent ones, and the PC's). */
 const BLOCKS_SHOWN = 64;
 
@@ -77,7 +79,8 @@ export class RunController {
   private lastFlush = Number.NEGATIVE_INFINITY;
   /** The state the page was last told. */
   private posted: RunState = 'idle';
-  private readonly stream = new EventStream();
+  /** The page keeps the newest few hundred events (the list asks the log for the rest): no more cross. */
+  private readonly stream = new EventStream(STREAM_LIMIT);
   private readonly log = new EventLog();
   private streaming = false;
   private speed: Speed = 'full';

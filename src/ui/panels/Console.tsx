@@ -1,9 +1,20 @@
 import { useLayoutEffect, useRef } from 'react';
 import { useApp } from '../context';
+import { fmt } from '../format';
+
+/**
+ * Characters drawn while the run goes: laying out a long wrapped text again every frame costs more than
+ * the rest of the page together, and a projector shows a few hundred characters anyway. Paused, the
+ * whole tail the worker sends is there to scroll through.
+ */
+const RUNNING_TAIL = 4096;
 
 export function ConsolePanel() {
-  const text = useApp((s) => s.snapshot?.vms[0]?.console ?? '');
-  const total = useApp((s) => s.snapshot?.vms[0]?.consoleLength ?? 0);
+  const running = useApp((s) => s.status.state === 'running');
+  const full = useApp((s) => s.snapshot?.vms[s.snapshot.inspection?.current ?? 0]?.console ?? '');
+  const total = useApp((s) => s.snapshot?.vms[s.snapshot.inspection?.current ?? 0]?.consoleLength ?? 0);
+  const name = useApp((s) => ((s.snapshot?.vms.length ?? 0) > 1 ? s.snapshot?.vms[s.snapshot.inspection?.current ?? 0]?.name : undefined));
+  const text = running && full.length > RUNNING_TAIL ? full.slice(-RUNNING_TAIL) : full;
   const pre = useRef<HTMLPreElement>(null);
   const pinned = useRef(true);
 
@@ -15,8 +26,8 @@ export function ConsolePanel() {
 
   return (
     <section className="panel console" aria-label="Console">
-      <h2>Console</h2>
-      {total > text.length && <p className="note">{(total - text.length).toLocaleString('en-US')} earlier characters not shown</p>}
+      <h2>Console{name ? ` · ${name}` : ''}</h2>
+      {total > text.length && <p className="note">{fmt(total - text.length)} earlier characters not shown</p>}
       <pre
         ref={pre}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: scrolled output must be reachable by keyboard (WCAG 2.1.1)

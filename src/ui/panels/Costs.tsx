@@ -2,8 +2,7 @@
 // where the time goes under each technique.
 import type { Counters } from '../../protocol/messages';
 import { useApp } from '../context';
-
-const fmt = (n: number) => n.toLocaleString('en-US');
+import { fmt } from '../format';
 
 /** Cost categories in the order they stack, with a colour and a plain name each. */
 const CATEGORIES: readonly { id: string; label: string; color: string }[] = [

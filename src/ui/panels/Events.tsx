@@ -8,9 +8,9 @@ import { EVENT_KINDS, type EventFilter, type TechniqueId, type TraceEvent } from
 import { useApp, useAppStore } from '../context';
 import type { EventRow } from '../event-rows';
 import { explain } from '../explain';
+import { fmt } from '../format';
 import { kindColor } from '../palette';
 
-const fmt = (n: number) => n.toLocaleString('en-US');
 /** Browsers cap an element's height (Chromium near 33 million pixels): beyond this the scroll is scaled. */
 const MAX_SCROLL_PX = 8_000_000;
 const OVERSCAN = 4;
@@ -211,10 +211,10 @@ export function EventsPanel() {
         onKeyDown={onKey}
         onScroll={(e) => {
           const el = e.currentTarget;
-          if (el.scrollTop !== programmatic.current) {
-            const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - 2;
-            setFollow(atBottom && active === null);
-          }
+          // The list's own scroll (following) has already been drawn.
+          if (el.scrollTop === programmatic.current) return;
+          const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - 2;
+          setFollow(atBottom && active === null);
           setView((v) => ({ ...v, scrollTop: el.scrollTop }));
         }}
       >

@@ -5,9 +5,9 @@
 import { useRef } from 'react';
 import type { TechniqueId, TranslatedBlockView, VmcsView, VmInspection } from '../../protocol/messages';
 import { useApp } from '../context';
+import { fmt } from '../format';
 
 const hex = (v: number) => `0x${(v >>> 0).toString(16).toUpperCase()}`;
-const fmt = (n: number) => n.toLocaleString('en-US');
 
 export const HYPERCALLS: readonly { name: string; native: string }[] = [
   { name: 'console_write', native: 'OUT 0xE9' },
