@@ -160,3 +160,22 @@ test('a guest spinning forever pauses at once, at any speed', async ({ page }) =
   expect(crawled).toBeGreaterThanOrEqual(2);
   expect(crawled).toBeLessThanOrEqual(5);
 });
+
+test('the machine settings load the run again; nested paging on the 2006 preset is refused with the reason', async ({ page }) => {
+  const vl = new VirtLabPage(page);
+  await load(vl, 'hardware-assisted');
+  await page.getByRole('combobox', { name: 'Cost preset' }).selectOption('2006');
+  await page.getByRole('combobox', { name: 'Paging' }).selectOption('nested');
+  await expect(page.getByRole('alert').filter({ hasText: 'hardware-assisted cannot run this program' })).toContainText(/nested|EPT/);
+  await expect(vl.run).toBeDisabled();
+  await page.getByRole('combobox', { name: 'Paging' }).selectOption('shadow');
+  await expect(vl.run).toBeEnabled();
+  await page.getByRole('tab', { name: 'Memory' }).click();
+  await expect(page.getByRole('region', { name: 'Memory' })).toContainText('Shadow');
+  await page.getByRole('combobox', { name: 'Hypervisor type' }).selectOption('2');
+  await expect(vl.machine).toContainText('Host OS');
+  await vl.stepToEvent.click();
+  await expect.poll(() => vl.steps()).toBeGreaterThan(0);
+  await page.getByRole('tab', { name: 'Costs' }).click();
+  await expect(page.getByRole('region', { name: 'Costs' })).toContainText('VM exits');
+});
