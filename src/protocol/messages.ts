@@ -84,6 +84,8 @@ export type PageMessage =
   | { readonly kind: 'breakpoints'; readonly breakpoints: readonly { readonly vm: number; readonly line: number }[] }
   /** Which guest-physical bytes the snapshot's `memory` shows: around an address, or around the PC (null). */
   | { readonly kind: 'memory-view'; readonly address: number | null }
+  /** The watchdog's heartbeat: answered by `pong` at once, between two slices of a run. */
+  | { readonly kind: 'ping'; readonly id: number }
   /**
    * Asks for `count` events of the list that `filter` selects, from its `from`th (0 = the oldest kept),
    * among those that have happened by now; answered by an `events-window` with the same `request`.
@@ -202,6 +204,9 @@ export type WorkerMessage =
     }
   /** A seek went back in time: the page's event list keeps its first `count` events; replayed ones follow. */
   | { readonly kind: 'events-cut'; readonly count: number }
+  | { readonly kind: 'pong'; readonly id: number }
+  /** Said by the page's side of the bus: the worker stopped answering and was replaced (the program is loaded again). */
+  | { readonly kind: 'restarted'; readonly reason: string }
   /** The answer to an `events-window` request. */
   | {
       readonly kind: 'events-window';
@@ -365,6 +370,8 @@ export function isPageMessage(data: unknown): data is PageMessage {
       return typeof (data as { steps?: unknown }).steps === 'number';
     case 'seek-event':
       return typeof (data as { index?: unknown }).index === 'number';
+    case 'ping':
+      return typeof (data as { id?: unknown }).id === 'number';
     case 'step-back': {
       const by = (data as { by?: unknown }).by;
       return by === 'instruction' || by === 'event';

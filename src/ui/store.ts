@@ -148,6 +148,10 @@ export function reduce(s: AppState, m: WorkerMessage): Partial<AppState> {
     }
     case 'events-window':
       return {}; // rows of the Events panel: kept by EventRows, not in the state
+    case 'pong':
+      return {}; // the bus's watchdog; never reaches here
+    case 'restarted':
+      return { problem: { kind: 'error', message: m.reason } };
     default: {
       const never: never = m;
       return { problem: { kind: 'error', message: `unknown message from the engine: ${JSON.stringify(never)}` } };

@@ -475,3 +475,15 @@ describe('RunController: Pause while travelling', () => {
     expect(h.lastStatus()!.state).toBe('paused');
   });
 });
+
+describe('RunController: watchdog', () => {
+  it('answers a ping at once, even while running', async () => {
+    const h = harness();
+    h.load(SPIN, { maxSteps: 1e12 });
+    h.send({ kind: 'run' });
+    await new Promise((r) => setTimeout(r, 30));
+    h.send({ kind: 'ping', id: 42 });
+    expect(h.posted.at(-1)).toEqual({ kind: 'pong', id: 42 });
+    h.send({ kind: 'pause' });
+  });
+});

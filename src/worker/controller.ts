@@ -162,6 +162,9 @@ export class RunController {
         case 'events-window':
           this.answerWindow(message);
           break;
+        case 'ping':
+          this.host.post({ kind: 'pong', id: message.id });
+          break;
         default: {
           const never: never = message;
           this.host.post({ kind: 'error', message: `unknown message ${JSON.stringify(never)}` });
