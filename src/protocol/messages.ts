@@ -169,6 +169,11 @@ export interface DisplaySnapshot {
   readonly memory?: MemoryView;
   /** Events emitted up to this moment (the length of the event list). */
   readonly eventCount?: number;
+  /**
+   * The index of the oldest event the worker still keeps (non-zero once a long run made it let the
+   * oldest go): list positions count from it, so when it moves, positions mean other events.
+   */
+  readonly eventsFirstKept?: number;
   /** Of those, how many each filter selects (the kinds that occurred, 'all' and 'hypervisor'). */
   readonly eventCounts?: Readonly<Partial<Record<EventFilter, number>>>;
   readonly timeline?: TimelineView;

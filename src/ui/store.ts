@@ -236,6 +236,7 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
     liveEvents: { serial: 0, events: [] },
   }));
   const rows = new EventRows((m) => bus.send(m));
+  let firstKept = 0;
 
   // Messages are folded into one pending patch and applied on the next frame.
   let pending: Partial<AppState> | null = null;
@@ -254,6 +255,11 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
   const unsubscribe = bus.subscribe((m) => {
     if (m.kind === 'events-window') return rows.receive(m);
     if (m.kind === 'loaded') rows.clear();
+    // The worker let its oldest events go: list positions now name other events.
+    if (m.kind === 'snapshot' && (m.snapshot.eventsFirstKept ?? 0) !== firstKept) {
+      firstKept = m.snapshot.eventsFirstKept ?? 0;
+      rows.clear();
+    }
     if (ANSWERS_LOAD.has(m.kind)) outstandingLoads = Math.max(0, outstandingLoads - 1);
     const first = pending === null;
     pending = { ...pending, ...reduce(latest(), m) };

@@ -513,6 +513,7 @@ export class RunController {
       inspection: trimInspection(inspection),
       memory: this.memoryOf(engine, inspection),
       eventCount: present,
+      eventsFirstKept: this.log.firstKept,
       eventCounts: this.log.counts(present),
       speed: this.speed,
       ...(timelineChanged ? { timeline: this.log.timeline(this.furthest) } : {}),
