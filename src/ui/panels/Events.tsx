@@ -87,6 +87,7 @@ export function EventsPanel() {
   const filter = useApp((s) => s.eventFilter);
   const total = useApp((s) => s.snapshot?.eventCounts?.[s.eventFilter] ?? 0);
   const all = useApp((s) => s.snapshot?.eventCount ?? 0);
+  const firstKept = useApp((s) => Math.min(s.snapshot?.eventsFirstKept ?? 0, s.snapshot?.eventCount ?? 0));
   const violations = useApp((s) => s.snapshot?.eventCounts?.['fidelity-violation'] ?? 0);
   const kinds = useApp(useShallow((s) => EVENT_KINDS.filter((k) => (s.snapshot?.eventCounts?.[k] ?? 0) > 0)));
   const technique = useApp((s) => s.snapshot?.technique ?? 'native');
@@ -183,6 +184,7 @@ export function EventsPanel() {
         Events{' '}
         <span className="subtitle">
           {fmt(all)} so far{filter === 'all' ? '' : ` · ${fmt(total)} shown`}
+          {firstKept > 0 ? ` · the oldest ${fmt(firstKept)} no longer kept` : ''}
         </span>
         {violations > 0 && (
           <button type="button" className="violations" onClick={() => store.commands.setEventFilter('fidelity-violation')}>
