@@ -83,11 +83,9 @@ export function prepare(scenario: Scenario, options: RunOptions = {}): Prepared 
   return { kind: 'ready', engine };
 }
 
-class EventLog implements EventSink {
+/** The engine's own record of events, by index: a replay after a seek writes the same events again. */
+class EventLog {
   readonly events: TraceEvent[] = [];
-  push(e: TraceEvent): void {
-    this.events.push(e);
-  }
 }
 
 /** A moment the run can be put back to exactly: the technique's snapshot and the engine's own state. */
@@ -122,8 +120,9 @@ export class Engine {
 
   /** Records events (and `instruction` events when `instructions`) into an in-memory log. */
   recordEvents(instructions: boolean): void {
-    this.log = new EventLog();
-    this.attach(this.log, instructions);
+    const log = new EventLog();
+    this.log = log;
+    this.attach({ push: (e) => (log.events[this.emitted - 1] = e) }, instructions);
   }
 
   setEventSink(sink: EventSink | null, instructions: boolean): void {
@@ -148,8 +147,9 @@ export class Engine {
     return this.emitted;
   }
 
+  /** The recorded events up to the present moment (after a seek back, the later ones are kept aside). */
   get events(): readonly TraceEvent[] {
-    return this.log?.events ?? [];
+    return this.log ? this.log.events.slice(0, this.emitted) : [];
   }
 
   addBreakpointLine(vm: number, line: number): void {
@@ -179,7 +179,11 @@ export class Engine {
     let left = budget;
     for (;;) {
       this.checkpoint();
-      const next = this.checkpoints[this.checkpoints.length - 1].steps + this.interval - this.run.steps();
+      const steps = this.run.steps();
+      const after = this.checkpoints[this.checkpointBefore(steps) + 1];
+      const next =
+        Math.min(this.checkpoints[this.checkpointBefore(steps)].steps + this.interval, after ? after.steps : Number.POSITIVE_INFINITY) -
+        steps;
       const n = Math.min(left, Math.max(1, next));
       const stop = this.advanceRaw(n);
       left -= n;
@@ -189,10 +193,12 @@ export class Engine {
 
   /** Takes a checkpoint when the last one is a whole interval behind (or there is none). */
   private checkpoint(): void {
-    const last = this.checkpoints[this.checkpoints.length - 1];
     const steps = this.run.steps();
-    if (last && steps - last.steps < this.interval) return;
-    this.checkpoints.push({ steps, snapshot: this.run.snapshot(), stop: this.stopReason, events: this.emitted });
+    const i = this.checkpointBefore(steps);
+    const last = this.checkpoints[i];
+    // Checkpoints ahead of a seek back stay valid (the run is deterministic): only gaps are filled.
+    if (last && (steps - last.steps < this.interval || this.checkpoints[i + 1]?.steps === steps)) return;
+    this.checkpoints.splice(i + 1, 0, { steps, snapshot: this.run.snapshot(), stop: this.stopReason, events: this.emitted });
     if (this.checkpoints.length > MAX_CHECKPOINTS) {
       // Keep every other one (the first always stays): twice the interval, half the memory.
       const kept = this.checkpoints.filter((_, i) => i % 2 === 0);
@@ -210,24 +216,32 @@ export class Engine {
    */
   seek(target: number): number {
     const goal = Math.max(0, Math.min(Math.floor(target), this.maxSteps));
-    if (goal >= this.run.steps()) {
-      while (this.run.steps() < goal && !this.advance(goal - this.run.steps())) {}
-      return this.emitted;
+    const c = this.checkpoints[this.checkpointBefore(goal)];
+    // Back in time, or forwards past a checkpoint already taken: restore it (a jump); else run on.
+    if (c && (goal < this.run.steps() || c.steps > this.run.steps())) {
+      this.run.restore(c.snapshot);
+      this.stopReason = c.stop;
+      this.emitted = c.events;
     }
-    let i = this.checkpoints.length - 1;
-    while (i > 0 && this.checkpoints[i].steps > goal) i--;
-    const c = this.checkpoints[i];
-    this.checkpoints.length = i + 1;
-    this.run.restore(c.snapshot);
-    this.stopReason = c.stop;
-    this.emitted = c.events;
-    if (this.log) this.log.events.length = c.events;
+    const from = this.emitted;
     while (this.run.steps() < goal) {
-      const stop = this.advanceRaw(goal - this.run.steps());
-      if (stop && stop !== 'breakpoint') break;
+      const stop = this.advance(goal - this.run.steps());
       if (stop === 'breakpoint') this.resume();
+      else if (stop) break;
     }
-    return c.events;
+    return from;
+  }
+
+  /** The index of the last checkpoint taken at or before `steps` (the first is at step 0). */
+  private checkpointBefore(steps: number): number {
+    let lo = 0;
+    let hi = this.checkpoints.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.checkpoints[mid].steps <= steps) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   /** The steps at which checkpoints were taken (for tests and the timeline). */

@@ -392,7 +392,9 @@ export class RunController {
    */
   private goTo(target: number): void {
     const engine = this.engine!;
-    if (target < engine.run.steps()) {
+    // Back in time, or forwards within what the run has already been through: the engine jumps from
+    // its nearest checkpoint (the events of that stretch are in the log already).
+    if (target < engine.run.steps() || target <= this.furthest) {
       this.stream.replay = true;
       engine.seek(target);
       this.stream.rewind(engine.eventCount);
@@ -429,9 +431,12 @@ export class RunController {
       this.goTo(target);
       this.settle();
     } else if (target > present) {
-      // A run that ended has no later moment.
+      // A run that ended has no later moment; a moment already reached is a jump; beyond it, run there.
       if (this.state === 'stopped') this.flush();
-      else this.start(target - present, 'seek');
+      else if (target <= this.furthest) {
+        this.goTo(target);
+        this.settle();
+      } else this.start(target - present, 'seek');
     } else this.flush();
   }
 
