@@ -9,6 +9,7 @@ function engineFor(src: string, technique: TechniqueId) {
   const p = prepare(scenarioFromSource(src), { technique, preset: '2006' });
   if (p.kind !== 'ready') throw new Error(JSON.stringify(p));
   p.engine.recordEvents(false);
+  p.engine.checkpointInterval = 700; // many checkpoints, so that seeks jump from them both ways
   return p.engine;
 }
 

@@ -244,6 +244,11 @@ export class Engine {
     return lo;
   }
 
+  /** Checkpoint spacing, in guest instructions (before the run starts; tests use short ones). */
+  set checkpointInterval(n: number) {
+    this.interval = Math.max(1, Math.floor(n));
+  }
+
   /** The steps at which checkpoints were taken (for tests and the timeline). */
   get checkpointSteps(): number[] {
     return this.checkpoints.map((c) => c.steps);
