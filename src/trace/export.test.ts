@@ -25,7 +25,9 @@ import { COST_NAMES, CycleMeter, PRESETS } from './costs';
 describe('the cycle meter', () => {
   it('sums every cost (the written-out total matches a loop over the table)', () => {
     const m = new CycleMeter(PRESETS['2006'].costs);
-    COST_NAMES.forEach((k, i) => m.charge(k, i + 1));
+    COST_NAMES.forEach((k, i) => {
+      m.charge(k, i + 1);
+    });
     let expected = 0;
     COST_NAMES.forEach((k, i) => {
       expected += (i + 1) * PRESETS['2006'].costs[k];
