@@ -319,31 +319,7 @@ export abstract class Monitor implements TechniqueRun, Host {
 
   /** The guest-visible (virtual) state of every VM. */
   vms(): VmView[] {
-    return this.guests.map((vm) => this.view(vm));
-  }
-
-  protected view(vm: Vm): VmView {
-    const m = vm.machine;
-    const counters = {
-      ...vm.counters,
-      vmExitsByReason: { ...vm.counters.vmExitsByReason },
-      hypercallsByName: { ...vm.counters.hypercallsByName },
-    };
-    counters.instructions = m.retired;
-    counters.tlbMisses = m.tlbMisses;
-    counters.interrupts = m.interrupts;
-    counters.exceptions = m.exceptions;
-    counters.io = m.ioCount;
-    return {
-      name: vm.name,
-      state: m.state,
-      exitCode: m.state === 'powered-off' ? m.exitCode : null,
-      ...(m.state === 'crashed' ? { crashReason: m.crashReason } : {}),
-      console: m.console,
-      cpu: cpuView(m),
-      counters,
-      fidelity: [...vm.fidelity],
-    };
+    return this.guests.map((vm) => vm.view());
   }
 
   setEvents(sink: EventSink | null, trace: boolean): void {

@@ -2,7 +2,8 @@
 import { Machine } from '../machine/machine';
 import { type Counters, emptyCounters } from '../trace/events';
 import type { CostTable } from './costs';
-import type { FidelityViolation, RunConfig } from './technique';
+import { cpuView } from './inspection';
+import type { FidelityViolation, RunConfig, VmView } from './technique';
 
 /** Intel's VM-exit reasons (basic exit reason numbers) used by VX. */
 export const EXIT_REASONS = {
@@ -64,5 +65,30 @@ export class Vm {
 
   get virtualCpl(): number {
     return this.machine.cpl;
+  }
+
+  /** The VM as the guest sees it (virtual state) with its counters. */
+  view(): VmView {
+    const m = this.machine;
+    const counters = {
+      ...this.counters,
+      vmExitsByReason: { ...this.counters.vmExitsByReason },
+      hypercallsByName: { ...this.counters.hypercallsByName },
+      instructions: m.retired,
+      tlbMisses: m.tlbMisses,
+      interrupts: m.interrupts,
+      exceptions: m.exceptions,
+      io: m.ioCount,
+    };
+    return {
+      name: this.name,
+      state: m.state,
+      exitCode: m.state === 'powered-off' ? m.exitCode : null,
+      ...(m.state === 'crashed' ? { crashReason: m.crashReason } : {}),
+      console: m.console,
+      cpu: cpuView(m),
+      counters,
+      fidelity: [...this.fidelity],
+    };
   }
 }
