@@ -19,8 +19,10 @@ import {
   type TraceEvent,
   type WorkerMessage,
 } from '../protocol/messages';
+import { type Scenario, scenarioToJson } from '../scenario/scenario';
 import { DEFAULT_SOURCE } from './defaults';
 import { EventRows } from './event-rows';
+import { DEFAULT_META, fieldsOfScenario, libraryEntryOf, type ScenarioMeta, scenarioOfFields } from './scenario-state';
 
 /** Why the engine cannot run what is in the editor (assembly errors are diagnostics, not problems). */
 export type Problem =
@@ -77,6 +79,20 @@ export interface AppState {
   readonly eventFilter: EventFilter;
   /** The newest events as they happened (not replayed by a seek): what the Machine panel animates. */
   readonly liveEvents: { readonly serial: number; readonly events: readonly TraceEvent[] };
+  /** The rest of the scenario: title, notes, cost overrides, time slice, step limit, unknown fields. */
+  readonly meta: ScenarioMeta;
+  /** The library entry the scenario came from (its checklist and "Restore original"), if any. */
+  readonly libraryId: string | null;
+  /** Which of the library entry's "what to look for" steps are ticked. */
+  readonly lookForDone: readonly number[];
+  /** Presentation mode: large type, few panels, keyboard stepping. */
+  readonly presentation: boolean;
+  /** Why the link the page was opened with was refused (a banner until dismissed). */
+  readonly linkProblem: string | null;
+  /** What the last link or library scenario replaced, kept one step back (a notice offers it until dismissed). */
+  readonly previousKept: string | null;
+  /** Why the work could not be saved in the browser, if it could not. */
+  readonly storageProblem: string | null;
 }
 
 /** Cost preset, paging, hypervisor type and the hardware exit controls (undefined: the default). */
@@ -159,13 +175,13 @@ export function reduce(s: AppState, m: WorkerMessage): Partial<AppState> {
   }
 }
 
-function keyOf(s: Pick<AppState, 'vms' | 'technique' | 'isa' | 'breakpoints' | 'settings'>): string {
-  return JSON.stringify([s.vms, s.technique, s.isa, s.breakpoints, s.settings]);
+function keyOf(s: Pick<AppState, 'vms' | 'technique' | 'isa' | 'breakpoints' | 'settings' | 'meta'>): string {
+  return JSON.stringify([s.vms, s.technique, s.isa, s.breakpoints, s.settings, s.meta.costs, s.meta.timeSlice]);
 }
 
-/** The scenario the page sends on `load`. */
-export function scenarioOf(s: Pick<AppState, 'vms' | 'breakpoints'>): { vms: readonly VmSource[]; breakpoints: readonly Breakpoint[] } {
-  return { vms: s.vms, breakpoints: s.breakpoints };
+/** The scenario the page holds: what the editor and the controls show, with the rest kept from where it came. */
+export function scenarioOf(s: Pick<AppState, 'vms' | 'breakpoints' | 'technique' | 'isa' | 'settings' | 'meta'>): Scenario {
+  return scenarioOfFields(s);
 }
 
 /** Whether the worker runs what the editor shows (so that addresses map to the editor's lines). */
@@ -208,6 +224,18 @@ export interface Commands {
   setEventFilter(filter: EventFilter): void;
   /** Shows memory around a guest-physical address, or around the PC (null). */
   setMemoryAddress(address: number | null): void;
+  /**
+   * Replaces the whole scenario (a link, the library, saved work, "Restore original") and loads it.
+   * `libraryId` names the library entry it is (found from its title and notes when not given).
+   */
+  openScenario(scenario: Scenario, libraryId?: string | null): void;
+  /** Ticks or unticks a "what to look for" step. */
+  setLookFor(index: number, done: boolean): void;
+  setPresentation(on: boolean): void;
+  /** Shows (or, with null, dismisses) the banner about a refused link. */
+  setLinkProblem(reason: string | null): void;
+  /** Goes to a moment of the run once the load under way has been answered (a link's `at=`). */
+  seekWhenLoaded(steps: number): void;
 }
 
 export type AppStore = StoreApi<AppState> & { readonly commands: Commands; readonly rows: EventRows; dispose(): void };
@@ -234,6 +262,13 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
     timeline: null,
     eventFilter: 'all',
     liveEvents: { serial: 0, events: [] },
+    meta: DEFAULT_META,
+    libraryId: null,
+    lookForDone: [],
+    presentation: false,
+    linkProblem: null,
+    previousKept: null,
+    storageProblem: null,
   }));
   const rows = new EventRows((m) => bus.send(m));
   let firstKept = 0;
@@ -251,6 +286,8 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
   // one is outstanding, the worker's last status belongs to the run being replaced, and a Run or Step
   // sent now reaches the fresh run anyway.
   let outstandingLoads = 0;
+  /** A moment to go to once the load under way is answered. */
+  let pendingSeek: number | null = null;
   const ANSWERS_LOAD: ReadonlySet<WorkerMessage['kind']> = new Set(['loaded', 'assembly-errors', 'refused', 'invalid', 'error']);
   const unsubscribe = bus.subscribe((m) => {
     if (m.kind === 'events-window') return rows.receive(m);
@@ -261,12 +298,18 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
       rows.clear();
     }
     if (ANSWERS_LOAD.has(m.kind)) outstandingLoads = Math.max(0, outstandingLoads - 1);
+    if (m.kind !== 'loaded' && ANSWERS_LOAD.has(m.kind)) pendingSeek = null;
     const first = pending === null;
     pending = { ...pending, ...reduce(latest(), m) };
     // A snapshot ends each update. While the run goes, updates wait for the next frame (one per frame);
     // a step, a step back or a seek is drawn at once, so that it is painted in the very next frame.
     if (m.kind === 'snapshot' && latest().status.state !== 'running') flush();
     else if (first) schedule(flush);
+    if (m.kind === 'snapshot' && pendingSeek !== null && outstandingLoads === 0 && latest().status.state === 'paused') {
+      const at = pendingSeek;
+      pendingSeek = null;
+      commands.seek(at);
+    }
   });
 
   const options = (): LoadOptions => {
@@ -349,7 +392,7 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
       const s = store.getState();
       store.setState({ loadedKey: keyOf(s) });
       outstandingLoads++;
-      bus.send({ kind: 'load', scenario: scenarioOf(s), options: options() });
+      bus.send({ kind: 'load', scenario: scenarioToJson(scenarioOf(s)), options: options() });
     },
     run: () => {
       prepareToGo();
@@ -392,6 +435,36 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
     },
     setEventFilter: (eventFilter) => store.setState({ eventFilter }),
     setMemoryAddress: (address) => bus.send({ kind: 'memory-view', address }),
+    openScenario: (scenario, libraryId) => {
+      const f = fieldsOfScenario(scenario);
+      const id = libraryId === undefined ? (libraryEntryOf(scenario)?.id ?? null) : libraryId;
+      const s = store.getState();
+      store.setState({
+        ...f,
+        settings: {
+          ...f.settings,
+          exits: { ...f.settings.exits, exceptions: f.settings.exits.exceptions && [...f.settings.exits.exceptions] },
+        },
+        source: f.vms[0]?.source ?? '',
+        activeVm: 0,
+        vmDiagnostics: f.vms.map(() => []),
+        diagnostics: [],
+        libraryId: id,
+        lookForDone: id !== null && id === s.libraryId ? s.lookForDone : [],
+      });
+      // The worker keeps the breakpoints it was last sent for later loads: these are the scenario's.
+      bus.send({ kind: 'breakpoints', breakpoints: f.breakpoints });
+      commands.load();
+    },
+    setLookFor: (index, done) => {
+      const list = store.getState().lookForDone.filter((i) => i !== index);
+      store.setState({ lookForDone: done ? [...list, index].sort((a, b) => a - b) : list });
+    },
+    setPresentation: (presentation) => store.setState({ presentation }),
+    setLinkProblem: (linkProblem) => store.setState({ linkProblem }),
+    seekWhenLoaded: (steps) => {
+      pendingSeek = steps;
+    },
   };
 
   /** Time travel moves within the run the editor shows; a run being replaced has no timeline yet. */
