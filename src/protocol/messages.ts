@@ -7,7 +7,7 @@
 // this module, except the list of technique ids (a constant with no dependencies).
 
 import type { PresetId } from '../hypervisor/costs';
-import type { StopReason } from '../hypervisor/engine';
+import type { CompareEntry, StopReason } from '../hypervisor/engine';
 import type { Inspection } from '../hypervisor/inspection';
 import type { CpuView, ExitControls, TechniqueId } from '../hypervisor/technique';
 import type { Diagnostic } from '../isa/assembler';
@@ -25,7 +25,23 @@ export type {
   VmInspection,
 } from '../hypervisor/inspection';
 export { TECHNIQUE_IDS } from '../hypervisor/technique';
-export type { Counters, CpuView, Diagnostic, EventKind, ExitControls, PresetId, StopReason, TechniqueId, TraceEvent, Variant, VmState };
+export type {
+  CompareEntry,
+  Counters,
+  CpuView,
+  Diagnostic,
+  EventKind,
+  ExitControls,
+  PresetId,
+  StopReason,
+  TechniqueId,
+  TraceEvent,
+  Variant,
+  VmState,
+};
+
+/** The formats an event trace is exported in. */
+export type TraceFormat = 'json' | 'csv';
 
 /** Options that override the scenario's own fields for this run (the CLI's --technique, --isa, …). */
 export interface LoadOptions {
@@ -86,6 +102,16 @@ export type PageMessage =
   | { readonly kind: 'memory-view'; readonly address: number | null }
   /** The watchdog's heartbeat: answered by `pong` at once, between two slices of a run. */
   | { readonly kind: 'ping'; readonly id: number }
+  /**
+   * Runs a scenario to its end under every technique (the Compare view; the engine's compareTechniques):
+   * answered by `compare-results` or `compare-failed` with the same `request`. The page's bus sends it to
+   * a short-lived worker of its own, so that the run in the main worker keeps answering.
+   */
+  | { readonly kind: 'compare'; readonly request: number; readonly scenario: unknown; readonly options: LoadOptions }
+  /** The page no longer wants the answer to `request` (the bus ends the comparison's worker). */
+  | { readonly kind: 'cancel'; readonly request: number }
+  /** The run's events up to now (at most EXPORT_EVENT_LIMIT, the newest) as a trace file: answered by `events-export`. */
+  | { readonly kind: 'export-events'; readonly request: number; readonly format: TraceFormat }
   /**
    * Asks for `count` events of the list that `filter` selects, from its `from`th (0 = the oldest kept),
    * among those that have happened by now; answered by an `events-window` with the same `request`.
@@ -222,6 +248,19 @@ export type WorkerMessage =
       readonly total: number;
       readonly items: readonly { readonly index: number; readonly event: TraceEvent }[];
     }
+  /** Every technique's run of the scenario, in TECHNIQUE_IDS order (skipped ones with their reason). */
+  | { readonly kind: 'compare-results'; readonly request: number; readonly results: readonly CompareEntry[] }
+  /** The scenario could not be compared (invalid, or its programs do not assemble). */
+  | { readonly kind: 'compare-failed'; readonly request: number; readonly errors: readonly string[] }
+  /** The trace file asked for: `count` events, the newest of the `total` the run has had up to now. */
+  | {
+      readonly kind: 'events-export';
+      readonly request: number;
+      readonly format: TraceFormat;
+      readonly text: string;
+      readonly count: number;
+      readonly total: number;
+    }
   /** A message the worker could not act on, or a failure of its own. */
   | { readonly kind: 'error'; readonly message: string };
 
@@ -235,6 +274,10 @@ export const EVENT_BATCH_LIMIT = 2000;
 export const MAX_STEP_COUNT = 1_000_000_000;
 /** Events one `events-window` answer carries at most. */
 export const EVENT_WINDOW_LIMIT = 500;
+/** Events one trace export carries at most (the newest): a file a spreadsheet still opens. */
+export const EXPORT_EVENT_LIMIT = 200_000;
+/** A comparison runs each technique to this many guest instructions at most. */
+export const COMPARE_MAX_STEPS = 10_000_000;
 /** Fidelity violations marked individually on the timeline at most. */
 export const TIMELINE_MARKS = 500;
 /** Buckets of the timeline's histogram. */
@@ -394,6 +437,18 @@ export function isPageMessage(data: unknown): data is PageMessage {
     case 'events-window': {
       const d = data as { request?: unknown; filter?: unknown; from?: unknown; count?: unknown };
       return typeof d.request === 'number' && typeof d.filter === 'string' && typeof d.from === 'number' && typeof d.count === 'number';
+    }
+    case 'compare':
+      return (
+        typeof (data as { request?: unknown }).request === 'number' &&
+        'scenario' in data &&
+        typeof (data as { options?: unknown }).options === 'object'
+      );
+    case 'cancel':
+      return typeof (data as { request?: unknown }).request === 'number';
+    case 'export-events': {
+      const d = data as { request?: unknown; format?: unknown };
+      return typeof d.request === 'number' && (d.format === 'json' || d.format === 'csv');
     }
     case 'run':
     case 'pause':

@@ -67,3 +67,31 @@ describe('the bus watchdog', () => {
     bus.dispose();
   });
 });
+
+describe('the bus: comparisons', () => {
+  it('runs a comparison in a worker of its own, delivers its answer, and ends that worker', () => {
+    const workers: FakeWorker[] = [];
+    const bus = workerBus(() => {
+      const w = new FakeWorker(true);
+      workers.push(w);
+      return w;
+    });
+    const heard: WorkerMessage[] = [];
+    bus.subscribe((m) => heard.push(m));
+    bus.send({ kind: 'compare', request: 1, scenario: { vms: [{ source: 'HLT' }] }, options: {} });
+    expect(workers).toHaveLength(2);
+    expect(workers[0].sent.some((m) => m.kind === 'compare')).toBe(false);
+    expect(workers[1].sent[0].kind).toBe('compare');
+    workers[1].say({ kind: 'compare-results', request: 1, results: [] });
+    expect(heard).toEqual([{ kind: 'compare-results', request: 1, results: [] }]);
+    expect(workers[1].terminated).toBe(true);
+    expect(workers[0].terminated).toBe(false);
+    // Cancelled: the worker ends, and a late answer is not delivered.
+    bus.send({ kind: 'compare', request: 2, scenario: { vms: [{ source: 'HLT' }] }, options: {} });
+    bus.send({ kind: 'cancel', request: 2 });
+    expect(workers[2].terminated).toBe(true);
+    workers[2].say({ kind: 'compare-results', request: 2, results: [] });
+    expect(heard).toHaveLength(1);
+    bus.dispose();
+  });
+});

@@ -77,8 +77,43 @@ export function workerBus(spawn: () => WorkerLike = spawnEngine, now: () => numb
     }
   }, HEARTBEAT_MS);
 
+  // Comparisons run in short-lived workers of their own: the main worker's run keeps answering meanwhile.
+  const comparing = new Map<number, WorkerLike>();
+  const compare = (message: Extract<PageMessage, { kind: 'compare' }>) => {
+    const w = spawn();
+    comparing.set(message.request, w);
+    const end = (answer: WorkerMessage) => {
+      if (!comparing.has(message.request)) return;
+      comparing.delete(message.request);
+      w.terminate();
+      deliver(answer);
+    };
+    w.onmessage = (e: MessageEvent<WorkerMessage>) => {
+      const m = e.data;
+      if (m.kind === 'compare-results' || m.kind === 'compare-failed') end(m);
+      else if (m.kind === 'error') end({ kind: 'compare-failed', request: message.request, errors: [m.message] });
+    };
+    w.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      end({
+        kind: 'compare-failed',
+        request: message.request,
+        errors: [`the comparison failed: ${e.message || 'its worker could not start'}`],
+      });
+    };
+    w.onmessageerror = () =>
+      end({ kind: 'compare-failed', request: message.request, errors: ['the comparison’s answer could not be read'] });
+    w.postMessage(message);
+  };
+
   return {
     send: (message) => {
+      if (message.kind === 'compare') return compare(message);
+      if (message.kind === 'cancel') {
+        comparing.get(message.request)?.terminate();
+        comparing.delete(message.request);
+        return;
+      }
       if (REMEMBERED.has(message.kind)) remembered.set(message.kind, message);
       worker.postMessage(message);
     },
@@ -87,6 +122,8 @@ export function workerBus(spawn: () => WorkerLike = spawnEngine, now: () => numb
       return () => listeners.delete(listener);
     },
     dispose: () => {
+      for (const w of comparing.values()) w.terminate();
+      comparing.clear();
       clearInterval(heartbeat);
       listeners.clear();
       worker.terminate();

@@ -10,6 +10,7 @@ import {
   type EventFilter,
   type ExitControls,
   type LoadOptions,
+  type PageMessage,
   type PresetId,
   type RunStatus,
   type Speed,
@@ -166,6 +167,10 @@ export function reduce(s: AppState, m: WorkerMessage): Partial<AppState> {
       return {}; // rows of the Events panel: kept by EventRows, not in the state
     case 'pong':
       return {}; // the bus's watchdog; never reaches here
+    case 'compare-results':
+    case 'compare-failed':
+    case 'events-export':
+      return {}; // answers to requests: kept by whoever asked (see AppStore.ask)
     case 'restarted':
       return { problem: { kind: 'error', message: m.reason } };
     default: {
@@ -238,7 +243,17 @@ export interface Commands {
   seekWhenLoaded(steps: number): void;
 }
 
-export type AppStore = StoreApi<AppState> & { readonly commands: Commands; readonly rows: EventRows; dispose(): void };
+/** The answers that come to one request of the page (a comparison, a trace export). */
+export type Answer = Extract<WorkerMessage, { kind: 'compare-results' | 'compare-failed' | 'events-export' }>;
+type Asking = Extract<PageMessage, { kind: 'compare' | 'export-events' }>;
+
+export type AppStore = StoreApi<AppState> & {
+  readonly commands: Commands;
+  readonly rows: EventRows;
+  /** Sends a request and resolves with its answer (null if cancelled or the engine failed first). */
+  ask(message: Omit<Asking, 'request'>): { answer: Promise<Answer | null>; cancel(): void };
+  dispose(): void;
+};
 
 export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => void = requestAnimationFrame): AppStore {
   const store = createStore<AppState>(() => ({
@@ -289,8 +304,15 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
   /** A moment to go to once the load under way is answered. */
   let pendingSeek: number | null = null;
   const ANSWERS_LOAD: ReadonlySet<WorkerMessage['kind']> = new Set(['loaded', 'assembly-errors', 'refused', 'invalid', 'error']);
+  const asked = new Map<number, (a: Answer | null) => void>();
+  let nextRequest = 1;
   const unsubscribe = bus.subscribe((m) => {
     if (m.kind === 'events-window') return rows.receive(m);
+    if (m.kind === 'compare-results' || m.kind === 'compare-failed' || m.kind === 'events-export') {
+      asked.get(m.request)?.(m);
+      asked.delete(m.request);
+      return;
+    }
     if (m.kind === 'loaded') rows.clear();
     // The worker let its oldest events go: list positions now name other events.
     if (m.kind === 'snapshot' && (m.snapshot.eventsFirstKept ?? 0) !== firstKept) {
@@ -487,10 +509,27 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
     else if (s.status.state === 'stopped') sendReset();
   }
 
+  const ask = (message: Omit<Asking, 'request'>) => {
+    const request = nextRequest++;
+    const answer = new Promise<Answer | null>((resolve) => asked.set(request, resolve));
+    bus.send({ ...message, request } as Asking);
+    return {
+      answer,
+      cancel: () => {
+        asked.get(request)?.(null);
+        asked.delete(request);
+        bus.send({ kind: 'cancel', request });
+      },
+    };
+  };
+
   return Object.assign(store, {
     commands,
     rows,
+    ask,
     dispose: () => {
+      for (const resolve of asked.values()) resolve(null);
+      asked.clear();
       unsubscribe();
       bus.dispose();
     },

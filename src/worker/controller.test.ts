@@ -487,3 +487,70 @@ describe('RunController: watchdog', () => {
     h.send({ kind: 'pause' });
   });
 });
+
+describe('the controller: comparison and trace export', () => {
+  it('compares a scenario under every technique, with the page’s options, and skips what cannot run', () => {
+    const h = harness();
+    h.send({
+      kind: 'compare',
+      request: 7,
+      scenario: {
+        vms: [
+          { name: 'a', source: HELLO },
+          { name: 'b', source: HELLO },
+        ],
+      },
+      options: { preset: '2006' },
+    });
+    const answer = h.posted.find((m) => m.kind === 'compare-results');
+    if (answer?.kind !== 'compare-results') throw new Error(JSON.stringify(h.posted));
+    expect(answer.request).toBe(7);
+    expect(answer.results.map((r) => r.technique)).toEqual([
+      'native',
+      'interpret',
+      'trap-and-emulate',
+      'binary-translation',
+      'hardware-assisted',
+      'paravirtualization',
+    ]);
+    const native = answer.results[0];
+    expect('skipped' in native && native.skipped).toMatch(/one machine|VM/);
+    const hw = answer.results[4];
+    expect('skipped' in hw ? hw.skipped : hw.preset).toBe('2006');
+    if (!('skipped' in hw)) expect(hw.vms[0].console).toBe('Hello from the worker\n');
+  });
+
+  it('says why a scenario cannot be compared', () => {
+    const h = harness();
+    h.send({ kind: 'compare', request: 1, scenario: { vms: [{ source: 'MOVE R1, 2' }] }, options: {} });
+    h.send({ kind: 'compare', request: 2, scenario: { vms: [] }, options: {} });
+    const failed = h.posted.filter((m) => m.kind === 'compare-failed');
+    expect(failed.map((m) => m.kind === 'compare-failed' && m.request)).toEqual([1, 2]);
+    expect(failed[0].kind === 'compare-failed' && failed[0].errors[0]).toMatch(/vm1:1:1: unknown instruction/);
+    expect(failed[1].kind === 'compare-failed' && failed[1].errors[0]).toMatch(/^vms: required/);
+  });
+
+  it('exports the run’s events up to the present as JSON and CSV', async () => {
+    const h = harness();
+    h.load(HELLO, { technique: 'trap-and-emulate', events: true });
+    h.send({ kind: 'run' });
+    await h.until((s) => s.state === 'stopped');
+    h.send({ kind: 'export-events', request: 3, format: 'json' });
+    h.send({ kind: 'export-events', request: 4, format: 'csv' });
+    const [json, csv] = h.posted.filter((m) => m.kind === 'events-export');
+    if (json?.kind !== 'events-export' || csv?.kind !== 'events-export') throw new Error('no export');
+    const parsed = JSON.parse(json.text);
+    expect(parsed.format).toBe('virtlab-trace');
+    expect(parsed.events.length).toBe(json.count);
+    expect(json.count).toBe(json.total);
+    expect(json.count).toBeGreaterThan(10);
+    expect(parsed.events.some((e: TraceEvent) => e.kind === 'console')).toBe(true);
+    expect(csv.text.split('\n')[0]).toBe('step,time,vm,pc,kind,details');
+    expect(csv.text.trim().split('\n')).toHaveLength(csv.count + 1);
+    // Back in time: only what has happened by then.
+    h.send({ kind: 'seek', steps: 3 });
+    h.send({ kind: 'export-events', request: 5, format: 'json' });
+    const earlier = h.posted.findLast((m) => m.kind === 'events-export');
+    expect(earlier?.kind === 'events-export' && earlier.count).toBeLessThan(json.count);
+  });
+});

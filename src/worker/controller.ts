@@ -12,11 +12,13 @@
 // (checkpoints and replay), immediate; a seek forward runs there in slices like a step.
 //
 // It is a plain class with its host injected, so it runs the same inside the worker and in Vitest.
-import { type Engine, type Prepared, prepare, type RunOptions, type StopReason } from '../hypervisor/engine';
+import { compareTechniques, type Engine, type Prepared, prepare, type RunOptions, type StopReason } from '../hypervisor/engine';
 import {
+  COMPARE_MAX_STEPS,
   CONSOLE_TAIL,
   type DisplaySnapshot,
   EVENT_WINDOW_LIMIT,
+  EXPORT_EVENT_LIMIT,
   HYPERVISOR_EVENT_KINDS,
   type Inspection,
   type LoadOptions,
@@ -30,6 +32,7 @@ import {
 } from '../protocol/messages';
 import { type Scenario, validateScenario } from '../scenario/scenario';
 import type { EventSink, TraceEvent } from '../trace/events';
+import { eventsToCsv, eventsToJson } from '../trace/export';
 import { EventLog, isEventFilter } from './event-log';
 import { EventStream } from './event-stream';
 
@@ -165,6 +168,14 @@ export class RunController {
         case 'ping':
           this.host.post({ kind: 'pong', id: message.id });
           break;
+        case 'compare':
+          this.compare(message);
+          break;
+        case 'cancel':
+          break; // a comparison here runs to its end within the message; the page's bus ends a worker of its own
+        case 'export-events':
+          this.exportEvents(message);
+          break;
         default: {
           const never: never = message;
           this.host.post({ kind: 'error', message: `unknown message ${JSON.stringify(never)}` });
@@ -197,13 +208,7 @@ export class RunController {
       return;
     }
     const { events, exits, hypervisorType, ...runOptions } = options;
-    let scenario = parsed.scenario;
-    if (exits || hypervisorType) {
-      scenario = {
-        ...scenario,
-        hypervisor: { ...scenario.hypervisor, ...(exits ? { exits } : {}), ...(hypervisorType ? { type: hypervisorType } : {}) },
-      };
-    }
+    let scenario = withHypervisor(parsed.scenario, exits, hypervisorType);
     if (this.breakpoints) scenario = { ...scenario, breakpoints: this.breakpoints };
     const prepared = prepare(scenario, runOptions satisfies RunOptions);
     if (prepared.kind !== 'ready') {
@@ -219,6 +224,37 @@ export class RunController {
     this.state = 'paused';
     this.host.post({ kind: 'loaded', technique: this.engine.technique, vms: this.engine.assemblies.map((a) => a.name) });
     this.flush();
+  }
+
+  /** The scenario under every technique, to its end (bounded by COMPARE_MAX_STEPS), with the page's options applied. */
+  private compare(m: Extract<PageMessage, { kind: 'compare' }>): void {
+    const parsed = validateScenario(m.scenario);
+    const optionErrors = checkOptions(m.options);
+    if (!parsed.ok || optionErrors.length) {
+      this.host.post({ kind: 'compare-failed', request: m.request, errors: [...(parsed.ok ? [] : parsed.errors), ...optionErrors] });
+      return;
+    }
+    const { exits, hypervisorType, isa, preset, paging, maxSteps } = m.options;
+    const scenario = withHypervisor(parsed.scenario, exits, hypervisorType);
+    const steps = Math.min(maxSteps ?? scenario.maxSteps, COMPARE_MAX_STEPS);
+    const r = compareTechniques(scenario, { isa, preset, paging, maxSteps: steps });
+    if (r.kind === 'results') this.host.post({ kind: 'compare-results', request: m.request, results: r.results });
+    else if (r.kind === 'invalid') this.host.post({ kind: 'compare-failed', request: m.request, errors: r.errors });
+    else {
+      const errors = r.errors.flatMap((e) => e.diagnostics.map((d) => `${e.name}:${d.line}:${d.startColumn}: ${d.message}`));
+      this.host.post({ kind: 'compare-failed', request: m.request, errors });
+    }
+  }
+
+  /** The run's events up to the present, as a trace file (the newest EXPORT_EVENT_LIMIT of them). */
+  private exportEvents(m: Extract<PageMessage, { kind: 'export-events' }>): void {
+    const present = this.engine?.eventCount ?? 0;
+    const total = this.log.count('all', present);
+    const from = Math.max(0, total - EXPORT_EVENT_LIMIT);
+    const events = this.log.window('all', from, total - from, present).items.map((i) => i.event);
+    const names = this.engine?.assemblies.map((a) => a.name) ?? [];
+    const text = m.format === 'csv' ? eventsToCsv(events, names) : eventsToJson(events);
+    this.host.post({ kind: 'events-export', request: m.request, format: m.format, text, count: events.length, total });
   }
 
   private setBreakpoints(list: readonly { vm: number; line: number }[]): void {
@@ -576,6 +612,15 @@ function refusal(p: Exclude<Prepared, { kind: 'ready' }>): WorkerMessage {
       return { kind: 'error', message: `unexpected preparation ${JSON.stringify(never)}` };
     }
   }
+}
+
+/** The page's exit controls and hypervisor type, over the scenario's own. */
+function withHypervisor(scenario: Scenario, exits: LoadOptions['exits'], hypervisorType: LoadOptions['hypervisorType']): Scenario {
+  if (!exits && !hypervisorType) return scenario;
+  return {
+    ...scenario,
+    hypervisor: { ...scenario.hypervisor, ...(exits ? { exits } : {}), ...(hypervisorType ? { type: hypervisorType } : {}) },
+  };
 }
 
 function checkOptions(o: LoadOptions): string[] {
