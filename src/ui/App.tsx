@@ -1,8 +1,13 @@
-import { useEffect } from 'react';
-import { StoreContext } from './context';
+import { useCallback, useState } from 'react';
+import { StoreContext, useApp, WorkContext } from './context';
 import { Dock } from './Dock';
+import { GuidePanel } from './Guide';
 import { useKeyboard } from './keyboard';
+import { LectureBar } from './LectureBar';
+import { LinkProblemBanner, WorkNotices } from './Notices';
 import './panels/panels.css';
+import './lecture.css';
+import { Presentation } from './Presentation';
 import { ProblemBanner } from './Problem';
 import { ConsolePanel } from './panels/Console';
 import { EditorPanel } from './panels/Editor';
@@ -14,36 +19,55 @@ import { Status } from './Status';
 import type { AppStore } from './store';
 import { Timeline } from './Timeline';
 import { Toolbar } from './Toolbar';
+import type { WorkKeeper } from './work';
 
-export function App({ store }: { store: AppStore }) {
+export function App({ store, work }: { store: AppStore; work: WorkKeeper }) {
   useKeyboard(store);
-  useEffect(() => {
-    // Load the editor's program so the panels show the machine at its first instruction.
-    store.commands.load();
-  }, [store]);
   return (
     <StoreContext value={store}>
-      <header className="app-header">
-        <h1>VirtLab</h1>
-        <Toolbar />
-        <Settings />
-      </header>
-      <Timeline status={<Status />} />
-      <ProblemBanner />
-      <main className="workspace">
-        <div className="column column-program">
-          <EditorPanel />
-          <ConsolePanel />
-        </div>
-        <div className="column column-machine">
-          <MachinePanel />
-          <RegistersPanel />
-        </div>
-        <div className="column column-events">
-          <EventsPanel />
-          <Dock />
-        </div>
-      </main>
+      <WorkContext value={work}>
+        <Page />
+      </WorkContext>
     </StoreContext>
+  );
+}
+
+function Page() {
+  const presentation = useApp((s) => s.presentation);
+  const [showMachine, setShowMachine] = useState(false);
+  const toggleView = useCallback(() => setShowMachine((m) => !m), []);
+  return (
+    <>
+      {/* The workspace stays mounted (and hidden) in presentation mode: the editor and panels keep their state. */}
+      <div className="app" hidden={presentation}>
+        <header className="app-header">
+          <h1>VirtLab</h1>
+          <Toolbar />
+          <Settings />
+        </header>
+        <Timeline status={<Status />}>
+          <LectureBar />
+        </Timeline>
+        <LinkProblemBanner />
+        <ProblemBanner />
+        <WorkNotices />
+        <main className="workspace">
+          <div className="column column-program">
+            <GuidePanel />
+            <EditorPanel />
+            <ConsolePanel />
+          </div>
+          <div className="column column-machine">
+            <MachinePanel />
+            <RegistersPanel />
+          </div>
+          <div className="column column-events">
+            <EventsPanel />
+            <Dock />
+          </div>
+        </main>
+      </div>
+      {presentation && <Presentation showMachine={showMachine} onToggleView={toggleView} />}
+    </>
   );
 }

@@ -66,7 +66,7 @@ function draw(canvas: HTMLCanvasElement, timeline: TimelineView | null, steps: n
 }
 
 /** `status` (the run state) is drawn at the bar's start: where the run is and what it is doing, together. */
-export function Timeline({ status }: { status?: ReactNode }) {
+export function Timeline({ status, children }: { status?: ReactNode; children?: ReactNode }) {
   const store = useAppStore();
   const canvas = useRef<HTMLCanvasElement>(null);
   const steps = useApp((s) => s.status.steps);
@@ -174,6 +174,7 @@ export function Timeline({ status }: { status?: ReactNode }) {
           </li>
         ))}
       </ul>
+      {children}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { createContext, useContext } from 'react';
 import { useStore } from 'zustand';
 import type { AppState, AppStore } from './store';
+import type { WorkKeeper } from './work';
 
 export const StoreContext = createContext<AppStore | null>(null);
 
@@ -13,4 +14,13 @@ export function useAppStore(): AppStore {
 /** Reads one slice of the state; the component renders again only when that slice changes. */
 export function useApp<T>(selector: (s: AppState) => T): T {
   return useStore(useAppStore(), selector);
+}
+
+/** The work keeper (links, saved work, one step of undo) for the controls that open scenarios. */
+export const WorkContext = createContext<WorkKeeper | null>(null);
+
+export function useWork(): WorkKeeper {
+  const work = useContext(WorkContext);
+  if (!work) throw new Error('useWork outside <WorkContext>');
+  return work;
 }

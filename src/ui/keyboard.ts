@@ -8,6 +8,10 @@ function typingTarget(t: EventTarget | null): boolean {
   return t.isContentEditable || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || t instanceof HTMLInputElement;
 }
 
+function inDialog(t: EventTarget | null): boolean {
+  return t instanceof Element && t.closest('dialog') !== null;
+}
+
 /** The keys of interfaces.md, page-wide: function keys work everywhere, digits only outside text fields. */
 export function useKeyboard(store: AppStore): void {
   useEffect(() => {
@@ -20,6 +24,13 @@ export function useKeyboard(store: AppStore): void {
         return;
       }
       if (e.ctrlKey || e.altKey || e.metaKey || typingTarget(e.target)) return;
+      // Presentation mode has keys of its own (Presentation.tsx).
+      if (store.getState().presentation) return;
+      if ((e.key === 'p' || e.key === 'P') && !inDialog(e.target)) {
+        e.preventDefault();
+        store.commands.setPresentation(true);
+        return;
+      }
       const n = Number(e.key);
       if (Number.isInteger(n) && n >= 1 && n <= TECHNIQUE_IDS.length) {
         e.preventDefault();

@@ -192,6 +192,11 @@ function renderInline(nodes: readonly Inline[]): ReactNode[] {
   });
 }
 
+/** One line of Markdown (a checklist step) inside a span: bold, emphasis, code and links only. */
+export function MarkdownInline({ text }: { text: string }) {
+  return <span className="markdown-inline">{renderInline(parseInline(text))}</span>;
+}
+
 /** Notes as React elements: the only way the page shows Markdown. */
 export function Markdown({ text, className }: { text: string; className?: string }) {
   const blocks = parseMarkdown(text);

@@ -367,12 +367,18 @@ export function encodeQr(text: string, minEcc: Ecc = 'L'): QrCode | null {
   return { version: ver, ecc, mask: best, size: m.size, modules: m.modules };
 }
 
-/** The code as an SVG document: one path of dark modules on white, with the standard's 4-module margin. */
-export function qrSvg(qr: QrCode, border = 4): string {
-  const n = qr.size + border * 2;
+/** The dark modules as one SVG path, offset by the margin. */
+export function qrPath(qr: QrCode, border = 4): string {
   let d = '';
   for (let y = 0; y < qr.size; y++) {
     for (let x = 0; x < qr.size; x++) if (qr.modules[y][x]) d += `M${x + border},${y + border}h1v1h-1z`;
   }
+  return d;
+}
+
+/** The code as an SVG document: one path of dark modules on white, with the standard's 4-module margin. */
+export function qrSvg(qr: QrCode, border = 4): string {
+  const n = qr.size + border * 2;
+  const d = qrPath(qr, border);
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${n} ${n}" shape-rendering="crispEdges"><rect width="${n}" height="${n}" fill="#fff"/><path d="${d}" fill="#000"/></svg>`;
 }

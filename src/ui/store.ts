@@ -246,12 +246,14 @@ export interface Commands {
 /** The answers that come to one request of the page (a comparison, a trace export). */
 export type Answer = Extract<WorkerMessage, { kind: 'compare-results' | 'compare-failed' | 'events-export' }>;
 type Asking = Extract<PageMessage, { kind: 'compare' | 'export-events' }>;
+/** A request without its number (the store numbers it). */
+type Question = Asking extends infer A ? (A extends Asking ? Omit<A, 'request'> : never) : never;
 
 export type AppStore = StoreApi<AppState> & {
   readonly commands: Commands;
   readonly rows: EventRows;
   /** Sends a request and resolves with its answer (null if cancelled or the engine failed first). */
-  ask(message: Omit<Asking, 'request'>): { answer: Promise<Answer | null>; cancel(): void };
+  ask(message: Question): { answer: Promise<Answer | null>; cancel(): void };
   dispose(): void;
 };
 
@@ -509,7 +511,7 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
     else if (s.status.state === 'stopped') sendReset();
   }
 
-  const ask = (message: Omit<Asking, 'request'>) => {
+  const ask = (message: Question) => {
     const request = nextRequest++;
     const answer = new Promise<Answer | null>((resolve) => asked.set(request, resolve));
     bus.send({ ...message, request } as Asking);

@@ -5,7 +5,7 @@ import { useApp } from '../context';
 import { fmt } from '../format';
 
 /** Cost categories in the order they stack, with a colour and a plain name each. */
-const CATEGORIES: readonly { id: string; label: string; color: string }[] = [
+export const CATEGORIES: readonly { id: string; label: string; color: string }[] = [
   { id: 'guest', label: 'guest code', color: '#15803d' },
   { id: 'memory', label: 'memory (page walks)', color: '#64748b' },
   { id: 'interpretation', label: 'interpretation', color: '#a16207' },
@@ -17,7 +17,7 @@ const CATEGORIES: readonly { id: string; label: string; color: string }[] = [
   { id: 'world-switch', label: 'world switches', color: '#be185d' },
 ];
 
-const COUNTERS: readonly { key: keyof Counters; label: string }[] = [
+export const COUNTERS: readonly { key: keyof Counters; label: string }[] = [
   { key: 'instructions', label: 'Instructions' },
   { key: 'traps', label: 'Traps' },
   { key: 'emulated', label: 'Emulated' },

@@ -1,0 +1,57 @@
+// What the page has to say about the work itself: a refused link (why, and that the default scenario
+// opened), the work a link or library scenario replaced (kept one step back), a storage that cannot
+// keep the work, and a new version of the app ready to load (never loaded by itself mid-lecture).
+import { useEffect, useState } from 'react';
+import { useApp, useAppStore, useWork } from './context';
+import { onUpdateReady } from './pwa';
+
+export function LinkProblemBanner() {
+  const store = useAppStore();
+  const problem = useApp((s) => s.linkProblem);
+  if (!problem) return null;
+  return (
+    <div className="banner banner-link" role="alert">
+      <span>This link could not be opened: {problem}. The default scenario is open instead.</span>
+      <button type="button" className="link" onClick={() => store.commands.setLinkProblem(null)}>
+        Dismiss
+      </button>
+    </div>
+  );
+}
+
+export function WorkNotices() {
+  const work = useWork();
+  const previous = useApp((s) => s.previousKept);
+  const storage = useApp((s) => s.storageProblem);
+  const [update, setUpdate] = useState<(() => void) | null>(null);
+  useEffect(() => onUpdateReady((apply) => setUpdate(() => apply)), []);
+  if (!previous && !storage && !update) return null;
+  return (
+    <div className="notices">
+      {previous && (
+        <p className="notice" role="status">
+          Your previous work ({previous}) is kept.{' '}
+          <button type="button" className="link" onClick={() => work.restorePrevious()}>
+            Bring it back
+          </button>{' '}
+          <button type="button" className="link" onClick={() => work.dismissPrevious()} aria-label="Dismiss the notice about previous work">
+            Dismiss
+          </button>
+        </p>
+      )}
+      {storage && (
+        <p className="notice notice-warning" role="status">
+          {storage}
+        </p>
+      )}
+      {update && (
+        <p className="notice notice-update" role="status">
+          A new version is ready —{' '}
+          <button type="button" className="link" onClick={update}>
+            Reload
+          </button>
+        </p>
+      )}
+    </div>
+  );
+}
