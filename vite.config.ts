@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import react from '@vitejs/plugin-react';
-import { defineConfig, type Plugin } from 'vite';
+import { build as esbuild } from 'esbuild';
+import { defineConfig, type Plugin, type ResolvedConfig } from 'vite';
 
 /**
  * The built page may talk to its own origin only: no CDN, no font service, no analytics, and nothing a
@@ -30,8 +34,53 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/** Every file under `dir`, as paths relative to it with forward slashes. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? filesUnder(p).map((f) => `${name}/${f}`) : [name];
+  });
+}
+
+/**
+ * The offline app: once the build has written everything (the page, the engine worker, the lazily loaded
+ * Monaco chunk and its worker, CSS, the font, public files), list those files, hash their contents into a
+ * version, and bundle src/sw/service-worker.ts with both into dist/sw.js. Build only: `npm run dev` has no
+ * service worker (the page registers one in production builds only).
+ */
+function serviceWorker(): Plugin {
+  let config: ResolvedConfig;
+  return {
+    name: 'virtlab-service-worker',
+    apply: 'build',
+    configResolved(c) {
+      config = c;
+    },
+    async closeBundle() {
+      const out = config.build.outDir;
+      const files = filesUnder(out)
+        .filter((f) => !f.endsWith('.map') && f !== 'sw.js')
+        .sort();
+      const hash = createHash('sha256');
+      for (const f of files) hash.update(f).update(readFileSync(join(out, f)));
+      const version = hash.digest('hex').slice(0, 16);
+      const result = await esbuild({
+        entryPoints: [join(config.root, 'src/sw/service-worker.ts')],
+        bundle: true,
+        write: false,
+        format: 'iife',
+        target: 'es2022',
+        minify: true,
+        define: { __PRECACHE__: JSON.stringify(['./', ...files.map((f) => f.split(sep).join('/'))]), __VERSION__: JSON.stringify(version) },
+      });
+      writeFileSync(join(out, 'sw.js'), result.outputFiles[0].text);
+      config.logger.info(`sw.js: ${files.length} files precached (version ${version}) in ${relative(config.root, out)}/`);
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [react(), contentSecurityPolicy(), serviceWorker()],
   worker: { format: 'es' },
   // The editor chunk (Monaco, ~3.4 MB, ~0.9 MB gzip) is loaded lazily after the page is usable; the
   // warning limit sits above it so that a warning means something else grew.

@@ -3,6 +3,8 @@
 // in localStorage and in the address bar's fragment, so a reload, a crash, a closed tab or a bookmark
 // loses nothing. Opening a link or a library scenario over other work keeps that work one step back,
 // and a notice offers it again.
+
+import { libraryScenario } from '../scenario/library';
 import { decodeLink, encodeFragment, MAX_LINK_CHARS } from '../scenario/link';
 import { type Scenario, scenarioToJson } from '../scenario/scenario';
 import {
@@ -18,7 +20,7 @@ import {
   type Work,
   writeItem,
 } from './persist';
-import { defaultScenario, sameScenario } from './scenario-state';
+import { defaultScenario, libraryEntryOf, sameScenario } from './scenario-state';
 import type { AppState, AppStore } from './store';
 import { scenarioOf } from './store';
 
@@ -87,9 +89,7 @@ function uiOf(s: AppState): UiState {
 
 /** A short name for a piece of work, for the notice that offers it back. */
 function describe(sc: Scenario): string {
-  if (sc.title) return `“${sc.title}”`;
-  const first = sc.vms[0]?.source.split('\n').find((l) => l.trim() && !l.trim().startsWith(';'));
-  return first ? `the program starting “${first.trim().slice(0, 30)}”` : 'your previous program';
+  return sc.title ? `“${sc.title}”` : 'your program';
 }
 
 /** Starts the page's work (link, saved, default) and keeps it from then on. */
@@ -101,7 +101,10 @@ export function keepWork(store: AppStore, env: WorkEnv = browserEnv(), schedule 
   let timer: ReturnType<typeof setTimeout> | null = null;
 
   const keepPrevious = (replaced: Scenario, ui: UiState, by: Scenario) => {
-    if (sameScenario(replaced, by)) return;
+    // Nothing is lost when the work replaced is the default or a library scenario as shipped.
+    if (sameScenario(replaced, by) || sameScenario(replaced, defaultScenario())) return;
+    const shipped = libraryEntryOf(replaced);
+    if (shipped && sameScenario(replaced, libraryScenario(shipped.id) ?? by)) return;
     const text = serializeWork({ scenario: replaced, fragment: null, savedAt: env.now(), ui }, scenarioToJson(replaced));
     if (writeItem(env.storage, PREVIOUS_KEY, text).ok) store.setState({ previousKept: describe(replaced) });
   };
