@@ -52,10 +52,11 @@ self.addEventListener('fetch', (event) => {
       const cache = await caches.open(CACHE);
       // Any address of the app is the app (a share link's fragment never reaches the server anyway).
       if (request.mode === 'navigate') {
-        const page = await cache.match(INDEX);
+        const page = await cache.match(INDEX, { ignoreVary: true });
         if (page) return page;
       }
-      const hit = await cache.match(request, { ignoreSearch: true });
+      // ignoreVary: the server may vary on Origin, and a module script is asked for with one (the cache was filled without).
+      const hit = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
       return hit ?? fetch(request);
     })(),
   );

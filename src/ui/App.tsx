@@ -48,9 +48,11 @@ function Page() {
         <Timeline status={<Status />}>
           <LectureBar />
         </Timeline>
-        <LinkProblemBanner />
-        <ProblemBanner />
-        <WorkNotices />
+        <section className="messages" aria-label="Messages">
+          <LinkProblemBanner />
+          <ProblemBanner />
+          <WorkNotices />
+        </section>
         <main className="workspace">
           <div className="column column-program">
             <GuidePanel />

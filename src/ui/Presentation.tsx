@@ -263,7 +263,7 @@ export function Presentation({ showMachine, onToggleView }: { showMachine: boole
             onPress={() => commands.stepBack('event')}
           />
           <Key label="Step" face="Step" keys="Space" disabled={running} onPress={() => commands.step(1)} />
-          <Key label="Step to event" face="Next event ▶" keys="ArrowRight" disabled={running} onPress={() => commands.stepToEvent()} />
+          <Key label="Step to event" face="Step to event ▶" keys="ArrowRight" disabled={running} onPress={() => commands.stepToEvent()} />
           <Key
             label={running ? 'Pause' : 'Run'}
             keys={running ? 'F6' : 'F5'}

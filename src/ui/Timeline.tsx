@@ -133,7 +133,7 @@ export function Timeline({ status, children }: { status?: ReactNode; children?: 
   };
 
   return (
-    <div className="timeline-bar">
+    <section className="timeline-bar" aria-label="Run timeline">
       {status}
       <span className="timeline-label" id="timeline-label">
         Timeline
@@ -175,6 +175,6 @@ export function Timeline({ status, children }: { status?: ReactNode; children?: 
         ))}
       </ul>
       {children}
-    </div>
+    </section>
   );
 }

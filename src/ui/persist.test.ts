@@ -119,6 +119,12 @@ describe('where the page starts', () => {
     expect(chooseStart('#s=1.mine', saved)).toMatchObject({ kind: 'saved', scenario: mine });
   });
 
+  it('keeps the saved work on a reload, whatever the address says', () => {
+    const shipped = libraryScenario('red-pill')!;
+    expect(chooseStart(`#${encodeFragment(shipped)}`, saved, 'reload')).toMatchObject({ kind: 'saved', scenario: mine });
+    expect(chooseStart(`#${encodeFragment(shipped)}`, null, 'reload')).toMatchObject({ kind: 'link' });
+  });
+
   it('refuses a hostile link with the reason, and opens the default scenario', () => {
     const c = chooseStart(`#s=1.${'A'.repeat(70_000)}`, saved);
     expect(c.kind).toBe('default');

@@ -46,8 +46,11 @@ export function isLinkFragment(hash: string): boolean {
  * fragment (the address bar follows the work) is a reload, not a link: the saved work is at least as new.
  * A refused link opens the default scenario and says why.
  */
-export function chooseStart(hash: string, saved: Work | null): StartChoice {
+export function chooseStart(hash: string, saved: Work | null, navigation = 'navigate'): StartChoice {
   const fragment = fragmentOf(hash);
+  // A reload (or a tab brought back) is the same work going on: the saved work is newer than the address,
+  // whose fragment may be from before the last edits (the page writes both as it goes away).
+  if (saved && (navigation === 'reload' || navigation === 'back_forward')) return { kind: 'saved', scenario: saved.scenario, ui: saved.ui };
   if (isLinkFragment(fragment)) {
     if (saved && saved.fragment === fragment) return { kind: 'saved', scenario: saved.scenario, ui: saved.ui };
     const d = decodeLink(fragment);
@@ -66,10 +69,20 @@ export interface WorkEnv {
   readonly window: Pick<Window, 'addEventListener' | 'removeEventListener'>;
   readonly document: Pick<Document, 'addEventListener' | 'removeEventListener' | 'visibilityState'>;
   readonly now: () => number;
+  /** How the page was reached: 'navigate', 'reload', 'back_forward' (the Navigation Timing type). */
+  readonly navigation: () => string;
 }
 
 export function browserEnv(): WorkEnv {
-  return { storage: localStore(), location: window.location, history: window.history, window, document, now: () => Date.now() };
+  return {
+    storage: localStore(),
+    location: window.location,
+    history: window.history,
+    window,
+    document,
+    now: () => Date.now(),
+    navigation: () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.type ?? 'navigate',
+  };
 }
 
 export interface WorkKeeper {
@@ -95,9 +108,9 @@ function describe(sc: Scenario): string {
 /** Starts the page's work (link, saved, default) and keeps it from then on. */
 export function keepWork(store: AppStore, env: WorkEnv = browserEnv(), schedule = setTimeout, cancel = clearTimeout): WorkKeeper {
   const saved = parseWork(readItem(env.storage, WORK_KEY));
-  const choice = chooseStart(env.location.hash, saved);
-  /** The fragment the page itself last put in the address bar. */
-  let written: string | null = choice.kind === 'saved' ? (saved?.fragment ?? null) : null;
+  const choice = chooseStart(env.location.hash, saved, env.navigation());
+  /** What the address bar holds (the page rewrites it only when it differs). */
+  let written: string | null = fragmentOf(env.location.hash) || null;
   let timer: ReturnType<typeof setTimeout> | null = null;
 
   const keepPrevious = (replaced: Scenario, ui: UiState, by: Scenario) => {

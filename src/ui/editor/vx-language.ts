@@ -246,7 +246,7 @@ export const VX_THEME: editor.IStandaloneThemeData = {
   colors: {
     'editor.background': '#fbfbfd',
     'editor.foreground': VX_COLORS.ink,
-    'editorLineNumber.foreground': '#6b7280',
+    'editorLineNumber.foreground': '#4b5563',
     'editorLineNumber.activeForeground': VX_COLORS.ink,
     'editorGutter.background': '#eef0f4',
     'editor.lineHighlightBackground': '#f1f3f7',

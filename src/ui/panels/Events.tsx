@@ -244,7 +244,13 @@ export function EventsPanel() {
             );
           })}
         </div>
-        {total === 0 && <p className="note empty-list">No events yet: run or step the program.</p>}
+        {total === 0 && (
+          // A listbox owns options: while there are no events, the note is its one (disabled) option.
+          // biome-ignore lint/a11y/useFocusableInteractive: options of an aria-activedescendant listbox are not focused themselves
+          <div className="note empty-list" role="option" aria-selected={false} aria-disabled="true">
+            No events yet: run or step the program.
+          </div>
+        )}
       </div>
       <Detail event={shownRow?.event} technique={technique} />
     </section>

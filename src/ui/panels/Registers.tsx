@@ -112,13 +112,16 @@ export function RegistersPanel() {
       <h2>
         Registers{vmName ? ` · ${vmName}` : ''} <span className="subtitle">virtual (the guest sees) vs real (the CPU has)</span>
       </h2>
-      <div className="register-columns">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the registers scroll on a small screen; keyboard users must reach them */}
+      <section className="register-columns" tabIndex={0} aria-label="Register values">
         <div className="left">
           <table className="virtual-real">
             <caption className="sr-only">The guest’s virtual CPU against the real CPU</caption>
             <thead>
               <tr>
-                <th scope="col" />
+                <th scope="col">
+                  <span className="sr-only">register</span>
+                </th>
                 <th scope="col">virtual</th>
                 <th scope="col">real</th>
               </tr>
@@ -152,7 +155,7 @@ export function RegistersPanel() {
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       {cpu && (
         <p className="decoded">
           flags <b>{flagNames(cpu.FLAGS)}</b> · paging <b>{cpu.CR0 & 0x80000000 ? 'on' : 'off'}</b>
