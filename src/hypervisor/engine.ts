@@ -98,7 +98,7 @@ interface Checkpoint {
 }
 
 /** Checkpoints start this far apart (guest instructions) and spread out as the run grows. */
-const CHECKPOINT_INTERVAL = 50_000;
+const CHECKPOINT_INTERVAL = 200_000;
 const MAX_CHECKPOINTS = 1000;
 
 export class Engine {

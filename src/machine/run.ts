@@ -95,15 +95,17 @@ export function run(m: Machine, budget: number): RunStop {
       if (bp !== null && n > 0 && bp[pc & 0xffff] === 1 && pc >>> 0 < 0x10000) break;
       const upc = pc >>> 0;
       let pa: number;
-      if (!pg) {
+      if (upc >>> 12 === codePage && (upc & 0xfff) <= 0xff8) {
+        // Still on the code page translated last: the TLB cannot have changed inside this chunk.
+        pa = codeBase | (upc & 0xfff);
+      } else if (!pg) {
         if (upc > 0xfff8) {
           slow = true;
           break;
         }
         pa = upc;
-      } else if (upc >>> 12 === codePage && (upc & 0xfff) <= 0xff8) {
-        // Still on the code page translated last: the TLB cannot have changed inside this chunk.
-        pa = codeBase | (upc & 0xfff);
+        codePage = upc >>> 12;
+        codeBase = upc & 0xf000;
       } else {
         const e = upc > 0xfff8 || (upc & 0xfff) > 0xff8 ? -1 : tlb[upc >>> 12];
         if (e < 0 || (cpl === 3 && !(e & U))) {
