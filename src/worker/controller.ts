@@ -8,22 +8,15 @@
 // per `frameMs` while running, and at every change of state; never per instruction.
 //
 // Below full speed a run is paced: a timer gives it `speed` instructions a second, one at a time at
-// lecture speeds, so that each one shows. Time travel: a seek back is the engine's exact `seek`
-// (checkpoints and replay), immediate; a seek forward runs there in slices like a step.
+// lecture speeds, so that each one shows. Time travel (time-travel.ts) decides where a seek, a step back
+// or Step to event puts the run, and moves it through this state machine; what the page draws is built
+// in snapshot.ts, and the requests that do not move the run are answered in requests.ts.
 //
 // It is a plain class with its host injected, so it runs the same inside the worker and in Vitest.
-import { compareTechniques, type Engine, type Prepared, prepare, type RunOptions, type StopReason } from '../hypervisor/engine';
+import { type Engine, prepare, type RunOptions, type StopReason } from '../hypervisor/engine';
 import {
-  COMPARE_MAX_STEPS,
-  CONSOLE_TAIL,
-  type DisplaySnapshot,
-  EVENT_WINDOW_LIMIT,
-  EXPORT_EVENT_LIMIT,
-  HYPERVISOR_EVENT_KINDS,
-  type Inspection,
   type LoadOptions,
   MAX_STEP_COUNT,
-  type MemoryView,
   type PageMessage,
   type RunState,
   type RunStatus,
@@ -32,9 +25,14 @@ import {
 } from '../protocol/messages';
 import { type Scenario, validateScenario } from '../scenario/scenario';
 import type { EventSink, TraceEvent } from '../trace/events';
-import { eventsToCsv, eventsToJson } from '../trace/export';
-import { EventLog, isEventFilter } from './event-log';
+import { EventLog } from './event-log';
 import { EventStream } from './event-stream';
+import { checkOptions, refusal, withHypervisor } from './load-options';
+import { compareAnswer, exportAnswer, windowAnswer } from './requests';
+import { SnapshotBuilder } from './snapshot';
+import { TimeTravel } from './time-travel';
+
+export { snapshotOf } from './snapshot';
 
 export interface ControllerHost {
   post(message: WorkerMessage): void;
@@ -59,12 +57,8 @@ export const DEFAULT_TIMING: ControllerTiming = { sliceMs: 16, frameMs: 16 };
 const FIRST_CHUNK = 4096;
 const MIN_CHUNK = 16;
 const MAX_CHUNK = 1 << 22;
-/** Bytes of guest memory a snapshot carries, centred on the PC or the chosen address. */
-const MEMORY_WINDOW = 256;
 /** Events one display update carries at most (the newest). */
 const STREAM_LIMIT = 256;
-/** Translated blocks a snapshot carries at most (the most recent ones, and the PC's). */
-const BLOCKS_SHOWN = 64;
 
 /** What a run in slices is for: it decides the pace and where it ends. */
 type Mode = 'run' | 'step' | 'to-event' | 'seek';
@@ -85,19 +79,26 @@ export class RunController {
   /** The page keeps the newest few hundred events (the list asks the log for the rest): no more cross. */
   private readonly stream = new EventStream(STREAM_LIMIT);
   private readonly log = new EventLog();
+  private readonly display = new SnapshotBuilder(this.log);
+  private readonly travel = new TimeTravel(
+    {
+      engine: () => this.engine,
+      state: () => this.state,
+      halt: () => this.halt(),
+      runFor: (count) => this.start(count, 'seek'),
+      settle: () => this.settle(),
+      flush: () => this.flush(),
+      noteProgress: () => this.noteProgress(),
+    },
+    this.log,
+    this.stream,
+  );
   private streaming = false;
   private speed: Speed = 'full';
   /** Paced runs: instructions owed to the run (fractions carry over), the last tick, the timer. */
   private credit = 0;
   private lastTick = 0;
   private cancelTimer: (() => void) | null = null;
-  /** Step to event: the events counted when it began, and the first hypervisor event after them. */
-  private watchFrom = Number.POSITIVE_INFINITY;
-  private found: { index: number; event: TraceEvent } | null = null;
-  private furthest = 0;
-  private memoryAddress: number | null = null;
-  private postedTimeline = -1;
-  private postedFurthest = -1;
   private breakpoints: readonly { vm: number; line: number }[] | null = null;
 
   private readonly sink: EventSink = {
@@ -107,7 +108,7 @@ export class RunController {
       const index = engine.eventCount - 1;
       this.log.push(e, index);
       if (this.streaming) this.stream.push(e, index);
-      if (this.found === null && index >= this.watchFrom && HYPERVISOR_EVENT_KINDS.has(e.kind)) this.found = { index, event: e };
+      this.travel.see(e, index);
     },
   };
 
@@ -137,20 +138,20 @@ export class RunController {
           this.start(Math.max(0, Math.min(MAX_STEP_COUNT, Math.floor(message.count) || 0)), 'step');
           break;
         case 'step-to-event':
-          this.stepToEvent();
+          this.start(Number.POSITIVE_INFINITY, 'to-event');
           break;
         case 'pause':
           this.halt();
           this.flush();
           break;
         case 'seek':
-          this.seek(message.steps);
+          this.travel.seek(message.steps);
           break;
         case 'step-back':
-          this.stepBack(message.by);
+          this.travel.stepBack(message.by);
           break;
         case 'seek-event':
-          this.seekEvent(message.index);
+          this.travel.seekEvent(message.index);
           break;
         case 'speed':
           this.setSpeed(message.speed);
@@ -159,22 +160,22 @@ export class RunController {
           this.setBreakpoints(message.breakpoints);
           break;
         case 'memory-view':
-          this.memoryAddress = message.address === null ? null : Math.max(0, Math.floor(message.address)) & 0xffff;
+          this.display.focusMemory(message.address);
           if (this.state !== 'running') this.flush();
           break;
         case 'events-window':
-          this.answerWindow(message);
+          this.host.post(windowAnswer(message, this.log, this.engine));
           break;
         case 'ping':
           this.host.post({ kind: 'pong', id: message.id });
           break;
         case 'compare':
-          this.compare(message);
+          this.host.post(compareAnswer(message));
           break;
         case 'cancel':
           break; // a comparison here runs to its end within the message; the page's bus ends a worker of its own
         case 'export-events':
-          this.exportEvents(message);
+          this.host.post(exportAnswer(message, this.log, this.engine));
           break;
         default: {
           const never: never = message;
@@ -196,10 +197,8 @@ export class RunController {
     this.stop = null;
     this.stream.reset();
     this.log.clear();
-    this.furthest = 0;
-    this.postedTimeline = -1;
-    this.found = null;
-    this.watchFrom = Number.POSITIVE_INFINITY;
+    this.travel.reset();
+    this.display.forgetTimeline();
 
     const parsed = validateScenario(data);
     const optionErrors = checkOptions(options);
@@ -224,37 +223,6 @@ export class RunController {
     this.state = 'paused';
     this.host.post({ kind: 'loaded', technique: this.engine.technique, vms: this.engine.assemblies.map((a) => a.name) });
     this.flush();
-  }
-
-  /** The scenario under every technique, to its end (bounded by COMPARE_MAX_STEPS), with the page's options applied. */
-  private compare(m: Extract<PageMessage, { kind: 'compare' }>): void {
-    const parsed = validateScenario(m.scenario);
-    const optionErrors = checkOptions(m.options);
-    if (!parsed.ok || optionErrors.length) {
-      this.host.post({ kind: 'compare-failed', request: m.request, errors: [...(parsed.ok ? [] : parsed.errors), ...optionErrors] });
-      return;
-    }
-    const { exits, hypervisorType, isa, preset, paging, maxSteps } = m.options;
-    const scenario = withHypervisor(parsed.scenario, exits, hypervisorType);
-    const steps = Math.min(maxSteps ?? scenario.maxSteps, COMPARE_MAX_STEPS);
-    const r = compareTechniques(scenario, { isa, preset, paging, maxSteps: steps });
-    if (r.kind === 'results') this.host.post({ kind: 'compare-results', request: m.request, results: r.results });
-    else if (r.kind === 'invalid') this.host.post({ kind: 'compare-failed', request: m.request, errors: r.errors });
-    else {
-      const errors = r.errors.flatMap((e) => e.diagnostics.map((d) => `${e.name}:${d.line}:${d.startColumn}: ${d.message}`));
-      this.host.post({ kind: 'compare-failed', request: m.request, errors });
-    }
-  }
-
-  /** The run's events up to the present, as a trace file (the newest EXPORT_EVENT_LIMIT of them). */
-  private exportEvents(m: Extract<PageMessage, { kind: 'export-events' }>): void {
-    const present = this.engine?.eventCount ?? 0;
-    const total = this.log.count('all', present);
-    const from = Math.max(0, total - EXPORT_EVENT_LIMIT);
-    const events = this.log.window('all', from, total - from, present).items.map((i) => i.event);
-    const names = this.engine?.assemblies.map((a) => a.name) ?? [];
-    const text = m.format === 'csv' ? eventsToCsv(events, names) : eventsToJson(events);
-    this.host.post({ kind: 'events-export', request: m.request, format: m.format, text, count: events.length, total });
   }
 
   private setBreakpoints(list: readonly { vm: number; line: number }[]): void {
@@ -292,8 +260,7 @@ export class RunController {
     this.cancelTimer?.();
     this.cancelTimer = null;
     if (this.state === 'running') this.state = 'paused';
-    this.watchFrom = Number.POSITIVE_INFINITY;
-    this.found = null;
+    this.travel.unwatch();
   }
 
   /** `run`, `step`, `step-to-event` and a seek forwards: all run through the same slices. */
@@ -310,10 +277,7 @@ export class RunController {
     }
     this.mode = mode;
     this.remaining = limit;
-    if (mode === 'to-event') {
-      this.watchFrom = engine.eventCount;
-      this.found = null;
-    }
+    if (mode === 'to-event') this.travel.watch(engine.eventCount);
     // No status is posted yet: a step usually ends within its first slice, and the page should not see
     // a `running` that lasted a few microseconds (it would disable Step for a frame). The slice posts it.
     this.state = 'running';
@@ -322,10 +286,6 @@ export class RunController {
       this.lastTick = this.host.now();
       this.tick();
     } else if (!this.sliceScheduled) this.slice();
-  }
-
-  private stepToEvent(): void {
-    this.start(Number.POSITIVE_INFINITY, 'to-event');
   }
 
   private slice(): void {
@@ -345,10 +305,7 @@ export class RunController {
       this.noteProgress();
       if (took < 1 && this.chunk < MAX_CHUNK && budget === this.chunk) this.chunk *= 2;
       else if (took > 4 && this.chunk > MIN_CHUNK) this.chunk = Math.max(MIN_CHUNK, this.chunk >> 1);
-      if (this.mode === 'to-event' && this.found) {
-        this.endAtEvent(this.found);
-        return;
-      }
+      if (this.mode === 'to-event' && this.travel.stopAtFound()) return;
       if (stop || this.remaining <= 0) {
         this.finish(stop);
         return;
@@ -389,26 +346,16 @@ export class RunController {
   private noteProgress(): void {
     // Step to event overshoots and comes back: only where it stops counts as reached.
     if (this.state === 'running' && this.mode === 'to-event') return;
-    const steps = this.engine?.run.steps() ?? 0;
-    if (steps > this.furthest) this.furthest = steps;
+    this.travel.reached(this.engine?.run.steps() ?? 0);
   }
 
   /** The run stopped by itself (`stop`) or its limit ran out. */
   private finish(stop: StopReason | undefined): void {
     if (stop) this.stop = stop;
     this.state = !stop || stop === 'breakpoint' ? 'paused' : 'stopped';
-    this.watchFrom = Number.POSITIVE_INFINITY;
-    this.found = null;
+    this.travel.unwatch();
     this.noteProgress();
     this.flush();
-  }
-
-  /** Step to event found one: the run pauses at the first moment it has happened (seeking back over what the chunk overshot). */
-  private endAtEvent(found: { index: number; event: TraceEvent }): void {
-    this.watchFrom = Number.POSITIVE_INFINITY;
-    this.found = null;
-    this.goToEvent(found.index, found.event);
-    this.settle();
   }
 
   /** After a jump in time: paused where the run is, or stopped if it had ended there. */
@@ -421,159 +368,13 @@ export class RunController {
     this.flush();
   }
 
-  /**
-   * Puts the run at exactly `target` steps, at once: back by the engine's seek (checkpoints and replay;
-   * the events it emits again reach the log and the stream as usual), forwards by advancing through
-   * breakpoints. Only for short distances forwards (the slices do the long ones).
-   */
-  private goTo(target: number): void {
-    const engine = this.engine!;
-    // Back in time, or forwards within what the run has already been through: the engine jumps from
-    // its nearest checkpoint (the events of that stretch are in the log already).
-    if (target < engine.run.steps() || target <= this.furthest) {
-      this.stream.replay = true;
-      engine.seek(target);
-      this.stream.rewind(engine.eventCount);
-    }
-    while (engine.run.steps() < target) {
-      const stop = engine.advance(target - engine.run.steps());
-      if (stop === 'breakpoint') engine.resume();
-      else if (stop) break;
-    }
-    this.noteProgress();
-  }
-
-  /**
-   * Puts the run at the first moment at which event `index` has happened: its step when the event came
-   * with the instruction that completed that step (an INT delivered as it retires), else the step after
-   * (a trap on an instruction that then completes, or the first instruction of a handler).
-   */
-  private goToEvent(index: number, e: TraceEvent): void {
-    const s = e.step ?? 0;
-    this.goTo(s);
-    if (this.engine!.eventCount <= index) this.goTo(s + 1);
-  }
-
-  private seek(steps: number): void {
-    const engine = this.engine;
-    if (!engine || this.state === 'idle' || !Number.isFinite(steps)) {
-      this.flush();
-      return;
-    }
-    this.halt();
-    const target = Math.max(0, Math.min(Math.floor(steps), engine.maxSteps));
-    const present = engine.run.steps();
-    if (target < present) {
-      this.goTo(target);
-      this.settle();
-    } else if (target > present) {
-      // A run that ended has no later moment; a moment already reached is a jump; beyond it, run there.
-      if (this.state === 'stopped') this.flush();
-      else if (target <= this.furthest) {
-        this.goTo(target);
-        this.settle();
-      } else this.start(target - present, 'seek');
-    } else this.flush();
-  }
-
-  private stepBack(by: 'instruction' | 'event'): void {
-    const engine = this.engine;
-    if (!engine || this.state === 'idle') {
-      this.flush();
-      return;
-    }
-    this.halt();
-    const present = engine.run.steps();
-    if (by === 'instruction') {
-      this.seek(present - 1);
-      return;
-    }
-    // Back to the moment of the latest hypervisor event that happened before now. An event of the step
-    // just before may belong to this moment or the one before: being there tells.
-    for (const { index, event } of this.log.hypervisorEventsBefore(engine.eventCount)) {
-      const s = event.step ?? 0;
-      if (s >= present) continue;
-      if (s === present - 1) {
-        this.goTo(s);
-        if (engine.eventCount > index) {
-          this.settle();
-          return;
-        }
-        continue;
-      }
-      this.goToEvent(index, event);
-      this.settle();
-      return;
-    }
-    this.goTo(0);
-    this.settle();
-  }
-
-  /** Clicking an event: the run goes to the moment it happened (among those that have happened). */
-  private seekEvent(index: number): void {
-    const engine = this.engine;
-    const e = this.log.get(index);
-    if (!engine || this.state === 'idle' || !e || index >= engine.eventCount) {
-      this.flush();
-      return;
-    }
-    this.halt();
-    this.goToEvent(index, e);
-    this.settle();
-  }
-
-  private answerWindow(m: Extract<PageMessage, { kind: 'events-window' }>): void {
-    if (!isEventFilter(m.filter)) {
-      this.host.post({ kind: 'error', message: `unknown event filter ${JSON.stringify(m.filter)}` });
-      return;
-    }
-    const present = this.engine?.eventCount ?? 0;
-    const count = Math.max(0, Math.min(EVENT_WINDOW_LIMIT, m.count));
-    const { total, items } = this.log.window(m.filter, m.from, count, present);
-    this.host.post({ kind: 'events-window', request: m.request, filter: m.filter, from: Math.max(0, Math.floor(m.from)), total, items });
-  }
-
   /** Sends what the page draws: pending events, then the status, then the snapshot. */
   private flush(): void {
     this.lastFlush = this.host.now();
     for (const m of this.stream.take()) this.host.post(m);
     this.posted = this.state;
     this.host.post({ kind: 'status', status: this.status() });
-    if (this.engine) this.host.post({ kind: 'snapshot', snapshot: this.snapshot(this.engine) });
-  }
-
-  private snapshot(engine: Engine): DisplaySnapshot {
-    const base = snapshotOf(engine);
-    const inspection = engine.run.inspect();
-    const present = engine.eventCount;
-    const timelineChanged = this.log.timelineVersion !== this.postedTimeline || this.furthest !== this.postedFurthest;
-    this.postedTimeline = this.log.timelineVersion;
-    this.postedFurthest = this.furthest;
-    return {
-      ...base,
-      inspection: trimInspection(inspection),
-      memory: this.memoryOf(engine, inspection),
-      eventCount: present,
-      eventsFirstKept: this.log.firstKept,
-      eventCounts: this.log.counts(present),
-      speed: this.speed,
-      ...(timelineChanged ? { timeline: this.log.timeline(this.furthest) } : {}),
-    };
-  }
-
-  private memoryOf(engine: Engine, all: Inspection): MemoryView {
-    const vm = all.current;
-    const inspection = all.vms[vm];
-    const pc = inspection?.virtual.PC ?? 0;
-    let pcPhysical: number | null = pc & 0xffff;
-    if (inspection?.pageTable) {
-      const pte = inspection.pageTable[(pc >>> 12) & 15];
-      pcPhysical = pte?.present ? pte.frame * 4096 + (pc & 0xfff) : null;
-    }
-    const centre = this.memoryAddress ?? pcPhysical ?? 0;
-    const start = Math.max(0, Math.min(0x10000 - MEMORY_WINDOW, (centre - MEMORY_WINDOW / 2) & ~7));
-    const bytes = Array.from(engine.run.readMemory(vm, start, MEMORY_WINDOW));
-    return { vm, base: start, bytes, pcPhysical, followsPc: this.memoryAddress === null, focus: centre };
+    if (this.engine) this.host.post({ kind: 'snapshot', snapshot: this.display.build(this.engine, this.travel.furthest, this.speed) });
   }
 
   private status(): RunStatus {
@@ -581,79 +382,4 @@ export class RunController {
     const error = this.stop === 'error' ? (this.engine?.internalError ?? 'the engine stopped with an error') : undefined;
     return { state: this.state, steps, stop: this.stop, ...(error ? { error } : {}) };
   }
-}
-
-/** The translation cache can grow large: the page gets the most recent blocks, and the PC's. */
-function trimInspection(i: Inspection): Inspection {
-  if (!i.vms.some((v) => v.blocks && v.blocks.length > BLOCKS_SHOWN)) return i;
-  return {
-    ...i,
-    vms: i.vms.map((v) => {
-      if (!v.blocks || v.blocks.length <= BLOCKS_SHOWN) return v;
-      const pc = v.virtual.PC;
-      const recent = v.blocks.slice(-BLOCKS_SHOWN);
-      const atPc = v.blocks.find((b) => b.instructions.some((x) => x.address === pc));
-      return { ...v, blocks: atPc && !recent.includes(atPc) ? [atPc, ...recent.slice(1)] : recent };
-    }),
-  };
-}
-
-/** The worker's answer when the engine will not run the scenario. */
-function refusal(p: Exclude<Prepared, { kind: 'ready' }>): WorkerMessage {
-  switch (p.kind) {
-    case 'invalid':
-      return { kind: 'invalid', errors: p.errors };
-    case 'refused':
-      return { kind: 'refused', technique: p.technique, reason: p.reason };
-    case 'assembly-errors':
-      return { kind: 'assembly-errors', errors: p.errors };
-    default: {
-      const never: never = p;
-      return { kind: 'error', message: `unexpected preparation ${JSON.stringify(never)}` };
-    }
-  }
-}
-
-/** The page's exit controls and hypervisor type, over the scenario's own. */
-function withHypervisor(scenario: Scenario, exits: LoadOptions['exits'], hypervisorType: LoadOptions['hypervisorType']): Scenario {
-  if (!exits && !hypervisorType) return scenario;
-  return {
-    ...scenario,
-    hypervisor: { ...scenario.hypervisor, ...(exits ? { exits } : {}), ...(hypervisorType ? { type: hypervisorType } : {}) },
-  };
-}
-
-function checkOptions(o: LoadOptions): string[] {
-  const errors: string[] = [];
-  if (o.maxSteps !== undefined && !(Number.isSafeInteger(o.maxSteps) && o.maxSteps >= 1)) {
-    errors.push('options.maxSteps: expected a whole number from 1');
-  }
-  if (o.hypervisorType !== undefined && o.hypervisorType !== 1 && o.hypervisorType !== 2) {
-    errors.push('options.hypervisorType: expected 1 or 2');
-  }
-  return errors;
-}
-
-export function snapshotOf(engine: Engine): DisplaySnapshot {
-  const r = engine.result();
-  return {
-    technique: r.technique,
-    isa: r.isa,
-    preset: r.preset,
-    paging: r.paging,
-    steps: engine.run.steps(),
-    vms: r.vms.map((vm) => ({
-      name: vm.name,
-      state: vm.state,
-      exitCode: vm.exitCode,
-      ...(vm.crashReason !== undefined ? { crashReason: vm.crashReason } : {}),
-      console: vm.console.length > CONSOLE_TAIL ? vm.console.slice(-CONSOLE_TAIL) : vm.console,
-      consoleLength: vm.console.length,
-      cpu: { ...vm.cpu },
-      counters: vm.counters,
-      fidelityViolations: vm.fidelity.length,
-    })),
-    counters: r.counters,
-    cycles: r.cycles,
-  };
 }

@@ -1,0 +1,144 @@
+// What the page asks of the engine worker. Kept apart from the answers so that the worker's door check
+// (isPageMessage) sits beside the union it checks: a new message needs a case in both.
+import type { PresetId } from '../hypervisor/costs';
+import type { ExitControls, TechniqueId } from '../hypervisor/technique';
+import type { Variant } from '../isa/table';
+import type { EventFilter } from './event-kinds';
+
+/** The formats an event trace is exported in. */
+export type TraceFormat = 'json' | 'csv';
+
+/** Options that override the scenario's own fields for this run (the CLI's --technique, --isa, …). */
+export interface LoadOptions {
+  readonly technique?: TechniqueId;
+  readonly isa?: Variant;
+  readonly preset?: PresetId;
+  readonly paging?: 'auto' | 'shadow' | 'nested';
+  readonly maxSteps?: number;
+  /** Stream hypervisor events (never `instruction` events) in `events` batches. */
+  readonly events?: boolean;
+  /** The hardware exit controls (hardware-assisted), replacing the scenario's `hypervisor.exits`. */
+  readonly exits?: Partial<ExitControls>;
+  /** Type 1 (bare-metal hypervisor) or type 2 (hosted), replacing the scenario's `hypervisor.type`. */
+  readonly hypervisorType?: 1 | 2;
+}
+
+/** The run's speed: guest instructions per second, or as fast as the engine goes. */
+export type Speed = number | 'full';
+
+export type PageMessage =
+  /** Validates and prepares a scenario (untrusted JSON); answered by `loaded` or one of its refusals. */
+  | { readonly kind: 'load'; readonly scenario: unknown; readonly options: LoadOptions }
+  /** Runs (or continues) until every VM stops, a breakpoint, the step limit, or `pause`. */
+  | { readonly kind: 'run' }
+  | { readonly kind: 'pause' }
+  /** Runs exactly `count` more guest instructions (fewer if the run stops first), then pauses. */
+  | { readonly kind: 'step'; readonly count: number }
+  /** Prepares the last loaded scenario again, from its first instruction. */
+  | { readonly kind: 'reset' }
+  /**
+   * Puts the whole run at the moment `steps` guest instructions had retired (time travel). Backwards it
+   * is exact and immediate (checkpoints and replay; the page is told to cut its event list with
+   * `events-cut`); forwards the run goes there in slices like a `step`, so Pause still answers.
+   */
+  | { readonly kind: 'seek'; readonly steps: number }
+  /** Goes to the first moment at which the `index`th event of the run had happened (an event clicked). */
+  | { readonly kind: 'seek-event'; readonly index: number }
+  /** One instruction back, or back to the moment of the previous hypervisor event. */
+  | { readonly kind: 'step-back'; readonly by: 'instruction' | 'event' }
+  /**
+   * Runs until the next hypervisor event (HYPERVISOR_EVENT_KINDS) and pauses at the first moment it has
+   * happened (with the instruction it came with, or just after it).
+   */
+  | { readonly kind: 'step-to-event' }
+  /** How fast `run` goes; at low speeds the run advances one instruction at a time on a timer. */
+  | { readonly kind: 'speed'; readonly speed: Speed }
+  /** Breakpoints by source line, replacing the current ones (the run is not reloaded). */
+  | { readonly kind: 'breakpoints'; readonly breakpoints: readonly { readonly vm: number; readonly line: number }[] }
+  /** Which guest-physical bytes the snapshot's `memory` shows: around an address, or around the PC (null). */
+  | { readonly kind: 'memory-view'; readonly address: number | null }
+  /** The watchdog's heartbeat: answered by `pong` at once, between two slices of a run. */
+  | { readonly kind: 'ping'; readonly id: number }
+  /**
+   * Runs a scenario to its end under every technique (the Compare view; the engine's compareTechniques):
+   * answered by `compare-results` or `compare-failed` with the same `request`. The page's bus sends it to
+   * a short-lived worker of its own, so that the run in the main worker keeps answering.
+   */
+  | { readonly kind: 'compare'; readonly request: number; readonly scenario: unknown; readonly options: LoadOptions }
+  /** The page no longer wants the answer to `request` (the bus ends the comparison's worker). */
+  | { readonly kind: 'cancel'; readonly request: number }
+  /** The run's events up to now (at most EXPORT_EVENT_LIMIT, the newest) as a trace file: answered by `events-export`. */
+  | { readonly kind: 'export-events'; readonly request: number; readonly format: TraceFormat }
+  /**
+   * Asks for `count` events of the list that `filter` selects, from its `from`th (0 = the oldest kept),
+   * among those that have happened by now; answered by an `events-window` with the same `request`.
+   */
+  | {
+      readonly kind: 'events-window';
+      readonly request: number;
+      readonly filter: EventFilter;
+      readonly from: number;
+      readonly count: number;
+    };
+
+/** The largest `step` count the worker accepts in one message. */
+export const MAX_STEP_COUNT = 1_000_000_000;
+/** Events one trace export carries at most (the newest): a file a spreadsheet still opens. */
+export const EXPORT_EVENT_LIMIT = 200_000;
+/** A comparison runs each technique to this many guest instructions at most. */
+export const COMPARE_MAX_STEPS = 10_000_000;
+
+/** Shape check for messages arriving from the other side (a worker is trusted code, but typos are not). */
+export function isPageMessage(data: unknown): data is PageMessage {
+  if (typeof data !== 'object' || data === null) return false;
+  const kind = (data as { kind?: unknown }).kind;
+  switch (kind) {
+    case 'load':
+      return 'scenario' in data && typeof (data as { options?: unknown }).options === 'object';
+    case 'step':
+      return typeof (data as { count?: unknown }).count === 'number';
+    case 'seek':
+      return typeof (data as { steps?: unknown }).steps === 'number';
+    case 'seek-event':
+      return typeof (data as { index?: unknown }).index === 'number';
+    case 'ping':
+      return typeof (data as { id?: unknown }).id === 'number';
+    case 'step-back': {
+      const by = (data as { by?: unknown }).by;
+      return by === 'instruction' || by === 'event';
+    }
+    case 'speed': {
+      const speed = (data as { speed?: unknown }).speed;
+      return speed === 'full' || typeof speed === 'number';
+    }
+    case 'breakpoints':
+      return Array.isArray((data as { breakpoints?: unknown }).breakpoints);
+    case 'memory-view': {
+      const address = (data as { address?: unknown }).address;
+      return address === null || typeof address === 'number';
+    }
+    case 'events-window': {
+      const d = data as { request?: unknown; filter?: unknown; from?: unknown; count?: unknown };
+      return typeof d.request === 'number' && typeof d.filter === 'string' && typeof d.from === 'number' && typeof d.count === 'number';
+    }
+    case 'compare':
+      return (
+        typeof (data as { request?: unknown }).request === 'number' &&
+        'scenario' in data &&
+        typeof (data as { options?: unknown }).options === 'object'
+      );
+    case 'cancel':
+      return typeof (data as { request?: unknown }).request === 'number';
+    case 'export-events': {
+      const d = data as { request?: unknown; format?: unknown };
+      return typeof d.request === 'number' && (d.format === 'json' || d.format === 'csv');
+    }
+    case 'run':
+    case 'pause':
+    case 'reset':
+    case 'step-to-event':
+      return true;
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,75 @@
+// What the engine worker tells the page: the answers to its messages, and what the run reports as it goes.
+// The page folds them into its state in one exhaustive switch (the store's `reduce`), so a message added
+// here does not go unhandled there.
+import type { CompareEntry } from '../hypervisor/engine';
+import type { TechniqueId } from '../hypervisor/technique';
+import type { Diagnostic } from '../isa/assembler';
+import type { TraceEvent } from '../trace/events';
+import type { DisplaySnapshot, RunStatus } from './display';
+import type { EventFilter } from './event-kinds';
+import type { TraceFormat } from './page-messages';
+
+export interface VmAssemblyErrors {
+  readonly vm: number;
+  readonly name: string;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export type WorkerMessage =
+  | { readonly kind: 'loaded'; readonly technique: TechniqueId; readonly vms: readonly string[] }
+  | { readonly kind: 'assembly-errors'; readonly errors: readonly VmAssemblyErrors[] }
+  /** The technique cannot run this scenario (for example native with two VMs); the reason is for people. */
+  | { readonly kind: 'refused'; readonly technique: TechniqueId; readonly reason: string }
+  /** The scenario is malformed; each error names its field. */
+  | { readonly kind: 'invalid'; readonly errors: readonly string[] }
+  | { readonly kind: 'status'; readonly status: RunStatus }
+  | { readonly kind: 'snapshot'; readonly snapshot: DisplaySnapshot }
+  /**
+   * Events since the last batch; `dropped` counts those left out (the oldest) to keep a batch bounded.
+   * `first` is the index of events[0] in the run's event list (when given); `replay` marks events that a
+   * seek produced again (not worth animating).
+   */
+  | {
+      readonly kind: 'events';
+      readonly events: readonly TraceEvent[];
+      readonly dropped: number;
+      readonly first?: number;
+      readonly replay?: boolean;
+    }
+  /** A seek went back in time: the page's event list keeps its first `count` events; replayed ones follow. */
+  | { readonly kind: 'events-cut'; readonly count: number }
+  | { readonly kind: 'pong'; readonly id: number }
+  /** Said by the page's side of the bus: the worker stopped answering and was replaced (the program is loaded again). */
+  | { readonly kind: 'restarted'; readonly reason: string }
+  /** The answer to an `events-window` request. */
+  | {
+      readonly kind: 'events-window';
+      readonly request: number;
+      readonly filter: EventFilter;
+      readonly from: number;
+      /** How many events the filter selects in all (up to now). */
+      readonly total: number;
+      readonly items: readonly { readonly index: number; readonly event: TraceEvent }[];
+    }
+  /** Every technique's run of the scenario, in TECHNIQUE_IDS order (skipped ones with their reason). */
+  | { readonly kind: 'compare-results'; readonly request: number; readonly results: readonly CompareEntry[] }
+  /** The scenario could not be compared (invalid, or its programs do not assemble). */
+  | { readonly kind: 'compare-failed'; readonly request: number; readonly errors: readonly string[] }
+  /** The trace file asked for: `count` events, the newest of the `total` the run has had up to now. */
+  | {
+      readonly kind: 'events-export';
+      readonly request: number;
+      readonly format: TraceFormat;
+      readonly text: string;
+      readonly count: number;
+      readonly total: number;
+    }
+  /** A message the worker could not act on, or a failure of its own. */
+  | { readonly kind: 'error'; readonly message: string };
+
+export type WorkerMessageKind = WorkerMessage['kind'];
+
+/** Events carried by one batch at most. */
+export const EVENT_BATCH_LIMIT = 2000;
+/** Events one `events-window` answer carries at most. */
+export const EVENT_WINDOW_LIMIT = 500;
