@@ -15,6 +15,8 @@ import { completeDirect, runDirectly, SENSITIVE_UNPRIVILEGED } from '../sensitiv
 
 export class ParavirtualizationRun extends Monitor {
   protected readonly techniqueId: TechniqueId = 'paravirtualization';
+  /** Set while the #GP of a privileged instruction at real CPL 1 is delivered (to name its cause). */
+  private privilegeFault = false;
   /** Per VM: whether the kernel registered its trap table through the hypercall (the fast path). */
   private trapTable: boolean[];
 
@@ -52,7 +54,9 @@ export class ParavirtualizationRun extends Monitor {
     }
     // An unmodified privileged instruction: at real CPL 1 it faults, and #GP goes to the guest.
     if (realCpl > 0 && row?.privileged[this.config.isa]) {
+      this.privilegeFault = true;
       m.raise(13, 0);
+      this.privilegeFault = false;
       return true;
     }
     return false;
@@ -74,7 +78,7 @@ export class ParavirtualizationRun extends Monitor {
     const what =
       cause === 'software'
         ? `INT ${vector} (no trap table registered with set_trap_table)`
-        : vector === 13 && m.cpl === 0
+        : this.privilegeFault
           ? '#GP: privileged instruction at real CPL 1 (an unmodified kernel)'
           : `${name} in the guest`;
     this.exit(vm, { kind: 'trap', cause: what, action: `reflect vector ${vector} to the guest kernel` });
