@@ -205,7 +205,7 @@ export class InstructionEncoder {
         const v = this.ctx.value(op.expr, address, line);
         if (v === undefined) return undefined;
         if (f === 'n') {
-          const check = this.checkRange(row, i, v, op, line);
+          const check = this.checkRange(row, v, op, line);
           if (!check) return undefined;
           if (row.encoding === 'out') port = v;
           else imm = v;
@@ -218,7 +218,7 @@ export class InstructionEncoder {
     return encode(row, a, b, mode, imm, port);
   }
 
-  private checkRange(row: InstructionRow, i: number, v: number, op: Operand, line: number): boolean {
+  private checkRange(row: InstructionRow, v: number, op: Operand, line: number): boolean {
     const isPort = row.name === 'IN' || row.name === 'OUT';
     if (isPort && (v < 0 || v > 0xffff)) {
       this.ctx.error(line, op.start, op.end, `port ${v} is out of range (0 to 0xFFFF)`);
@@ -228,7 +228,6 @@ export class InstructionEncoder {
       this.ctx.error(line, op.start, op.end, `vector ${v} is out of range (0 to 255)`);
       return false;
     }
-    void i;
     return true;
   }
 

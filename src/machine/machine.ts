@@ -2,11 +2,10 @@
 // devices and deterministic time. Bare metal: it knows nothing about hypervisors. Execution lives in
 // interpreter.ts; this file is the state and the rules every instruction shares.
 
-import { disassembleAt } from '../isa/disassembler';
 import { PORTS, type Variant, VECTOR_NAMES } from '../isa/table';
 import { type CostTable, CycleMeter, PRESETS } from '../trace/costs';
 import type { EventSink, TraceEvent, VmState } from '../trace/events';
-import { DEFINED, IF } from './alu';
+import { IF } from './alu';
 import { ConsoleBuffer } from './console';
 import type { Host } from './host';
 
@@ -400,19 +399,6 @@ export class Machine {
   /** Everything the guest printed (the last MAX_CONSOLE characters). */
   get console(): string {
     return this.consoleOut.text();
-  }
-
-  disassembleAt(va: number): string {
-    const bytes = new Uint8Array(8);
-    for (let i = 0; i < 8; i++) {
-      const a = (va + i) >>> 0;
-      bytes[i] = a < this.mem.length ? this.mem[a] : 0;
-    }
-    return disassembleAt(bytes, 0) ?? '(undefined instruction)';
-  }
-
-  get definedFlags(): number {
-    return this.flags & DEFINED;
   }
 }
 
