@@ -37,6 +37,8 @@ export type Exit =
 export interface Vcpu {
   /** Virtual interrupts pending for injection are the machine's `irqPending`; this marks an armed window. */
   windowArmed: boolean;
+  /** Hardware-assisted: the vCPU executed HLT and waits in the hypervisor for an interrupt. */
+  blocked: boolean;
 }
 
 /** One VM: its machine (which holds the guest-visible state), P2M, shadow/EPT state and counters. */
@@ -50,7 +52,7 @@ export class Vm {
   shadow: Uint8Array = new Uint8Array(16);
   /** Nested paging: which guest-physical frames have an EPT entry (filled lazily, as KVM does). */
   ept: Uint8Array = new Uint8Array(16);
-  vcpu: Vcpu = { windowArmed: false };
+  vcpu: Vcpu = { windowArmed: false, blocked: false };
 
   constructor(
     readonly index: number,

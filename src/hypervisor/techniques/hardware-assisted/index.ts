@@ -2,7 +2,7 @@
 // virtual state held in the VMCS. Only what the exit controls select leaves the guest (a VM exit);
 // the hypervisor handles it and resumes the guest (a VM entry). Memory: shadow page tables
 // (first-generation VT-x) or nested paging (EPT) with a two-dimensional walk.
-import { VECTOR_NAMES } from '../../../isa/table';
+import { PORTS, VECTOR_NAMES } from '../../../isa/table';
 import { IF } from '../../../machine/alu';
 import type { DeliveryCause, SystemInstruction } from '../../../machine/host';
 import { CR0_PG, type Machine } from '../../../machine/machine';
@@ -67,7 +67,9 @@ export class HardwareAssistedRun extends Monitor {
         if (!c.hlt) return false;
         this.vmExit(vm, 'HLT', '');
         this.emulate(vm, 'HLT', effectOf(m, ins));
-        this.vmEntry(vm);
+        // The vCPU blocks in the hypervisor until its next interrupt: the VM entry comes with the
+        // injection (a halted VM with vIF = 0 is never entered again).
+        vm.vcpu.blocked = true;
         return false;
       case 'IN':
       case 'OUT': {
@@ -79,8 +81,14 @@ export class HardwareAssistedRun extends Monitor {
         this.vmExit(vm, 'IO_INSTRUCTION', `port ${hex(port)}, ${ins.name === 'IN' ? 'in' : 'out'}`);
         this.viaHostOs(vm, 'I/O');
         this.emulate(vm, this.instructionAt(vm), effectOf(m, ins));
-        this.vmEntry(vm);
-        return false;
+        // The device model runs inside the exit, before the VM entry.
+        if (ins.name === 'IN') m.r[ins.a] = m.portIn(port);
+        else m.portOut(port, ins.src);
+        m.pc = (m.pc + 8) | 0;
+        m.retire(ins.units);
+        if (ins.name === 'OUT' && port === PORTS.POWER_OFF) m.setState('powered-off');
+        else this.vmEntry(vm);
+        return true;
       }
       case 'MOV TO CR': {
         if (ins.a === 2) return false;
@@ -128,6 +136,7 @@ export class HardwareAssistedRun extends Monitor {
   delivering(m: Machine, vector: number, cause: DeliveryCause, returnPc: number): void {
     const vm = this.vmOf(m);
     if (cause === 'timer') {
+      vm.vcpu.blocked = false;
       if (vm.vcpu.windowArmed) {
         vm.vcpu.windowArmed = false;
         this.vmExit(vm, 'INTERRUPT_WINDOW', 'the guest can take interrupts again');
@@ -149,6 +158,8 @@ export class HardwareAssistedRun extends Monitor {
 
   timerFired(m: Machine): void {
     const vm = this.vmOf(m);
+    // A vCPU blocked by HLT is not in the guest: the interrupt wakes it, and is injected on entry.
+    if (vm.vcpu.blocked) return;
     this.vmExit(vm, 'EXTERNAL_INTERRUPT', 'timer');
     this.viaHostOs(vm, 'host timer interrupt');
     if (!(m.flags & IF)) {
