@@ -122,4 +122,25 @@ describe('exact flows', () => {
     expect(list.slice(win, win + 3)).toEqual(['vm-exit(INTERRUPT_WINDOW)', 'inject(32)', 'vm-entry']);
     expect(all.find((e) => e.kind === 'inject')?.pc).toBe(7 * 8);
   });
+
+  it('hardware-assisted I/O: the device model runs inside the exit, before the VM entry', () => {
+    const kinds = events("  OUT 0xE9, 'x'\n  OUT 0xF4, 0\n", 'hardware-assisted')
+      .filter(
+        (e) =>
+          !(e.kind === 'vm-exit' && e.reasonName === 'EXCEPTION') &&
+          e.kind !== 'hidden-fault' &&
+          e.kind !== 'shadow-update' &&
+          e.kind !== 'tlb-flush',
+      )
+      .map((e) => (e.kind === 'vm-exit' ? `vm-exit(${e.reasonName})` : e.kind));
+    const i = kinds.indexOf('vm-exit(IO_INSTRUCTION)');
+    expect(kinds.slice(i, i + 5)).toEqual(['vm-exit(IO_INSTRUCTION)', 'emulate', 'io', 'console', 'vm-entry']);
+  });
+
+  it('hardware-assisted HLT: the blocked vCPU takes no external-interrupt exit; its tick is injected on entry', () => {
+    const src = '  LIDT idt\n  OUT 0x40, 20\n  STI\n  HLT\ntick: OUT 0xF4, 0\n  .align 4\nidt: .space 4 * 32\n  .word tick\n';
+    const list = events(src, 'hardware-assisted').filter(hv).map(describeEvent);
+    const h = list.indexOf('vm-exit(HLT)');
+    expect(list.slice(h, h + 4)).toEqual(['vm-exit(HLT)', 'emulate(HLT)', 'inject(32)', 'vm-entry']);
+  });
 });
