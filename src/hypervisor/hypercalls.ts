@@ -1,6 +1,6 @@
 // The hypercall interface of virtualization.md (Xen-style), served by paravirtualization and by the
 // hardware-assisted hypervisor's VMCALL exits. Arguments R1–R3, result R0 (0 success, −1 refused).
-import { DEFINED, IF } from '../machine/alu';
+import { IF } from '../machine/alu';
 import { CR0_PG, type Machine } from '../machine/machine';
 
 export const HYPERCALLS = [
@@ -96,19 +96,9 @@ export function serveHypercall(m: Machine, n: number): HypercallOutcome {
       break;
     }
     case 'iret': {
-      const sp = m.r[7];
-      const vals: number[] = [];
-      for (let i = 0; i < 4; i++) {
-        const v = m.read((sp + 4 * i) | 0, 4, 'read', 0);
-        if (v === undefined) return { name, args, result: -1, effect: 'the frame could not be read', pagingChanged, stopped };
-        vals.push(v);
-      }
-      m.pc = vals[0];
-      m.flags = vals[1] & DEFINED;
-      m.cpl = vals[2] & 3;
-      m.r[7] = vals[3];
+      if (!m.popInterruptFrame(0)) return { name, args, result: -1, effect: 'the frame could not be read', pagingChanged, stopped };
       m.retire(1);
-      return { name, args, result: 0, effect: `return to ${hex(vals[0])} at virtual CPL ${vals[2] & 3}`, pagingChanged, stopped };
+      return { name, args, result: 0, effect: `return to ${hex(m.pc)} at virtual CPL ${m.cpl}`, pagingChanged, stopped };
     }
     case 'sched_block':
       m.flags |= IF;

@@ -5,7 +5,7 @@
 import { PORTS, type Variant, VECTOR_NAMES } from '../isa/table';
 import { type CostTable, CycleMeter, PRESETS } from '../trace/costs';
 import type { EventSink, TraceEvent, VmState } from '../trace/events';
-import { IF } from './alu';
+import { DEFINED, IF } from './alu';
 import { ConsoleBuffer } from './console';
 import type { Host } from './host';
 
@@ -348,7 +348,35 @@ export class Machine {
     return true;
   }
 
+  /**
+   * IRET's pops: PC, FLAGS, CPL, SP, read with `cpl`'s rights and committed only when all four could
+   * be read. False after a fault (then nothing changed).
+   */
+  popInterruptFrame(cpl = this.cpl): boolean {
+    const sp = this.r[7];
+    const vals: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const v = this.read((sp + 4 * i) | 0, 4, 'read', cpl);
+      if (v === undefined) return false;
+      vals.push(v);
+    }
+    this.pc = vals[0];
+    this.flags = vals[1] & DEFINED;
+    this.cpl = vals[2] & 3;
+    this.r[7] = vals[3];
+    return true;
+  }
+
   // ---- devices ------------------------------------------------------------------------------------
+
+  /** A whole IN or OUT: the port access, the PC moving on, retirement, and power-off for OUT 0xF4. */
+  completeIo(isIn: boolean, reg: number, port: number, value: number, units: number): void {
+    if (isIn) this.r[reg] = this.portIn(port);
+    else this.portOut(port, value);
+    this.pc = (this.pc + 8) | 0;
+    this.retire(units);
+    if (!isIn && port === PORTS.POWER_OFF) this.setState('powered-off');
+  }
 
   portIn(port: number): number {
     this.ioCount++;

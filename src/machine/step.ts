@@ -1,6 +1,5 @@
 // The reference step: every instruction, every rule of isa.md, readable. This is the definition of VX
 // behaviour that the fast loop (run.ts) and every technique are checked against.
-import { PORTS } from '../isa/table';
 import { ARITH, addFlags, condition, DEFINED, decFlags, IF, incFlags, mulFlags, mulHigh, negFlags, shift, subFlags, ZSO, zs } from './alu';
 import { describeInstruction, FIRST_SLOW, type Fields, fetch, OBSERVED, ROW_OF_EXEC } from './decode';
 import { CR0_PG, type Machine } from './machine';
@@ -149,22 +148,11 @@ export function step(m: Machine): void {
       m.retire(row.cycles);
       m.deliver(imm, next, 'software');
       return;
-    case 'IRET': {
-      const sp = r[7];
-      const vals: number[] = [];
-      for (let i = 0; i < 4; i++) {
-        const v = m.read((sp + 4 * i) | 0, 4);
-        if (v === undefined) return;
-        vals.push(v);
-      }
+    case 'IRET':
+      if (!m.popInterruptFrame()) return;
       if (!hosted) m.meter.counts.iret++;
-      m.pc = vals[0];
-      m.flags = vals[1] & DEFINED;
-      m.cpl = vals[2] & 3;
-      r[7] = vals[3];
       m.retire(row.cycles);
       return;
-    }
     case 'CLI':
       m.flags = f & ~IF;
       break;
@@ -178,19 +166,10 @@ export function step(m: Machine): void {
       else m.setState('halted', 'HLT with IF = 0');
       return;
     case 'IN':
-      if (!hosted) m.meter.counts.portIo++;
-      r[a] = m.portIn(imm);
-      break;
     case 'OUT':
       if (!hosted) m.meter.counts.portIo++;
-      m.portOut(ins.port, src);
-      if (ins.port === PORTS.POWER_OFF) {
-        m.pc = next;
-        m.retire(row.cycles);
-        m.setState('powered-off');
-        return;
-      }
-      break;
+      m.completeIo(row.name === 'IN', a, row.name === 'IN' ? imm : ins.port, src, row.cycles);
+      return;
     case 'LIDT':
       m.idtr = src;
       break;

@@ -2,7 +2,7 @@
 // virtual state held in the VMCS. Only what the exit controls select leaves the guest (a VM exit);
 // the hypervisor handles it and resumes the guest (a VM entry). Memory: shadow page tables
 // (first-generation VT-x) or nested paging (EPT) with a two-dimensional walk.
-import { PORTS, VECTOR_NAMES } from '../../../isa/table';
+import { VECTOR_NAMES } from '../../../isa/table';
 import { IF } from '../../../machine/alu';
 import type { DeliveryCause, SystemInstruction } from '../../../machine/host';
 import { CR0_PG, type Machine } from '../../../machine/machine';
@@ -82,12 +82,8 @@ export class HardwareAssistedRun extends Monitor {
         this.viaHostOs(vm, 'I/O');
         this.emulate(vm, this.instructionAt(vm), effectOf(m, ins));
         // The device model runs inside the exit, before the VM entry.
-        if (ins.name === 'IN') m.r[ins.a] = m.portIn(port);
-        else m.portOut(port, ins.src);
-        m.pc = (m.pc + 8) | 0;
-        m.retire(ins.units);
-        if (ins.name === 'OUT' && port === PORTS.POWER_OFF) m.setState('powered-off');
-        else this.vmEntry(vm);
+        m.completeIo(ins.name === 'IN', ins.a, port, ins.src, ins.units);
+        if (m.state === 'running') this.vmEntry(vm);
         return true;
       }
       case 'MOV TO CR': {

@@ -33,7 +33,7 @@ export class ParavirtualizationRun extends Monitor {
     const vm = this.vmOf(m);
     if (ins.name === 'VMCALL') {
       const n = ins.imm;
-      const name = serveName(n);
+      const name = HYPERCALLS[n] ?? 'unknown';
       this.exit(vm, { kind: 'hypercall', number: n, name });
       const pc = m.pc;
       const out = serveHypercall(m, n);
@@ -129,10 +129,6 @@ export class ParavirtualizationRun extends Monitor {
   protected loadExtra(s: unknown): void {
     this.trapTable = [...(s as boolean[])];
   }
-}
-
-function serveName(n: number): string {
-  return HYPERCALLS[n] ?? 'unknown';
 }
 
 export const paravirtualization: Technique = {
