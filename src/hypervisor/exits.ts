@@ -3,7 +3,7 @@
 // Running guest code hands the hypervisor a `GuestExit`: the moment where the real system would leave
 // the guest (or where the real CPU would do something the hypervisor pays for). A technique is a
 // handler: one exhaustive switch over the exit's kind that returns an `Outcome`, how control left the
-// guest (`via`) and what the hypervisor does next (`then`). The monitor applies outcomes in one place,
+// guest (`via`) and what the hypervisor does next (`action`). The monitor applies outcomes in one place,
 // where every transition is recorded, counted and charged, and where VM entries follow VM exits.
 //
 // Outcomes carry numbers and constant strings only: text for events is built by the monitor, and only
@@ -117,15 +117,15 @@ export type Action =
 
 export interface Outcome {
   readonly via: Via;
-  readonly then: Action;
+  readonly action: Action;
 }
 
 // Shared constant values: outcomes that carry no data are not allocated per exit.
 export const NONE: Via = { kind: 'none' };
 export const HYPERCALL: Via = { kind: 'hypercall' };
-export const RESUME: Outcome = { via: NONE, then: { do: 'resume' } };
-export const EXECUTE: Outcome = { via: NONE, then: { do: 'execute' } };
-export const WALK_1: Outcome = { via: NONE, then: { do: 'walk', refs: 1 } };
+export const RESUME: Outcome = { via: NONE, action: { do: 'resume' } };
+export const EXECUTE: Outcome = { via: NONE, action: { do: 'execute' } };
+export const WALK_1: Outcome = { via: NONE, action: { do: 'walk', refs: 1 } };
 
 /** A compile-time check that a switch over a union handled every member. */
 export function unreachable(x: never): never {

@@ -183,11 +183,11 @@ export class Monitor implements TechniqueRun, Host {
       this.leave(vm, exit, o);
       const done = this.apply(vm, exit, o);
       // The guest resumes unless the vCPU blocked or the entry waits for the injection that follows.
-      if (vm.vcpu.outside && !vm.vcpu.blocked && o.then.do !== 'inject-on-entry' && vm.machine.state === 'running') {
+      if (vm.vcpu.outside && !vm.vcpu.blocked && o.action.do !== 'inject-on-entry' && vm.machine.state === 'running') {
         vm.vcpu.outside = false;
         if (this.events) this.record(vm, { kind: 'vm-entry' });
       }
-      if (o.then.do !== 'map-ept') return done;
+      if (o.action.do !== 'map-ept') return done;
     }
   }
 
@@ -203,7 +203,7 @@ export class Monitor implements TechniqueRun, Host {
         c.traps++;
         m.meter.charge('trapRoundTrip');
         if (this.events) {
-          const [cause, action] = this.handler.trapText?.(vm, exit, o) ?? [via.cause, o.then.do];
+          const [cause, action] = this.handler.trapText?.(vm, exit, o) ?? [via.cause, o.action.do];
           this.record(vm, {
             kind: 'trap',
             cause,
@@ -219,7 +219,7 @@ export class Monitor implements TechniqueRun, Host {
         c.vmExitsByReason[via.reason] = (c.vmExitsByReason[via.reason] ?? 0) + 1;
         m.meter.charge('vmExitRoundTrip');
         vm.vcpu.outside = true;
-        this.keepExitInfo(vm, via.reason, exit, o.then);
+        this.keepExitInfo(vm, via.reason, exit, o.action);
         if (this.events) {
           const qualification = this.handler.qualification?.(vm, exit, o) ?? '';
           this.record(vm, { kind: 'vm-exit', reason: EXIT_REASONS[via.reason], reasonName: via.reason, qualification });
@@ -244,7 +244,7 @@ export class Monitor implements TechniqueRun, Host {
   /** What the hypervisor does next. True when it completed a system instruction itself. */
   private apply(vm: Vm, exit: GuestExit, o: Outcome): boolean {
     const m = vm.machine;
-    const a = o.then;
+    const a = o.action;
     const c = vm.counters;
     switch (a.do) {
       case 'resume':
@@ -457,7 +457,7 @@ export class Monitor implements TechniqueRun, Host {
   }
 
   /** The VMCS exit-information fields, kept as numbers (worded only when inspected). */
-  private keepExitInfo(vm: Vm, reason: LastExit['reason'], exit: GuestExit, then: Action): void {
+  private keepExitInfo(vm: Vm, reason: LastExit['reason'], exit: GuestExit, action: Action): void {
     const m = vm.machine;
     const l = vm.lastExit;
     l.reason = reason;
@@ -468,7 +468,7 @@ export class Monitor implements TechniqueRun, Host {
     l.cr2 = m.cr2;
     l.reg = exit.kind === 'system' ? m.r[exit.ins.b & 7] : 0;
     l.exit = exit;
-    l.then = then;
+    l.action = action;
   }
 
   // ---- binary translation: each VM's translation cache ------------------------------------------------------

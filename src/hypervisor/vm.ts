@@ -36,7 +36,7 @@ export interface LastExit {
   cr2: number;
   reg: number;
   exit: GuestExit | null;
-  then: Action | null;
+  action: Action | null;
 }
 
 /** One VM: its machine (which holds the guest-visible state), P2M, shadow/EPT state and counters. */
@@ -51,7 +51,7 @@ export class Vm {
   /** Nested paging: which guest-physical frames have an EPT entry (filled lazily, as KVM does). */
   ept: Uint8Array = new Uint8Array(16);
   vcpu: Vcpu = { windowArmed: false, blocked: false, outside: false, trapTable: false, privilegeFault: false };
-  lastExit: LastExit = { reason: null, pc: 0, insLo: 0, insHi: 0, cr2: 0, reg: 0, exit: null, then: null };
+  lastExit: LastExit = { reason: null, pc: 0, insLo: 0, insHi: 0, cr2: 0, reg: 0, exit: null, action: null };
   /** Binary translation: this VM's own translation cache (never shared with another VM). */
   tc: TranslationCache | null = null;
   /** Binary translation: callouts from translated code into the hypervisor. */

@@ -16,14 +16,14 @@ import { handleTrapAndEmulate, trapWords } from '../trap-and-emulate';
 export type { Block, TranslatedInstruction, Translation } from '../../translation-cache';
 
 const NONE = { kind: 'none' } as const;
-const INLINE_UPDATE: Outcome = { via: NONE, then: { do: 'inline' } };
-const EXECUTE: Outcome = { via: NONE, then: { do: 'execute' } };
-const CALLOUT: Outcome = { via: { kind: 'callout', cost: 'callout' }, then: { do: 'emulate' } };
-const DEVICE: Outcome = { via: { kind: 'callout', cost: 'translatedIo' }, then: { do: 'device' } };
+const INLINE_UPDATE: Outcome = { via: NONE, action: { do: 'inline' } };
+const EXECUTE: Outcome = { via: NONE, action: { do: 'execute' } };
+const CALLOUT: Outcome = { via: { kind: 'callout', cost: 'callout' }, action: { do: 'emulate' } };
+const DEVICE: Outcome = { via: { kind: 'callout', cost: 'translatedIo' }, action: { do: 'device' } };
 /** INT in translated kernel code is a callout that reflects it: no trap. */
-const REFLECT: Outcome = { via: { kind: 'callout', cost: 'callout' }, then: { do: 'reflect', cost: 'reflect' } };
-const PT_STORE: Outcome = { via: { kind: 'callout', cost: 'translatedPageTableWrite' }, then: { do: 'shadow-write' } };
-const TC_LOOKUP: Outcome = { via: NONE, then: { do: 'tc-lookup' } };
+const REFLECT: Outcome = { via: { kind: 'callout', cost: 'callout' }, action: { do: 'reflect', cost: 'reflect' } };
+const PT_STORE: Outcome = { via: { kind: 'callout', cost: 'translatedPageTableWrite' }, action: { do: 'shadow-write' } };
+const TC_LOOKUP: Outcome = { via: NONE, action: { do: 'tc-lookup' } };
 
 /** Binary translation's answer to an exit of translated kernel code (CPL 0). */
 function handleTranslated(vm: Vm, exit: GuestExit, privileged: (name: string) => boolean): Outcome {

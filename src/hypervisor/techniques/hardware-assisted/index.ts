@@ -35,23 +35,23 @@ const EXIT: { readonly [R in ExitReasonName]: Via } = Object.fromEntries(
   (Object.keys(EXIT_REASONS) as ExitReasonName[]).map((r) => [r, exitVia(r)]),
 ) as { [R in ExitReasonName]: Via };
 
-const EXECUTE: Outcome = { via: NONE, then: { do: 'execute' } };
-const EXECUTE_IO: Outcome = { via: NONE, then: { do: 'execute', charge: 'portIo' } };
-const EXECUTE_IRET: Outcome = { via: NONE, then: { do: 'execute', charge: 'iret' } };
-const HLT: Outcome = { via: EXIT.HLT, then: { do: 'block' } };
-const IO: Outcome = { via: EXIT.IO_INSTRUCTION, then: { do: 'device' } };
-const CR_ACCESS: Outcome = { via: EXIT.CR_ACCESS, then: { do: 'emulate' } };
-const INVLPG: Outcome = { via: EXIT.INVLPG, then: { do: 'emulate' } };
-const INJECT: Outcome = { via: NONE, then: { do: 'inject', cost: 'inject' } };
-const WINDOW_INJECT: Outcome = { via: EXIT.INTERRUPT_WINDOW, then: { do: 'inject', cost: 'inject' } };
-const EXCEPTION_INJECT: Outcome = { via: EXIT.EXCEPTION, then: { do: 'inject', cost: 'inject' } };
-const DELIVER: Outcome = { via: NONE, then: { do: 'deliver', charge: 'exceptionDelivery' } };
-const EXTERNAL_PEND: Outcome = { via: EXIT.EXTERNAL_INTERRUPT, then: { do: 'pend', window: true } };
-const EXTERNAL_INJECT: Outcome = { via: EXIT.EXTERNAL_INTERRUPT, then: { do: 'inject-on-entry' } };
-const SHADOW_WRITE: Outcome = { via: EXIT.EXCEPTION, then: { do: 'shadow-write' } };
-const WALK_SHADOW: Outcome = { via: NONE, then: { do: 'walk', refs: 1 } };
-const WALK_2D: Outcome = { via: NONE, then: { do: 'walk', refs: 3 } };
-const TRIPLE_FAULT: Outcome = { via: EXIT.TRIPLE_FAULT, then: { do: 'stop' } };
+const EXECUTE: Outcome = { via: NONE, action: { do: 'execute' } };
+const EXECUTE_IO: Outcome = { via: NONE, action: { do: 'execute', charge: 'portIo' } };
+const EXECUTE_IRET: Outcome = { via: NONE, action: { do: 'execute', charge: 'iret' } };
+const HLT: Outcome = { via: EXIT.HLT, action: { do: 'block' } };
+const IO: Outcome = { via: EXIT.IO_INSTRUCTION, action: { do: 'device' } };
+const CR_ACCESS: Outcome = { via: EXIT.CR_ACCESS, action: { do: 'emulate' } };
+const INVLPG: Outcome = { via: EXIT.INVLPG, action: { do: 'emulate' } };
+const INJECT: Outcome = { via: NONE, action: { do: 'inject', cost: 'inject' } };
+const WINDOW_INJECT: Outcome = { via: EXIT.INTERRUPT_WINDOW, action: { do: 'inject', cost: 'inject' } };
+const EXCEPTION_INJECT: Outcome = { via: EXIT.EXCEPTION, action: { do: 'inject', cost: 'inject' } };
+const DELIVER: Outcome = { via: NONE, action: { do: 'deliver', charge: 'exceptionDelivery' } };
+const EXTERNAL_PEND: Outcome = { via: EXIT.EXTERNAL_INTERRUPT, action: { do: 'pend', window: true } };
+const EXTERNAL_INJECT: Outcome = { via: EXIT.EXTERNAL_INTERRUPT, action: { do: 'inject-on-entry' } };
+const SHADOW_WRITE: Outcome = { via: EXIT.EXCEPTION, action: { do: 'shadow-write' } };
+const WALK_SHADOW: Outcome = { via: NONE, action: { do: 'walk', refs: 1 } };
+const WALK_2D: Outcome = { via: NONE, action: { do: 'walk', refs: 3 } };
+const TRIPLE_FAULT: Outcome = { via: EXIT.TRIPLE_FAULT, action: { do: 'stop' } };
 
 /** Hardware assistance's answer to one exit, given the exit controls and the paging in use. */
 export function handleHardwareAssisted(vm: Vm, exit: GuestExit, c: ExitControls, nested: boolean): Outcome {
@@ -77,7 +77,7 @@ export function handleHardwareAssisted(vm: Vm, exit: GuestExit, c: ExitControls,
         case 'IRET':
           return EXECUTE_IRET;
         case 'VMCALL':
-          return { via: EXIT.VMCALL, then: { do: 'hypercall', number: ins.imm } };
+          return { via: EXIT.VMCALL, action: { do: 'hypercall', number: ins.imm } };
         default:
           // CLI, STI, POPF, PUSHF, SMSW, SIDT, LIDT, MOV KSP, MOV from CR, INT: run directly on the VMCS state.
           return EXECUTE;
@@ -95,18 +95,18 @@ export function handleHardwareAssisted(vm: Vm, exit: GuestExit, c: ExitControls,
       return m.flags & IF ? EXTERNAL_INJECT : EXTERNAL_PEND;
     case 'tlb-miss': {
       if (!nested) {
-        if ((exit.pte & 1) === 1 && !vm.shadow[exit.page]) return { via: EXIT.EXCEPTION, then: { do: 'fill-shadow', page: exit.page } };
+        if ((exit.pte & 1) === 1 && !vm.shadow[exit.page]) return { via: EXIT.EXCEPTION, action: { do: 'fill-shadow', page: exit.page } };
         return WALK_SHADOW;
       }
       // Two-dimensional walk: the guest's PTE, then the EPT for the page table and for the page. Each
       // guest frame not mapped yet is an EPT violation; the guest retries the access after the entry.
       if (m.cr0 & CR0_PG) {
         const f = (m.cr3 >>> 12) & 15;
-        if (!vm.ept[f]) return { via: EXIT.EPT_VIOLATION, then: { do: 'map-ept', frame: f } };
+        if (!vm.ept[f]) return { via: EXIT.EPT_VIOLATION, action: { do: 'map-ept', frame: f } };
       }
       if (exit.pte & 1) {
         const f = (exit.pte >>> 12) & 15;
-        if (!vm.ept[f]) return { via: EXIT.EPT_VIOLATION, then: { do: 'map-ept', frame: f } };
+        if (!vm.ept[f]) return { via: EXIT.EPT_VIOLATION, action: { do: 'map-ept', frame: f } };
       }
       return WALK_2D;
     }
@@ -149,7 +149,7 @@ export function qualificationOf(
     case 'EXTERNAL_INTERRUPT':
       return 'timer';
     case 'EPT_VIOLATION':
-      return `guest-physical frame ${(o.then as { frame: number }).frame} not mapped yet`;
+      return `guest-physical frame ${(o.action as { frame: number }).frame} not mapped yet`;
     case 'TRIPLE_FAULT':
       return m.crashReason;
     case 'EXCEPTION':
@@ -196,7 +196,7 @@ function vmcsOf(vm: Vm, controls: ExitControls, nested: boolean): VmcsView {
   const m = vm.machine;
   const l = vm.lastExit;
   let exit: VmcsView['exit'] = null;
-  if (l.reason && l.exit && l.then) {
+  if (l.reason && l.exit && l.action) {
     const bytes = new Uint8Array(8);
     new DataView(bytes.buffer).setInt32(0, l.insLo, true);
     new DataView(bytes.buffer).setInt32(4, l.insHi, true);
@@ -204,7 +204,7 @@ function vmcsOf(vm: Vm, controls: ExitControls, nested: boolean): VmcsView {
     exit = {
       reason: EXIT_REASONS[l.reason],
       reasonName: l.reason,
-      qualification: qualificationOf(vm, l.exit, { via: { kind: 'vm-exit', reason: l.reason }, then: l.then }, nested, l),
+      qualification: qualificationOf(vm, l.exit, { via: { kind: 'vm-exit', reason: l.reason }, action: l.action }, nested, l),
       instruction: d ? formatInstruction(d) : '(undefined instruction)',
     };
   }

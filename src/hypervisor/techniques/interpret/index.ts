@@ -8,9 +8,9 @@ import { Monitor } from '../../monitor';
 import type { Technique } from '../../technique';
 import type { Vm } from '../../vm';
 
-const IO: Outcome = { via: NONE, then: { do: 'execute', charge: 'emulate' } };
-const IRET: Outcome = { via: NONE, then: { do: 'execute', charge: 'reflect' } };
-const DELIVER: Outcome = { via: NONE, then: { do: 'deliver', charge: 'reflect' } };
+const IO: Outcome = { via: NONE, action: { do: 'execute', charge: 'emulate' } };
+const IRET: Outcome = { via: NONE, action: { do: 'execute', charge: 'reflect' } };
+const DELIVER: Outcome = { via: NONE, action: { do: 'deliver', charge: 'reflect' } };
 
 export function handleInterpreted(_vm: Vm, exit: GuestExit): Outcome {
   switch (exit.kind) {

@@ -14,23 +14,23 @@ import type { Vm } from '../../vm';
 import { SENSITIVE_UNPRIVILEGED } from '../sensitive';
 
 const trap = (cause: Extract<Via, { kind: 'trap' }>['cause']): Via => ({ kind: 'trap', cause });
-const DIRECT: Outcome = { via: NONE, then: { do: 'direct', realCpl: 1 } };
-const RAISE_GP: Outcome = { via: NONE, then: { do: 'raise', vector: 13 } };
-const INJECT_TICK: Outcome = { via: NONE, then: { do: 'inject', cost: 'reflect' } };
-const FAST_SYSCALL: Outcome = { via: NONE, then: { do: 'deliver', charge: 'exceptionDelivery' } };
-const REFLECT_GP: Outcome = { via: trap('privileged-cpl1'), then: { do: 'reflect', cost: 'reflect' } };
-const REFLECT_INT: Outcome = { via: trap('software-interrupt-no-trap-table'), then: { do: 'reflect', cost: 'reflect' } };
-const REFLECT_EXCEPTION: Outcome = { via: trap('exception'), then: { do: 'reflect', cost: 'reflect' } };
-const TICK_INJECT: Outcome = { via: trap('timer'), then: { do: 'inject-on-entry' } };
-const TICK_PEND: Outcome = { via: trap('timer'), then: { do: 'pend', window: false } };
-const VALIDATE: Outcome = { via: trap('page-table-store'), then: { do: 'validate-pte' } };
+const DIRECT: Outcome = { via: NONE, action: { do: 'direct', realCpl: 1 } };
+const RAISE_GP: Outcome = { via: NONE, action: { do: 'raise', vector: 13 } };
+const INJECT_TICK: Outcome = { via: NONE, action: { do: 'inject', cost: 'reflect' } };
+const FAST_SYSCALL: Outcome = { via: NONE, action: { do: 'deliver', charge: 'exceptionDelivery' } };
+const REFLECT_GP: Outcome = { via: trap('privileged-cpl1'), action: { do: 'reflect', cost: 'reflect' } };
+const REFLECT_INT: Outcome = { via: trap('software-interrupt-no-trap-table'), action: { do: 'reflect', cost: 'reflect' } };
+const REFLECT_EXCEPTION: Outcome = { via: trap('exception'), action: { do: 'reflect', cost: 'reflect' } };
+const TICK_INJECT: Outcome = { via: trap('timer'), action: { do: 'inject-on-entry' } };
+const TICK_PEND: Outcome = { via: trap('timer'), action: { do: 'pend', window: false } };
+const VALIDATE: Outcome = { via: trap('page-table-store'), action: { do: 'validate-pte' } };
 
 export function handleParavirtualized(vm: Vm, exit: GuestExit, privileged: (name: string) => boolean): Outcome {
   const m = vm.machine;
   switch (exit.kind) {
     case 'system': {
       const ins = exit.ins;
-      if (ins.name === 'VMCALL') return { via: HYPERCALL, then: { do: 'hypercall', number: ins.imm } };
+      if (ins.name === 'VMCALL') return { via: HYPERCALL, action: { do: 'hypercall', number: ins.imm } };
       if (ins.name === 'INT') return EXECUTE; // delivered at `delivery`
       if (SENSITIVE_UNPRIVILEGED.has(ins.name) && !privileged(ins.name)) return DIRECT;
       // An unmodified privileged instruction: at real CPL 1 it faults, and #GP goes to the guest.
@@ -75,7 +75,7 @@ function trapWords(vm: Vm, exit: GuestExit, o: Outcome): readonly [string, strin
     case 'watched-write':
       return ['#PF: store to the read-only guest page table', 'validate and emulate it (like mmu_update)'];
     default:
-      return [exit.kind, o.then.do];
+      return [exit.kind, o.action.do];
   }
 }
 

@@ -19,15 +19,15 @@ const TIMER = trap('timer');
 const HIDDEN = trap('hidden-fault');
 const PT_STORE = trap('page-table-store');
 
-const EMULATE: Outcome = { via: PRIVILEGED, then: { do: 'emulate' } };
-const EMULATE_IO: Outcome = { via: PRIVILEGED, then: { do: 'device' } };
-const DIRECT: Outcome = { via: { kind: 'none' }, then: { do: 'direct', realCpl: 3 } };
-const REFLECT_SOFTWARE: Outcome = { via: SOFTWARE, then: { do: 'reflect', cost: 'reflect' } };
-const REFLECT_EXCEPTION: Outcome = { via: EXCEPTION, then: { do: 'reflect', cost: 'reflect' } };
-const INJECT_TICK: Outcome = { via: { kind: 'none' }, then: { do: 'inject', cost: 'reflect' } };
-const TICK_INJECT: Outcome = { via: TIMER, then: { do: 'inject-on-entry' } };
-const TICK_PEND: Outcome = { via: TIMER, then: { do: 'pend', window: false } };
-const SHADOW_WRITE: Outcome = { via: PT_STORE, then: { do: 'shadow-write' } };
+const EMULATE: Outcome = { via: PRIVILEGED, action: { do: 'emulate' } };
+const EMULATE_IO: Outcome = { via: PRIVILEGED, action: { do: 'device' } };
+const DIRECT: Outcome = { via: { kind: 'none' }, action: { do: 'direct', realCpl: 3 } };
+const REFLECT_SOFTWARE: Outcome = { via: SOFTWARE, action: { do: 'reflect', cost: 'reflect' } };
+const REFLECT_EXCEPTION: Outcome = { via: EXCEPTION, action: { do: 'reflect', cost: 'reflect' } };
+const INJECT_TICK: Outcome = { via: { kind: 'none' }, action: { do: 'inject', cost: 'reflect' } };
+const TICK_INJECT: Outcome = { via: TIMER, action: { do: 'inject-on-entry' } };
+const TICK_PEND: Outcome = { via: TIMER, action: { do: 'pend', window: false } };
+const SHADOW_WRITE: Outcome = { via: PT_STORE, action: { do: 'shadow-write' } };
 
 /** Trap-and-emulate's answer to one exit (binary translation uses it for guest user code). */
 export function handleTrapAndEmulate(vm: Vm, exit: GuestExit, isaPrivileged: (name: string) => boolean): Outcome {
@@ -49,7 +49,7 @@ export function handleTrapAndEmulate(vm: Vm, exit: GuestExit, isaPrivileged: (na
       return m.flags & IF ? TICK_INJECT : TICK_PEND;
     case 'tlb-miss':
       // The hardware walks the shadow table; a page the guest maps but the shadow lacks is a hidden fault.
-      if ((exit.pte & 1) === 1 && !vm.shadow[exit.page]) return { via: HIDDEN, then: { do: 'fill-shadow', page: exit.page } };
+      if ((exit.pte & 1) === 1 && !vm.shadow[exit.page]) return { via: HIDDEN, action: { do: 'fill-shadow', page: exit.page } };
       return WALK_1;
     case 'watched-write':
       return SHADOW_WRITE;
@@ -74,13 +74,13 @@ export function trapWords(vm: Vm, exit: GuestExit, o: Outcome, realCpl: number):
       return [what, `reflect vector ${v} through the guest's IDT`];
     }
     case 'timer':
-      return ['timer interrupt', o.then.do === 'pend' ? 'vIF = 0: keep it pending' : 'inject virtual interrupt 32'];
+      return ['timer interrupt', o.action.do === 'pend' ? 'vIF = 0: keep it pending' : 'inject virtual interrupt 32'];
     case 'tlb-miss':
       return ['hidden page fault: no shadow entry yet', 'fill the shadow entry from the guest PTE'];
     case 'watched-write':
       return ['#PF: store to a write-protected guest page table', 'emulate the store, update the shadow'];
     default:
-      return [exit.kind, o.then.do];
+      return [exit.kind, o.action.do];
   }
 }
 
