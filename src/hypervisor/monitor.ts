@@ -4,7 +4,7 @@
 // The machine tells its host where the real system would leave the guest (machine/host.ts); the
 // monitor turns each of those moments into a `GuestExit` value, asks the technique's handler what the
 // real system does (`Handler.handle`, one exhaustive switch), and applies the outcome here: the exit
-// (`via`), then the action (`then`), then, under hardware assistance, the VM entry that follows
+// (`via`), then the action, then, under hardware assistance, the VM entry that follows
 // whenever the guest resumes. Events are built only when a sink listens.
 //
 // Followed: Firecracker's `Vcpu::run_emulation` / `handle_kvm_exit` and Cloud Hypervisor's
@@ -27,7 +27,7 @@ import { type Action, EXIT_REASONS, type GuestExit, type Outcome, unreachable, t
 import type { Handler, MonitorPaging } from './handler';
 import { serveHypercall } from './hypercalls';
 import { cpuView, type Inspection, pageTableOf, type RealCpu, type ShadowEntry, type TranslatedBlockView, tlbOf } from './inspection';
-import { fillShadow, type Recorder, rebuildShadow, shadowWrite } from './shadow';
+import { fillShadow, type Recorder, rebuildShadow, shadowWrite, shadowWriteWords } from './shadow';
 import type { FidelityViolation, RunConfig, RunStopReason, TechniqueRun, VmView } from './technique';
 import { effectOf } from './techniques/effects';
 import { completeDirect, runDirectly } from './techniques/sensitive';
@@ -80,9 +80,8 @@ export class Monitor implements TechniqueRun, Host {
     this.sliceLeft = config.timeSlice;
     this.recorder = {
       charge: (vm, c, n) => vm.machine.meter.charge(c, n),
-      record: (vm, e) => {
-        if (this.events) this.record(vm, e);
-      },
+      listening: () => this.events !== null,
+      record: (vm, e) => this.record(vm, e),
     };
   }
 
@@ -348,9 +347,10 @@ export class Monitor implements TechniqueRun, Host {
       case 'shadow-write': {
         const e = exit as Extract<GuestExit, { kind: 'watched-write' }>;
         const text = this.events ? this.instructionAt(vm) : '';
-        const what = shadowWrite(this.recorder, vm, e.pa, e.size);
+        const entry = shadowWrite(this.recorder, vm, e.pa, e.size);
         const callout = o.via.kind === 'callout';
-        this.emulated(vm, o.via, callout ? `callout (page-table store): ${what}` : what, text);
+        const what = !this.events ? '' : callout ? `callout (page-table store): ${shadowWriteWords(entry)}` : shadowWriteWords(entry);
+        this.emulated(vm, o.via, what, text);
         if (callout) this.lookupNext(vm);
         return false;
       }
