@@ -8,16 +8,17 @@ const SRC = new URL('../src/', import.meta.url).pathname;
 
 /** What each top-level folder of src/ may import (besides itself), for code that runs. */
 const ALLOWED: Record<string, string[]> = {
+  config: [],
   isa: [],
-  trace: ['isa'],
-  machine: ['isa', 'trace'],
-  scenario: ['isa', 'trace', 'hypervisor/technique'],
-  hypervisor: ['isa', 'trace', 'machine', 'scenario'],
-  protocol: ['hypervisor/technique'],
-  worker: ['isa', 'trace', 'machine', 'hypervisor', 'scenario', 'protocol'],
-  cli: ['isa', 'trace', 'machine', 'hypervisor', 'scenario'],
-  testing: ['isa', 'trace', 'machine', 'hypervisor', 'scenario'],
-  ui: ['isa', 'trace', 'scenario', 'protocol'],
+  trace: ['config', 'isa'],
+  machine: ['config', 'isa', 'trace'],
+  scenario: ['config', 'isa', 'trace'],
+  hypervisor: ['config', 'isa', 'trace', 'machine', 'scenario'],
+  protocol: ['config', 'hypervisor/technique'],
+  worker: ['config', 'isa', 'trace', 'machine', 'hypervisor', 'scenario', 'protocol'],
+  cli: ['config', 'isa', 'trace', 'machine', 'hypervisor', 'scenario'],
+  testing: ['config', 'isa', 'trace', 'machine', 'hypervisor', 'scenario'],
+  ui: ['config', 'isa', 'trace', 'scenario', 'protocol'],
 };
 
 function files(dir: string): string[] {

@@ -2,6 +2,7 @@
 // virtual state held in the VMCS. Only what the exit controls select leaves the guest (a VM exit);
 // the hypervisor handles it and resumes the guest (a VM entry). Memory: shadow page tables
 // (first-generation VT-x) or nested paging (EPT) with a two-dimensional walk.
+import { effectiveExitControls } from '../../../config';
 import { VECTOR_NAMES } from '../../../isa/table';
 import { IF } from '../../../machine/alu';
 import type { DeliveryCause, SystemInstruction } from '../../../machine/host';
@@ -20,18 +21,6 @@ export interface VmcsExitInfo {
   reasonName: string;
   qualification: string;
   instruction: string;
-}
-
-export function effectiveExitControls(paging: PagingMode, asked: Partial<ExitControls>): ExitControls {
-  const shadow = paging === 'shadow';
-  return {
-    hlt: asked.hlt ?? true,
-    io: asked.io ?? true,
-    // With shadow paging the hypervisor must see CR3 loads, INVLPG and #PF: they are forced on.
-    cr3: shadow || (asked.cr3 ?? false),
-    invlpg: shadow || (asked.invlpg ?? false),
-    exceptions: [...new Set([...(asked.exceptions ?? []), ...(shadow ? [14] : [])])].sort((a, b) => a - b),
-  };
 }
 
 export class HardwareAssistedRun extends Monitor {
