@@ -5,7 +5,7 @@
 import { CR0_PG } from '../machine/machine';
 import type { TraceEvent } from '../trace/events';
 import type { CostTable } from './costs';
-import type { Vm } from './monitor';
+import type { Vm } from './vm';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
