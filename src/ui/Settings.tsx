@@ -5,7 +5,9 @@ import {
   effectiveExitControls,
   forcedExitControls,
   isPagingMode,
+  PAGING_SETTINGS,
   type PagingMode,
+  PRESET_IDS,
   type PresetId,
   TECHNIQUE_IDS,
 } from '../config';
@@ -92,21 +94,14 @@ export function Settings() {
       <Select<PresetId>
         label="Cost preset"
         value={settings.preset}
-        options={[
-          ['2006', '2006'],
-          ['modern', 'modern'],
-        ]}
+        options={PRESET_IDS.map((id) => [id, id] as const)}
         hint="2006: Pentium 4 with first-generation VT-x (no EPT, no tagged TLB); modern: EPT and VPID"
         onChange={(preset) => set({ preset })}
       />
       <Select
         label="Paging"
         value={settings.paging}
-        options={[
-          ['auto', 'auto'],
-          ['shadow', 'shadow'],
-          ['nested', 'nested'],
-        ]}
+        options={PAGING_SETTINGS.map((id) => [id, id] as const)}
         hint="How guest memory is virtualized: shadow page tables or nested paging (EPT); auto picks nested where offered"
         onChange={(p) => set({ paging: p })}
       />
