@@ -7,7 +7,7 @@ import { type CostTable, CycleMeter, PRESETS } from '../trace/costs';
 import type { EventSink, TraceEvent, VmState } from '../trace/events';
 import { DEFINED, IF } from './alu';
 import { ConsoleBuffer } from './console';
-import type { Host } from './host';
+import type { DeliveryCause, SystemInstruction } from './host-data';
 
 export const PTE_P = 1;
 export const PTE_W = 2;
@@ -17,6 +17,40 @@ const CHUNK = 1024; // snapshot granularity
 const CODE_CHUNK_SHIFT = 8; // self-modifying-code granularity (256 bytes)
 
 export type Access = 'read' | 'write' | 'fetch';
+
+/**
+ * What a machine tells the software beneath it (host.ts): natively nothing is beneath (host = null); under
+ * a hypervisor the technique implements this and sees every moment where the real system would trap, exit
+ * or charge something.
+ */
+export interface Host {
+  /** The time of the whole run (host cycles), so that the machine's own events share one clock. */
+  now(): number;
+  /**
+   * A system instruction (privileged or sensitive, INT, VMCALL) passed the CPU's own privilege check
+   * and is about to run. Return true when the host ran it (or raised its fault) itself.
+   */
+  system(m: Machine, ins: SystemInstruction): boolean;
+  /** The CPU delivers vector v into the guest now (the frame is built right after). */
+  delivering(m: Machine, vector: number, cause: DeliveryCause, returnPc: number): void;
+  /** The timer fired: an external interrupt reached the CPU. */
+  timerFired(m: Machine): void;
+  /** A TLB miss on a virtual page, about to be filled with `pte` (identity when guest paging is off). */
+  tlbMiss(m: Machine, page: number, pte: number, access: Access): void;
+  /** A store into a watched guest-physical page (a guest page table under shadow paging). */
+  watchedWrite(m: Machine, pa: number, size: number): void;
+  /** The machine stopped: halted, powered off or crashed. */
+  stateChanged(m: Machine, reason?: string): void;
+  /**
+   * An instruction at physical address pa was decoded for the first time (binary translation uses
+   * this to translate the block it starts). Return true to have the host `observe` every execution.
+   */
+  decoded?(m: Machine, pa: number, name: string, immediate: boolean): boolean;
+  /** An instruction the host asked to observe is about to run (after the privilege check). */
+  observe?(m: Machine, name: string, ins: SystemInstruction): void;
+  /** A store hit decoded code at pa (self-modifying code): its decoded form has been dropped. */
+  codeWritten?(m: Machine, pa: number): void;
+}
 
 /** Why `run` returned. */
 export type RunStop = 'budget' | 'halted' | 'powered-off' | 'crashed' | 'breakpoint';

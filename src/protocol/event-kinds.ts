@@ -1,7 +1,7 @@
 // Which events the page lists, steps through and marks on the timeline: shared by the worker (which
 // counts and filters its event log) and the page (which shows the filters and the timeline's legend), so
 // that both sides group the events alike.
-import type { EventKind } from '../trace/events';
+import type { EventKind } from './events';
 
 /**
  * Which events a list shows: all of them, the hypervisor's work only (see HYPERVISOR_EVENT_KINDS), or

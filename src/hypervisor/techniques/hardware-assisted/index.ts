@@ -3,6 +3,7 @@
 // the hypervisor handles it and resumes the guest (a VM entry, which the monitor records whenever the
 // guest resumes). Memory: shadow page tables (first-generation VT-x) or nested paging (EPT) with a
 // two-dimensional walk.
+import { effectiveExitControls } from '../../../config';
 import { formatInstruction } from '../../../isa/disassembler';
 import { decode } from '../../../isa/encoding';
 import { VECTOR_NAMES } from '../../../isa/table';
@@ -15,19 +16,9 @@ import { Monitor } from '../../monitor';
 import type { ExitControls, PagingMode, RunConfig, Technique } from '../../technique';
 import { HYPERVISOR_IDT, type Vm } from '../../vm';
 
-const hex = (v: number) => `0x${(v >>> 0).toString(16).toUpperCase()}`;
+export { effectiveExitControls };
 
-export function effectiveExitControls(paging: PagingMode, asked: Partial<ExitControls>): ExitControls {
-  const shadow = paging === 'shadow';
-  return {
-    hlt: asked.hlt ?? true,
-    io: asked.io ?? true,
-    // With shadow paging the hypervisor must see CR3 loads, INVLPG and #PF: they are forced on.
-    cr3: shadow || (asked.cr3 ?? false),
-    invlpg: shadow || (asked.invlpg ?? false),
-    exceptions: [...new Set([...(asked.exceptions ?? []), ...(shadow ? [14] : [])])].sort((a, b) => a - b),
-  };
-}
+const hex = (v: number) => `0x${(v >>> 0).toString(16).toUpperCase()}`;
 
 const NONE: Via = { kind: 'none' };
 const exitVia = (reason: ExitReasonName): Via => ({ kind: 'vm-exit', reason });
