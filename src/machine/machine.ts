@@ -53,7 +53,8 @@ export interface Host {
 }
 
 /** Why `run` returned. */
-export type RunStop = 'budget' | 'halted' | 'powered-off' | 'crashed' | 'breakpoint';
+/** Why a run stopped; 'blocked': HLT with IF = 1 under a hypervisor that runs another VM meanwhile. */
+export type RunStop = 'budget' | 'halted' | 'powered-off' | 'crashed' | 'breakpoint' | 'blocked';
 
 export interface MachineOptions {
   readonly variant?: Variant;
@@ -122,6 +123,8 @@ export class Machine {
   breakpoints: Uint8Array | null = null;
   /** The hypervisor beneath this machine, or null on bare metal. */
   host: Host | null = null;
+  /** HLT with IF = 1 returns from `run` ('blocked') instead of waiting: the hypervisor runs another VM meanwhile. */
+  yieldWhenWaiting = false;
   /** Under a hypervisor the real MMU is always on (shadow or nested paging), even with guest paging off. */
   alwaysTranslate = false;
   /** Guest-physical pages whose stores the host wants to see (write-protected page tables). */
@@ -318,7 +321,10 @@ export class Machine {
   }
 
   /** True while deliver() reads the IDT and pushes the frame. */
-  private inDelivery = false;
+  inDelivery = false;
+  /** The vector being delivered while `inDelivery` (what IDT-vectoring information reports). */
+  deliveryVector = 0;
+  deliveryCause: 'exception' | 'timer' | 'software' = 'exception';
 
   /**
    * Delivers vector v exactly as isa.md says. Returns false when the machine triple-faulted
@@ -339,6 +345,8 @@ export class Machine {
       });
     }
     // A fault while reading the IDT or building the frame is not delivered: it is a triple fault.
+    this.deliveryVector = vector;
+    this.deliveryCause = cause;
     this.inDelivery = true;
     const handler = this.read((this.idtr + 4 * vector) | 0, 4, 'read', 0);
     if (handler === undefined) {
