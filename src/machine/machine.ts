@@ -82,6 +82,8 @@ export class Machine {
   exitCode = 0;
   /** HLT with IF = 1: waiting for the next interrupt. */
   waiting = false;
+  /** STI with IF = 0 just ran: no interrupt is taken before the next instruction completes (x86's STI shadow). */
+  stiShadow = false;
 
   readonly mem = new Uint8Array(0x10000);
   ticks = 0;
@@ -351,11 +353,11 @@ export class Machine {
     const handler = this.read((this.idtr + 4 * vector) | 0, 4, 'read', 0);
     if (handler === undefined) {
       this.inDelivery = false;
-      return this.tripleFault(vector, 'the IDT entry could not be read');
+      return this.deliveryFailed(vector, 'the IDT entry could not be read');
     }
     if (handler === 0) {
       this.inDelivery = false;
-      return this.tripleFault(vector, `no handler for vector ${vector} (IDT entry is 0)`);
+      return this.deliveryFailed(vector, `no handler for vector ${vector} (IDT entry is 0)`);
     }
     const oldSp = this.r[7];
     const oldCpl = this.cpl;
@@ -365,7 +367,7 @@ export class Machine {
     for (let i = 0; i < 4; i++) {
       if (!this.write((sp - 4 * (i + 1)) | 0, frame[i], 4, 0)) {
         this.inDelivery = false;
-        return this.tripleFault(vector, 'the interrupt frame could not be pushed');
+        return this.deliveryFailed(vector, 'the interrupt frame could not be pushed');
       }
     }
     this.inDelivery = false;
@@ -374,6 +376,22 @@ export class Machine {
     this.flags &= ~IF;
     this.pc = handler;
     return true;
+  }
+
+  /** Why the delivery that led to #DF failed, for the triple fault's reason. */
+  private doubleFaultCause = '';
+
+  /**
+   * Delivery of `vector` failed (isa.md, x86's rule): the CPU delivers #DF instead, an abort whose
+   * return address is the instruction that was running; if delivering #DF fails too, a triple fault.
+   */
+  private deliveryFailed(vector: number, why: string): boolean {
+    if (vector === 8) return this.tripleFault(8, this.doubleFaultCause ? `${this.doubleFaultCause}; then #DF: ${why}` : why);
+    this.doubleFaultCause = `delivering vector ${vector}: ${why}`;
+    this.exceptions++;
+    const ok = this.deliver(8, this.pc, 'exception');
+    this.doubleFaultCause = '';
+    return ok;
   }
 
   tripleFault(vector: number, why: string): false {

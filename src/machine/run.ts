@@ -60,6 +60,13 @@ export function run(m: Machine, budget: number): RunStop {
   const meter = m.meter.counts;
   while (left > 0) {
     if (m.state !== 'running') return stopOf(m);
+    if (m.stiShadow) {
+      // The instruction after STI runs before any interrupt is taken (`STI; HLT`, `STI; CLI` as on x86).
+      step(m);
+      m.stiShadow = false;
+      left--;
+      continue;
+    }
     if (m.irqPending && m.flags & IF) {
       m.takeInterrupt();
       continue;
