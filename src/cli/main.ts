@@ -206,13 +206,18 @@ function onePositional(p: string[], command: string): string {
   return p[0];
 }
 
-const isMain = process.argv[1] && /cli[\\/]main\.[tj]s$|virtlab(\.m?js)?$/.test(process.argv[1]);
-if (isMain) {
+/** Runs the command line as a process: prints, then exits with its status (bin/virtlab.mjs calls this). */
+export function runMain(argv: string[]): void {
+  // A reader that goes away (`virtlab … | head`) ends the output, not the process with a stack trace.
+  process.stdout.on('error', () => process.exit(process.exitCode ?? 0));
   const chunks: string[] = [];
   const code = main(
-    process.argv.slice(2),
+    argv,
     (s) => chunks.push(s),
     (s) => process.stderr.write(s),
   );
   process.stdout.write(chunks.join(''), () => process.exit(code));
 }
+
+// Run directly (`tsx src/cli/main.ts …`); the bundle is started by bin/virtlab.mjs instead.
+if (process.argv[1] && /cli[\\/]main\.ts$/.test(process.argv[1])) runMain(process.argv.slice(2));
