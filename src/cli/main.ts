@@ -286,5 +286,5 @@ export function runMain(argv: string[]): void {
   process.stdout.write('', () => process.exit(code));
 }
 
-// Run directly (`tsx src/cli/main.ts …`); the bundle is started by bin/virtlab.mjs instead.
+// Run directly, through a TypeScript loader (`node --import tsx src/cli/main.ts …`); bin/virtlab.mjs starts the bundle.
 if (process.argv[1] && /cli[\\/]main\.ts$/.test(process.argv[1])) runMain(process.argv.slice(2));
