@@ -49,7 +49,9 @@ export function loadInput(arg: string): Input {
         LIBRARY.map((e) => e.id),
         false,
       );
-      throw new InputError(`no built-in scenario '${arg}'${near ? `; did you mean '@${near}'?` : ''} (list them with: virtlab scenarios)`);
+      throw new InputError(
+        `no built-in scenario '${printableField(arg.slice(0, 80))}'${near ? `; did you mean '@${near}'?` : ''} (list them with: virtlab scenarios)`,
+      );
     }
     return { label: arg, scenario };
   }

@@ -231,7 +231,7 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
       case 'open': {
         if (positional.length !== 1) throw new UsageError('open takes one link');
         const d = decodeLink(positional[0]);
-        if (!d.ok) throw new InputError(`cannot open the link: ${d.error}`);
+        if (!d.ok) throw new InputError(`cannot open the link: ${printableField(d.error)}`);
         outJson(scenarioToJson(d.scenario));
         if (d.at !== undefined) err(`(the link opens the run at step ${d.at})\n`);
         return 0;
@@ -249,7 +249,7 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
         return 0;
       }
       default:
-        throw new UsageError(`unknown command '${command}'`);
+        throw new UsageError(`unknown command '${printableField(command.slice(0, 80))}'`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

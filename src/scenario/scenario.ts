@@ -40,7 +40,9 @@ function describe(v: unknown): string {
 
 /** A field name from the file, as an error message shows it. */
 function key(k: string): string {
-  return k.length > 40 ? `${k.slice(0, 40)}…` : k;
+  const short = k.length > 40 ? `${k.slice(0, 40)}…` : k;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a key must not break the message into fake lines
+  return short.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export interface ScenarioVm {
