@@ -222,14 +222,21 @@ describe('virtlab command line', () => {
     expect(j.trace).toEqual({
       limit: DEFAULT_TRACE_LIMIT,
       kept: DEFAULT_TRACE_LIMIT,
-      emitted: DEFAULT_TRACE_LIMIT + 5000,
       truncated: true,
+      droppedFromStep: DEFAULT_TRACE_LIMIT,
     });
-    expect(r.err).toMatch(/trace of native cut at 100,000 events: kept the first 100,000 of 105,000/);
+    expect(j.events.at(-1).step).toBe(DEFAULT_TRACE_LIMIT - 1);
+    expect(j.counters.instructions).toBe(DEFAULT_TRACE_LIMIT + 5000);
+    expect(r.err).toMatch(
+      /trace of native cut at 100,000 events: kept the first 100,000, which cover the run up to step 100,000 of 105,000/,
+    );
     const small = cli('run', spin, '--trace-limit', '10', '--max-steps', '50');
-    expect(small.out).toMatch(/trace of native cut at 10 events: kept the first 10 of 50/);
+    expect(small.out).toMatch(/trace of native cut at 10 events: kept the first 10, which cover the run up to step 10 of 50/);
     const whole = JSON.parse(cli('run', HELLO, '--json', '--trace').out);
-    expect(whole.trace).toMatchObject({ truncated: false, kept: whole.events.length, emitted: whole.events.length });
+    expect(whole.trace).toEqual({ limit: DEFAULT_TRACE_LIMIT, kept: whole.events.length, truncated: false });
+    // Exactly the limit: nothing was dropped.
+    const exact = JSON.parse(cli('run', spin, '--json', '--trace-limit', '50', '--max-steps', '50').out);
+    expect(exact.trace).toEqual({ limit: 50, kept: 50, truncated: false });
     const c = cli('compare', spin, '--json', '--trace-limit', '1000000', '--max-steps', '20');
     const results = JSON.parse(c.out).results;
     expect(results[0].trace.limit).toBe(166_666);

@@ -14,12 +14,16 @@ export const DEFAULT_TRACE_LIMIT = 100_000;
 /** The most `--trace-limit` may ask for: the JSON of a million events is some 150 MB already. */
 export const MAX_TRACE_LIMIT = 1_000_000;
 
-/** What `--trace` kept: the first `limit` events of the run; `truncated` when more were emitted. */
+/**
+ * What `--trace` kept: the first `limit` events of the run. When there were more, `truncated` is true and
+ * `droppedFromStep` is the step of the first event not kept: from there on the run goes on untraced
+ * (at full speed), so later events are neither kept nor counted; the run's counters still count everything.
+ */
 export interface TraceSummary {
   limit: number;
   kept: number;
-  emitted: number;
   truncated: boolean;
+  droppedFromStep?: number;
 }
 
 /**
@@ -97,27 +101,46 @@ function engineOptions(o: Options) {
   return { technique: o.technique, isa: o.isa, preset: o.preset, paging: o.paging, maxSteps: o.maxSteps, trace: false };
 }
 
-/** Keeps the first `limit` events and counts the rest: a spin loop under --trace stays in bounded memory. */
+/** Keeps the first `limit` events and notes the first one past it: a spin loop under --trace stays bounded. */
 class BoundedTrace implements EventSink {
   readonly events: TraceEvent[] = [];
-  emitted = 0;
+  /** The step of the first event past the limit, once there is one. */
+  droppedFromStep: number | undefined;
   constructor(readonly limit: number) {}
   push(e: TraceEvent): void {
-    this.emitted++;
     if (this.events.length < this.limit) this.events.push(e);
+    else this.droppedFromStep ??= e.step ?? 0;
+  }
+  get full(): boolean {
+    return this.droppedFromStep !== undefined;
   }
   summary(): TraceSummary {
-    return { limit: this.limit, kept: this.events.length, emitted: this.emitted, truncated: this.emitted > this.events.length };
+    const s: TraceSummary = { limit: this.limit, kept: this.events.length, truncated: this.full };
+    if (this.droppedFromStep !== undefined) s.droppedFromStep = this.droppedFromStep;
+    return s;
   }
 }
 
-/** Runs a prepared engine to its end; the result, with its events when tracing. */
+/** Guest instructions per slice of a traced run: how far it may go past the limit before tracing stops. */
+const TRACED_SLICE = 10_000;
+
+/** Runs a prepared engine to its end (as Engine.runToEnd); the result, with its events when tracing. */
 function runEngine(engine: Engine, o: Options): RunJson {
   // The command line never seeks back: no checkpoints (each is a copy of every VM's memory).
   engine.checkpointInterval = Number.MAX_SAFE_INTEGER;
   const trace = o.trace ? new BoundedTrace(o.traceLimit ?? DEFAULT_TRACE_LIMIT) : undefined;
-  if (trace) engine.setEventSink(trace, true);
-  engine.runToEnd();
+  if (trace) {
+    engine.setEventSink(trace, true);
+    for (;;) {
+      if (engine.advance(TRACED_SLICE)) break;
+      if (trace.full) {
+        // The limit is reached: the rest of the run untraced, at full speed.
+        engine.setEventSink(null, false);
+        engine.runToEnd();
+        break;
+      }
+    }
+  } else engine.runToEnd();
   const result: RunJson = engine.result();
   if (trace) {
     delete result.events;

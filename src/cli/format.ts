@@ -1,7 +1,7 @@
 // Human-readable output of the command line (the JSON is the contract; this is for people).
 
 import type { Analysis } from '../isa/analysis';
-import type { CompareEntry, RunJson } from './commands';
+import { type CompareEntry, MAX_TRACE_LIMIT, type RunJson } from './commands';
 import { printableField } from './escape';
 
 const hex = (v: number) => `0x${(v >>> 0).toString(16).toUpperCase().padStart(4, '0')}`;
@@ -19,7 +19,7 @@ const n = (v: number) => v.toLocaleString('en-US');
 export function traceNotice(r: RunJson): string {
   const t = r.trace;
   if (!t) return '';
-  return `trace of ${r.technique} cut at ${n(t.limit)} events: kept the first ${n(t.kept)} of ${n(t.emitted)} (--trace-limit N keeps up to 1,000,000; --max-steps N runs less)`;
+  return `trace of ${r.technique} cut at ${n(t.limit)} events: kept the first ${n(t.kept)}, which cover the run up to step ${n(t.droppedFromStep ?? 0)} of ${n(r.counters.instructions)}; nothing after was recorded (--trace-limit N keeps up to ${n(MAX_TRACE_LIMIT)}; --max-steps N runs less)`;
 }
 
 export function formatRun(r: RunJson): string {
