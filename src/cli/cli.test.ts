@@ -256,6 +256,10 @@ describe('virtlab command line', () => {
     let cycle = '.equ c0, c2000\n';
     for (let i = 1; i <= 2000; i++) cycle += `.equ c${i}, c${i - 1}\n`;
     const cyc = file('cycle.s', `${cycle} MOV R0, c5\n`);
+    // Random text does not compress: its link would be longer than any VirtLab opens.
+    let noise = '';
+    for (let i = 0, x = 1; i < 200_000; i++) noise += String.fromCharCode(97 + (((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) % 26));
+    const incompressible = file('noise.vlab.json', JSON.stringify({ vms: [{ source: `; ${noise}\n HLT\n` }] }));
     const cases: [string[], RegExp][] = [
       [['run', '/dev/zero'], /cannot read '\/dev\/zero': is a device, not a regular file/],
       [['run', dir], /is a directory/],
@@ -271,6 +275,7 @@ describe('virtlab command line', () => {
       ],
       [['run', ascii], /ascii\.s:1:2: error: the program no longer fits in 64 KiB/],
       [['run', cyc], /cycle\.s:2002:\d+: error: 'c5' is defined in terms of itself/],
+      [['share', incompressible], /is too big to share: its link would be [\d,]+ characters, and links are capped at 65,536/],
       [['open', '#s=0x1.AAAA'], /no version number \('0x1' is not one: digits only/],
       [['open', '#s=1e0.AAAA'], /no version number \('1e0' is not one/],
     ];

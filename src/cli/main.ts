@@ -6,7 +6,7 @@ import { TECHNIQUE_IDS, type TechniqueId } from '../hypervisor/technique';
 import { analyze } from '../isa/analysis';
 import { VARIANTS, type Variant } from '../isa/table';
 import { LIBRARY } from '../scenario/library';
-import { decodeLink, shareLink } from '../scenario/link';
+import { decodeLink, MAX_LINK_CHARS, shareLink } from '../scenario/link';
 import { scenarioToJson } from '../scenario/scenario';
 import { type CompareEntry, compareScenario, DEFAULT_TRACE_LIMIT, loadInput, MAX_TRACE_LIMIT, runScenario, withOptions } from './commands';
 import { InputError, kib, MAX_PROGRAM_BYTES, MAX_SCENARIO_BYTES, UsageError } from './errors';
@@ -225,7 +225,13 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
       }
       case 'share': {
         const input = loadInput(onePositional(positional, 'share'));
-        out(`${shareLink(options.base ?? DEFAULT_BASE, withOptions(input.scenario, options))}\n`);
+        const link = shareLink(options.base ?? DEFAULT_BASE, withOptions(input.scenario, options));
+        if (link.length > MAX_LINK_CHARS) {
+          throw new InputError(
+            `${input.label} is too big to share: its link would be ${link.length.toLocaleString('en-US')} characters, and links are capped at ${MAX_LINK_CHARS.toLocaleString('en-US')} (no VirtLab would open it); shorten its sources`,
+          );
+        }
+        out(`${link}\n`);
         return 0;
       }
       case 'open': {
