@@ -258,7 +258,8 @@ describe('virtlab command line', () => {
     const cyc = file('cycle.s', `${cycle} MOV R0, c5\n`);
     // Random text does not compress: its link would be longer than any VirtLab opens.
     let noise = '';
-    for (let i = 0, x = 1; i < 200_000; i++) noise += String.fromCharCode(97 + (((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) % 26));
+    for (let i = 0, x = 1; i < 200_000; i++)
+      noise += String.fromCharCode(97 + (((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) % 26));
     const incompressible = file('noise.vlab.json', JSON.stringify({ vms: [{ source: `; ${noise}\n HLT\n` }] }));
     const cases: [string[], RegExp][] = [
       [['run', '/dev/zero'], /cannot read '\/dev\/zero': is a device, not a regular file/],
