@@ -59,7 +59,15 @@ async function build() {
 }
 
 const onlyBuild = process.argv[2] === '--build';
-if (onlyBuild || stale()) await build();
+if (onlyBuild || stale()) {
+  try {
+    await build();
+  } catch (e) {
+    // esbuild has printed the errors in the sources already; or dist-cli/ could not be written.
+    process.stderr.write(`virtlab: cannot build the command line into dist-cli/: ${String(e?.message ?? e).split('\n')[0]}\n`);
+    process.exit(1);
+  }
+}
 if (!onlyBuild) {
   const cli = await import(pathToFileURL(bundle).href);
   cli.runMain(process.argv.slice(2));
