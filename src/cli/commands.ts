@@ -63,7 +63,7 @@ export function loadInput(arg: string): Input {
   const named = /\.json$/i.test(arg) ? 'scenario' : /\.(s|asm)$/i.test(arg) ? 'program' : undefined;
   const { text, bytes } =
     named === 'program' ? readText(arg, MAX_PROGRAM_BYTES, 'a program file') : readText(arg, MAX_SCENARIO_BYTES, 'a scenario file');
-  const looksLikeJson = named === 'scenario' || (named === undefined && text.trimStart().startsWith('{'));
+  const looksLikeJson = named === 'scenario' || text.trimStart().startsWith('{');
   if (!looksLikeJson) {
     if (bytes > MAX_PROGRAM_BYTES) throw new InputError(`cannot read '${label}': ${tooBig(bytes, MAX_PROGRAM_BYTES, 'a program file')}`);
     try {

@@ -20,7 +20,7 @@ export interface Options {
   paging?: 'auto' | 'shadow' | 'nested';
   maxSteps?: number;
   trace: boolean;
-  /** Events kept per run by --trace (the first ones); the rest are counted. */
+  /** Events kept per run by --trace (the first ones); past them the run goes on untraced. */
   traceLimit?: number;
   json: boolean;
   base?: string;
@@ -48,7 +48,8 @@ options:
   --paging auto|shadow|nested
   --max-steps N
   --trace              include events (instruction events too) in the output: the first
-                       ${DEFAULT_TRACE_LIMIT.toLocaleString('en-US')} of each run, the rest only counted ("trace" in the JSON)
+                       ${DEFAULT_TRACE_LIMIT.toLocaleString('en-US')} of each run; past them the run goes on untraced
+                       ("trace" in the JSON says how many were kept and where the rest began)
   --trace-limit N      keep the first N events instead (1 to ${MAX_TRACE_LIMIT.toLocaleString('en-US')}); implies --trace
   --json               print JSON instead of a summary
 
