@@ -20,7 +20,10 @@ function stale() {
     built = statSync(bundle).mtimeMs;
     const { inputs } = JSON.parse(readFileSync(inputsFile, 'utf8'));
     if (!Array.isArray(inputs) || inputs.length === 0) return true;
-    for (const f of [...inputs, 'bin/virtlab.mjs', 'package-lock.json']) if (statSync(join(root, f)).mtimeMs > built) return true;
+    for (const f of [...inputs, 'bin/virtlab.mjs']) if (statSync(join(root, f)).mtimeMs > built) return true;
+    // Dependencies changed (fflate, say): the lock file is newer. Without one, nothing to compare.
+    const lock = statSync(join(root, 'package-lock.json'), { throwIfNoEntry: false });
+    if (lock && lock.mtimeMs > built) return true;
   } catch {
     return true;
   }
