@@ -283,6 +283,7 @@ function onePositional(p: string[], command: string): string {
 export function runMain(argv: string[]): void {
   // A reader that goes away (`virtlab … | head`) ends the output, not the process with a stack trace.
   process.stdout.on('error', () => process.exit(process.exitCode ?? 0));
+  process.stderr.on('error', () => {});
   // Written as it comes (synchronous for files, pipes and terminals on Linux and macOS), so that a long
   // trace is never held twice; the exit waits for the last piece.
   const code = main(
