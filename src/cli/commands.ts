@@ -176,12 +176,14 @@ export function compareScenario(input: Input, o: Options): Outcome<{ results: Co
 }
 /** The scenario with the command line's options applied (for `share`). */
 export function withOptions(s: Scenario, o: Options): Scenario {
+  const { vendor: _vendor, ...hypervisor } = s.hypervisor;
+  const vendor = o.vendor ?? s.hypervisor.vendor;
   return {
     ...s,
     technique: o.technique ?? s.technique,
     isa: o.isa ?? s.isa,
     preset: o.preset ?? s.preset,
     maxSteps: o.maxSteps ?? s.maxSteps,
-    hypervisor: { ...s.hypervisor, paging: o.paging ?? s.hypervisor.paging },
+    hypervisor: { ...hypervisor, paging: o.paging ?? s.hypervisor.paging, ...(vendor === 'amd' ? { vendor } : {}) },
   };
 }

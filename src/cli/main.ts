@@ -18,6 +18,7 @@ export interface Options {
   isa?: Variant;
   preset?: PresetId;
   paging?: 'auto' | 'shadow' | 'nested';
+  vendor?: 'intel' | 'amd';
   maxSteps?: number;
   trace: boolean;
   /** Events kept per run by --trace (the first ones); past them the run goes on untraced. */
@@ -46,6 +47,7 @@ options:
   --isa classic|strict
   --preset 2006|modern
   --paging auto|shadow|nested
+  --vendor intel|amd   hardware assistance: Intel VT-x (default) or AMD-V
   --max-steps N
   --trace              include events (instruction events too) in the output: the first
                        ${DEFAULT_TRACE_LIMIT.toLocaleString('en-US')} of each run; past them the run goes on untraced
@@ -89,6 +91,10 @@ function parseArgs(argv: string[]): { command: string; positional: string[]; opt
         break;
       case '--preset':
         options.preset = pick(value(i, arg), PRESETS_IDS, arg);
+        i++;
+        break;
+      case '--vendor':
+        options.vendor = pick(value(i, arg), ['intel', 'amd'] as const, arg);
         i++;
         break;
       case '--paging':

@@ -14,4 +14,6 @@ export {
   type PresetId,
   TECHNIQUE_IDS,
   type TechniqueId,
+  VENDORS,
+  type Vendor,
 } from './ids';

@@ -42,6 +42,14 @@ export interface Handler {
     writes(vm: Vm, exit: GuestExit, o: Outcome, pc: number): VmxStep[];
     /** The VM-entry interruption information for an injected vector. */
     injection(vector: number, cause: 'exception' | 'timer' | 'software'): number;
+    /** The vendor's number and name for an exit (Intel's basic exit reason, or AMD's SVM_EXIT_* code). */
+    exitCode(reason: ExitReasonName, exit: GuestExit, o: Outcome): readonly [number, string];
+    /** The instruction that enters the guest: VMLAUNCH then VMRESUME on Intel, VMRUN every time on AMD. */
+    entry(first: boolean): string;
+    /** Where the injection is written: VM_ENTRY_INTR_INFO_FIELD (VMCS) or control.EVENTINJ (VMCB). */
+    readonly injectionField: string;
+    /** How a write of a control structure field is named in the trace (VMWRITE, or a VMCB store). */
+    readonly writeName: string;
   };
   /** A vCPU halted with interrupts on gives the CPU to the next VM (false: HLT runs in the guest and keeps it). */
   yields?(vm: Vm): boolean;

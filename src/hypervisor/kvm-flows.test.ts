@@ -191,3 +191,39 @@ idt: .space 4 * 32
     });
   }
 });
+
+describe('AMD-V as KVM runs it (svm.c)', () => {
+  const runAmd = (src: string, paging: 'shadow' | 'nested' = 'shadow') => {
+    const p = prepare(scenarioFromSource(src), {
+      technique: 'hardware-assisted',
+      vendor: 'amd',
+      paging,
+      preset: paging === 'nested' ? 'modern' : '2006',
+    });
+    if (p.kind !== 'ready') throw new Error(JSON.stringify(p));
+    p.engine.recordEvents(false);
+    p.engine.runToEnd();
+    return { result: p.engine.result(), events: [...p.engine.events] as TraceEvent[] };
+  };
+
+  it("the same guest takes the same flows, in AMD's words: VMRUN on a VMCB, #VMEXIT codes of svm.h, EVENTINJ", () => {
+    const src = '  MOV R1, 0x9000\n  MOV CR3, R1\n  MOV R2, CR3\n  OUT 0xE9, 65\n  HLT\n';
+    const intel = run(src);
+    const amd = runAmd(src);
+    expect(amd.result.vms[0].console).toBe(intel.result.vms[0].console);
+    expect(amd.result.vms[0].cpu).toEqual(intel.result.vms[0].cpu);
+    // Shadow paging's hidden faults (EXCP_PF) aside.
+    expect(exits(amd.events).filter((x) => x !== 'EXCP_PF')).toEqual(['WRITE_CR3', 'READ_CR3', 'IOIO', 'HLT']);
+    expect(amd.result.counters.vmExitsByReason).toMatchObject({ WRITE_CR3: 1, READ_CR3: 1, IOIO: 1, HLT: 1 });
+    expect(amd.events.find((e) => e.kind === 'vm-exit' && e.reasonName === 'IOIO')).toMatchObject({ reason: 0x7b });
+    const entries = amd.events.filter((e) => e.kind === 'vm-entry');
+    expect(entries.every((e) => e.kind === 'vm-entry' && e.instruction === 'VMRUN')).toBe(true);
+    expect(amd.events.some((e) => e.kind === 'vmx' && e.field === 'control.EXITCODE')).toBe(true);
+    expect(amd.events.some((e) => e.kind === 'vmx' && e.name === 'VMREAD')).toBe(false);
+  });
+
+  it('nested paging is NPT: its faults are NPF exits (0x400)', () => {
+    const { events } = runAmd('  MOV R0, 1\n  OUT 0xF4, 0\n', 'nested');
+    expect(events.find((e) => e.kind === 'vm-exit')).toMatchObject({ reason: 0x400, reasonName: 'NPF' });
+  });
+});

@@ -180,7 +180,7 @@ export class Monitor implements TechniqueRun, Host {
     vm.vcpu.launched = true;
     if (!this.events || !this.handler.vmx) return;
     for (const st of this.handler.vmx.setup(vm)) this.record(vm, { kind: 'vmx', ...st });
-    this.record(vm, { kind: 'vm-entry', instruction: 'VMLAUNCH' });
+    this.record(vm, { kind: 'vm-entry', instruction: this.handler.vmx.entry(true) });
   }
 
   private worldSwitch(from: Vm, to: Vm): void {
@@ -265,11 +265,13 @@ export class Monitor implements TechniqueRun, Host {
       vm.counters.injected++;
       vm.machine.meter.charge('inject');
       if (this.events) {
-        this.record(vm, { kind: 'vmx', name: 'VMWRITE', field: 'VM_ENTRY_INTR_INFO_FIELD', value: vectoring });
+        const x = this.handler.vmx;
+        if (x) this.record(vm, { kind: 'vmx', name: x.writeName, field: x.injectionField, value: vectoring });
         this.record(vm, { kind: 'inject', vector, name: vectorName(vector) });
       }
     }
-    if (this.events) this.record(vm, this.handler.vmx ? { kind: 'vm-entry', instruction: 'VMRESUME' } : { kind: 'vm-entry' });
+    if (this.events)
+      this.record(vm, this.handler.vmx ? { kind: 'vm-entry', instruction: this.handler.vmx.entry(false) } : { kind: 'vm-entry' });
   }
 
   /** How control left the guest: recorded, counted and charged. */
@@ -297,7 +299,8 @@ export class Monitor implements TechniqueRun, Host {
         break;
       case 'vm-exit': {
         c.vmExits++;
-        c.vmExitsByReason[via.reason] = (c.vmExitsByReason[via.reason] ?? 0) + 1;
+        const [code, name] = this.handler.vmx?.exitCode(via.reason, exit, o) ?? [EXIT_REASONS[via.reason], via.reason];
+        c.vmExitsByReason[name] = (c.vmExitsByReason[name] ?? 0) + 1;
         m.meter.charge('vmExitRoundTrip');
         vm.vcpu.outside = true;
         // An exit while the CPU delivers an event: the IDT-vectoring information says which (SDM §27.2.4).
@@ -308,8 +311,8 @@ export class Monitor implements TechniqueRun, Host {
           const handler = this.handler.exitHandler?.(via.reason);
           this.record(vm, {
             kind: 'vm-exit',
-            reason: EXIT_REASONS[via.reason],
-            reasonName: via.reason,
+            reason: code,
+            reasonName: name,
             qualification,
             ...(handler ? { handler } : {}),
           });
@@ -406,14 +409,10 @@ export class Monitor implements TechniqueRun, Host {
         c.injected++;
         m.meter.charge(a.cost);
         if (this.events) {
-          if (this.handler.vmx) {
+          const x = this.handler.vmx;
+          if (x) {
             const cause = (exit as { cause?: DeliveryCause }).cause ?? 'exception';
-            this.record(vm, {
-              kind: 'vmx',
-              name: 'VMWRITE',
-              field: 'VM_ENTRY_INTR_INFO_FIELD',
-              value: this.handler.vmx.injection(v, cause),
-            });
+            this.record(vm, { kind: 'vmx', name: x.writeName, field: x.injectionField, value: x.injection(v, cause) });
           }
           this.record(vm, { kind: 'inject', vector: v, name: vectorName(v) });
         }

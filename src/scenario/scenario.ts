@@ -9,6 +9,8 @@ import {
   type PresetId,
   TECHNIQUE_IDS,
   type TechniqueId,
+  VENDORS,
+  type Vendor,
 } from '../config';
 import { VARIANTS, type Variant } from '../isa/table';
 import { COST_NAMES } from '../trace/costs';
@@ -69,6 +71,8 @@ export interface Scenario {
   readonly costs: Readonly<Record<string, number>>;
   readonly hypervisor: {
     readonly type: HypervisorType;
+    /** Whose hardware assistance (interfaces.md: `intel`, the default, or `amd`). */
+    readonly vendor?: Vendor;
     readonly paging: PagingSetting;
     readonly exits: {
       readonly hlt?: boolean;
@@ -180,6 +184,7 @@ export function validateScenario(data: unknown): ParseResult {
       const type = own(hvRaw, 'type');
       if (type !== undefined && type !== 1 && type !== 2) errors.push('hypervisor.type: expected 1 or 2');
       const paging = oneOf('paging', PAGING_SETTINGS, 'auto', hvRaw, 'hypervisor.paging');
+      const vendor = oneOf('vendor', VENDORS, 'intel', hvRaw, 'hypervisor.vendor');
       const ts = own(hvRaw, 'timeSlice');
       if (ts !== undefined && (typeof ts !== 'number' || !Number.isInteger(ts) || ts < 1 || ts > 10_000_000)) {
         errors.push('hypervisor.timeSlice: expected a whole number of guest instructions from 1 to 10,000,000');
@@ -206,6 +211,7 @@ export function validateScenario(data: unknown): ParseResult {
       hv = {
         type: type === 2 ? 2 : 1,
         paging,
+        ...(vendor === 'amd' ? { vendor } : {}),
         exits: exits as Scenario['hypervisor']['exits'],
         timeSlice: typeof ts === 'number' && errors.length === 0 ? ts : DEFAULT_TIME_SLICE,
       };

@@ -15,6 +15,7 @@ import type { VmcsView } from '../../inspection';
 import { Monitor } from '../../monitor';
 import type { ExitControls, PagingMode, RunConfig, Technique } from '../../technique';
 import { HYPERVISOR_IDT, shadowRoot, type Vm } from '../../vm';
+import { eventInj, KVM_SVM_HANDLERS, svmExitCode, svmExitReads, svmExitWrites, svmSetupSteps } from './svm';
 import { exitReads, exitWrites, intrInfo, KVM_HANDLERS, setupSteps, type VmxContext } from './vmx';
 
 export { effectiveExitControls };
@@ -140,7 +141,7 @@ export function qualificationOf(
     case 'CR_ACCESS': {
       const ins = (exit as Extract<GuestExit, { kind: 'system' }>).ins;
       if (ins.name === 'MOV FROM CR') return `MOV from CR${ins.b} (CR3-store exiting: the guest gets its own CR3, not the shadow root)`;
-      if (ins.a === 0) return `MOV to CR0 changes PG (KVM owns it: CR0_GUEST_HOST_MASK)`;
+      if (ins.a === 0) return 'MOV to CR0 changes PG (KVM owns CR0.PG: intercepted)';
       return nested ? 'MOV to CR3 (CR3-load exiting is on)' : 'MOV to CR3 (CR3-load exiting: switch shadow tables)';
     }
     case 'INVLPG':
@@ -179,6 +180,7 @@ function regOf(vm: Vm, exit: GuestExit): number {
 
 export function hardwareAssistedHandler(config: RunConfig, paging: PagingMode): Handler {
   const nested = paging === 'nested';
+  const amd = config.vendor === 'amd';
   const controls = effectiveExitControls(paging, config.exits);
   const x: VmxContext = {
     controls,
@@ -191,13 +193,28 @@ export function hardwareAssistedHandler(config: RunConfig, paging: PagingMode): 
     id: 'hardware-assisted',
     paging,
     realMmu: true,
-    vmx: {
-      setup: (vm) => setupSteps(vm, x),
-      reads: (vm, exit, o, vectoring) => exitReads(vm, exit, o, vectoring, x),
-      writes: (vm, exit, o, pc) => exitWrites(vm, exit, o, pc, x),
-      injection: intrInfo,
-    },
-    exitHandler: (reason) => KVM_HANDLERS[reason],
+    vmx: amd
+      ? {
+          setup: (vm) => svmSetupSteps(vm, x),
+          reads: (vm, exit, o, vectoring) => svmExitReads(vm, exit, o, vectoring),
+          writes: (vm, exit, o, pc) => svmExitWrites(vm, exit, o, pc, x),
+          injection: eventInj,
+          exitCode: (reason, exit) => svmExitCode(reason, exit),
+          entry: () => 'VMRUN',
+          injectionField: 'control.EVENTINJ',
+          writeName: 'VMCB write',
+        }
+      : {
+          setup: (vm) => setupSteps(vm, x),
+          reads: (vm, exit, o, vectoring) => exitReads(vm, exit, o, vectoring, x),
+          writes: (vm, exit, o, pc) => exitWrites(vm, exit, o, pc, x),
+          injection: intrInfo,
+          exitCode: (reason) => [EXIT_REASONS[reason], reason],
+          entry: (first) => (first ? 'VMLAUNCH' : 'VMRESUME'),
+          injectionField: 'VM_ENTRY_INTR_INFO_FIELD',
+          writeName: 'VMWRITE',
+        },
+    exitHandler: (reason) => (amd ? KVM_SVM_HANDLERS : KVM_HANDLERS)[reason],
     // With HLT exiting off the guest's HLT halts the CPU in non-root mode: it keeps the CPU.
     yields: () => controls.hlt,
     realCpl: (vm) => vm.machine.cpl, // non-root mode runs the guest at its own CPL
@@ -207,14 +224,14 @@ export function hardwareAssistedHandler(config: RunConfig, paging: PagingMode): 
       cpl: vm.machine.cpl,
       interruptsEnabled: (vm.machine.flags & IF) !== 0,
       mode: 'non-root',
-      cr3: nested ? 'the guest page table (EPT translates its frames)' : `shadow table of ${vm.name}`,
+      cr3: nested ? `the guest page table (${amd ? 'NPT' : 'EPT'} translates its frames)` : `shadow table of ${vm.name}`,
       idtr: vm.machine.idtr >>> 0,
     }),
-    vmcs: (vm) => vmcsOf(vm, controls, nested, x),
+    vmcs: (vm) => vmcsOf(vm, controls, nested, x, amd),
   };
 }
 
-function vmcsOf(vm: Vm, controls: ExitControls, nested: boolean, x: VmxContext): VmcsView {
+function vmcsOf(vm: Vm, controls: ExitControls, nested: boolean, x: VmxContext, amd: boolean): VmcsView {
   const m = vm.machine;
   const l = vm.lastExit;
   let exit: VmcsView['exit'] = null;
@@ -224,8 +241,9 @@ function vmcsOf(vm: Vm, controls: ExitControls, nested: boolean, x: VmxContext):
     new DataView(bytes.buffer).setInt32(4, l.insHi, true);
     const d = decode(bytes, 0);
     exit = {
-      reason: EXIT_REASONS[l.reason],
-      reasonName: l.reason,
+      ...(amd
+        ? { reason: svmExitCode(l.reason, l.exit)[0], reasonName: svmExitCode(l.reason, l.exit)[1] }
+        : { reason: EXIT_REASONS[l.reason], reasonName: l.reason }),
       qualification: qualificationOf(vm, l.exit, { via: { kind: 'vm-exit', reason: l.reason }, action: l.action }, nested, l),
       instruction: d ? formatInstruction(d) : '(undefined instruction)',
     };
@@ -257,7 +275,9 @@ export const hardwareAssisted: Technique = {
   id: 'hardware-assisted',
   refuse(config) {
     if (config.paging === 'nested' && !config.nestedPagingAvailable) {
-      return 'nested paging (EPT) arrived with Nehalem in 2008: the 2006 preset has none (use shadow paging)';
+      return config.vendor === 'amd'
+        ? "nested paging (NPT, AMD's RVI) arrived with Barcelona in 2007: the 2006 preset has none (use shadow paging)"
+        : 'nested paging (EPT) arrived with Nehalem in 2008: the 2006 preset has none (use shadow paging)';
     }
     return undefined;
   },
