@@ -15,8 +15,8 @@ import type { VmcsView } from '../../inspection';
 import { Monitor } from '../../monitor';
 import type { ExitControls, PagingMode, RunConfig, Technique } from '../../technique';
 import { HYPERVISOR_IDT, shadowRoot, type Vm } from '../../vm';
-import { eventInj, KVM_SVM_HANDLERS, svmExitCode, svmExitReads, svmExitWrites, svmSetupSteps } from './svm';
-import { exitReads, exitWrites, intrInfo, KVM_HANDLERS, setupSteps, type VmxContext } from './vmx';
+import { eventInj, KVM_SVM_HANDLERS, svmExitCode, svmExitReads, svmExitWrites, svmSetupSteps, vmcbFields } from './svm';
+import { exitReads, exitWrites, intrInfo, KVM_HANDLERS, setupSteps, type VmxContext, vmcsFields } from './vmx';
 
 export { effectiveExitControls };
 
@@ -263,6 +263,23 @@ function vmcsOf(vm: Vm, controls: ExitControls, nested: boolean, x: VmxContext, 
     host: { CR3: "the hypervisor's page table", IDTR: HYPERVISOR_IDT >>> 0, SP: 'the hypervisor stack', PC: 'the VM-exit handler' },
     controls: { ...controls, externalInterrupt: true, interruptWindow: vm.vcpu.windowArmed },
     exit,
+    vendor: amd ? 'amd' : 'intel',
+    fields: amd ? vmcbFields(vm, x) : vmcsFields(vm, x),
+    touched: touchedBy(vm, x, amd),
+  };
+}
+
+/** The fields the last exit's handler read and wrote (what the Inspector highlights). */
+function touchedBy(vm: Vm, x: VmxContext, amd: boolean): { read: string[]; written: string[] } {
+  const l = vm.lastExit;
+  if (!l.reason || !l.exit || !l.action) return { read: [], written: [] };
+  const o: Outcome = { via: { kind: 'vm-exit', reason: l.reason }, action: l.action };
+  const reads = amd ? svmExitReads(vm, l.exit, o, 0) : exitReads(vm, l.exit, o, 0, x);
+  const writes = amd ? svmExitWrites(vm, l.exit, o, l.pc, x) : exitWrites(vm, l.exit, o, l.pc, x);
+  const isRead = (n: string) => n === 'VMREAD' || n === 'VMCB read';
+  return {
+    read: [...new Set([...reads, ...writes].filter((s) => isRead(s.name)).map((s) => s.field))],
+    written: [...new Set(writes.filter((s) => !isRead(s.name) && s.field).map((s) => s.field))],
   };
 }
 

@@ -8,7 +8,7 @@ import { VECTOR_NAMES } from '../../../isa/table';
 import { CR0_PG } from '../../../machine/machine';
 import type { ExitReasonName, GuestExit, Outcome, VmxStep } from '../../exits';
 import type { Vm } from '../../vm';
-import type { VmxContext } from './vmx';
+import type { VmcsField, VmxContext } from './vmx';
 
 /** SVM_EXIT_* codes (svm.h). */
 const SVM = {
@@ -186,4 +186,30 @@ export function svmExitWrites(vm: Vm, exit: GuestExit, o: Outcome, pc: number, x
   )
     steps.push(write('save.RIP', (pc + 8) | 0));
   return steps;
+}
+
+/** Every VMCB field VirtLab models, with its value now (what the Inspector lists). */
+export function vmcbFields(vm: Vm, x: VmxContext): VmcsField[] {
+  const m = vm.machine;
+  const l = vm.lastExit;
+  const f = (group: VmcsField['group'], name: string, value: number): VmcsField => ({ group, name, value: value >>> 0 });
+  return [
+    f('guest', 'save.RIP', m.pc),
+    f('guest', 'save.RSP', m.r[7]),
+    f('guest', 'save.RFLAGS', m.flags),
+    f('guest', 'save.CR0', m.cr0),
+    f('guest', 'save.CR3', x.guestCr3(vm)),
+    f('guest', 'save.IDTR.base', m.idtr),
+    f('control', 'control.INTERCEPT_CR', (x.controls.cr3 ? (1 << 3) | (1 << 19) : 0) | (1 << 16)),
+    f('control', 'control.INTERCEPT_EXCEPTIONS', x.exceptionBitmap()),
+    f('control', 'control.INTERCEPT', intercepts(x)),
+    f('control', 'control.ASID', x.vpid ? vm.index + 1 : 1),
+    f('control', 'control.NP_ENABLE', x.nested ? 1 : 0),
+    f('control', 'control.N_CR3', x.nested ? 0x1000 * (vm.index + 1) + 0x800 : 0),
+    f('control', 'control.V_IRQ', vm.vcpu.windowArmed ? 1 : 0),
+    f('exit', 'control.EXITCODE', l.reason && l.exit ? svmExitCode(l.reason, l.exit)[0] : 0),
+    f('exit', 'control.EXITINFO1', l.reason && l.exit ? exitInfo1(l.reason, l.exit) : 0),
+    f('exit', 'control.EXITINTINFO', vm.vcpu.vectoring),
+    f('entry', 'control.EVENTINJ', vm.vcpu.vectoring),
+  ];
 }

@@ -185,3 +185,35 @@ export interface VmcsField {
   readonly name: string;
   readonly value: number;
 }
+
+/** Every VMCS field VirtLab models, with its value now (what the Inspector lists). */
+export function vmcsFields(vm: Vm, x: VmxContext): VmcsField[] {
+  const m = vm.machine;
+  const l = vm.lastExit;
+  const reason = l.reason;
+  const q = reason && l.exit ? qualificationValue(reason, l.exit, { cr2: l.cr2, reg: l.reg }) : 0;
+  const f = (group: VmcsField['group'], name: string, value: number): VmcsField => ({ group, name, value: value >>> 0 });
+  return [
+    f('guest', 'GUEST_RIP', m.pc),
+    f('guest', 'GUEST_RSP', m.r[7]),
+    f('guest', 'GUEST_RFLAGS', m.flags),
+    f('guest', 'GUEST_CR0', m.cr0),
+    f('guest', 'GUEST_CR3', x.guestCr3(vm)),
+    f('guest', 'GUEST_IDTR_BASE', m.idtr),
+    f('host', 'HOST_RIP', 0xfc001000),
+    f('host', 'HOST_IDTR_BASE', 0xfc000000),
+    f('control', 'PIN_BASED_VM_EXEC_CONTROL', 1),
+    f('control', 'CPU_BASED_VM_EXEC_CONTROL', cpuBasedControls(x.controls, vm.vcpu.windowArmed)),
+    f('control', 'SECONDARY_VM_EXEC_CONTROL', (x.nested ? 1 << 1 : 0) | (x.vpid ? 1 << 5 : 0)),
+    f('control', 'EXCEPTION_BITMAP', x.exceptionBitmap()),
+    f('control', 'CR0_GUEST_HOST_MASK', ~((1 << 3) | (1 << 16))),
+    f('control', 'CR0_READ_SHADOW', m.cr0 & CR0_PG),
+    f('control', 'VIRTUAL_PROCESSOR_ID', x.vpid ? vm.index + 1 : 0),
+    f('control', 'EPT_POINTER', x.nested ? 0x1000 * (vm.index + 1) + 0x800 : 0),
+    f('exit', 'VM_EXIT_REASON', reason ? EXIT_REASONS[reason] : 0),
+    f('exit', 'EXIT_QUALIFICATION', q),
+    f('exit', 'VM_EXIT_INSTRUCTION_LEN', 8),
+    f('exit', 'IDT_VECTORING_INFO_FIELD', vm.vcpu.vectoring),
+    f('entry', 'VM_ENTRY_INTR_INFO_FIELD', vm.vcpu.vectoring),
+  ];
+}
