@@ -1,13 +1,14 @@
 // What a machine tells the software beneath it. Natively nothing is beneath (host = null); under a
 // hypervisor the technique implements this interface and sees every moment where the real system
 // would trap, exit or charge something: the machine stays bare metal and never imports the monitor.
+import type { InstructionName } from '../isa/table';
 import type { Access, Machine } from './machine';
 
 export type DeliveryCause = 'exception' | 'timer' | 'software';
 
 export interface SystemInstruction {
   /** The ISA row name (e.g. `CLI`, `MOV TO CR`). */
-  readonly name: string;
+  readonly name: InstructionName;
   /** Fields of the decoded instruction: registers A and B (8 = none), immediate, OUT's port. */
   readonly a: number;
   readonly b: number;
@@ -43,9 +44,9 @@ export interface Host {
    * An instruction at physical address pa was decoded for the first time (binary translation uses
    * this to translate the block it starts). Return true to have the host `observe` every execution.
    */
-  decoded?(m: Machine, pa: number, name: string, immediate: boolean): boolean;
+  decoded?(m: Machine, pa: number, name: InstructionName, immediate: boolean): boolean;
   /** An instruction the host asked to observe is about to run (after the privilege check). */
-  observe?(m: Machine, name: string, ins: SystemInstruction): void;
+  observe?(m: Machine, name: InstructionName, ins: SystemInstruction): void;
   /** A store hit decoded code at pa (self-modifying code): its decoded form has been dropped. */
   codeWritten?(m: Machine, pa: number): void;
 }
