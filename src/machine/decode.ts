@@ -1,5 +1,6 @@
 // Decoding for execution: the machine's exec codes (from the opcodes of the ISA table), the decode
 // cache by physical address (self-modifying code invalidates it), and instruction fetch.
+import { INSTRUCTION_SIZE } from '../isa/constants';
 import { formatInstruction } from '../isa/disassembler';
 import { decode } from '../isa/encoding';
 import { OP_LIMIT, X_INT } from '../isa/opcodes.generated';
@@ -57,7 +58,7 @@ function decodeAt(m: Machine, pa: number): void {
   m.dImm[pa] = scratch.imm;
   m.dPort[pa] = scratch.port;
   m.codeChunks[pa >> CODE_CHUNK_SHIFT] = 1;
-  m.codeChunks[(pa + 7) >> CODE_CHUNK_SHIFT] = 1;
+  m.codeChunks[(pa + INSTRUCTION_SIZE - 1) >> CODE_CHUNK_SHIFT] = 1;
   if (scratch.x !== 0 && m.host?.decoded?.(m, pa, ROW_OF_EXEC[scratch.x].name, (scratch.x & 1) === 1)) m.xop[pa] = scratch.x | OBSERVED;
 }
 
@@ -69,9 +70,9 @@ export function fetch(m: Machine, out: Fields): boolean {
   const pc = m.pc;
   const p0 = m.phys(pc, 'fetch', m.cpl);
   if (p0 < 0) return false;
-  const p7 = m.phys((pc + 7) | 0, 'fetch', m.cpl);
+  const p7 = m.phys((pc + INSTRUCTION_SIZE - 1) | 0, 'fetch', m.cpl);
   if (p7 < 0) return false;
-  if (p7 === p0 + 7) {
+  if (p7 === p0 + INSTRUCTION_SIZE - 1) {
     if (m.xop[p0] < 0) decodeAt(m, p0);
     out.x = m.xop[p0];
     out.a = m.dA[p0];
@@ -80,8 +81,8 @@ export function fetch(m: Machine, out: Fields): boolean {
     out.port = m.dPort[p0];
     return true;
   }
-  const bytes = new Uint8Array(8);
-  for (let i = 0; i < 8; i++) {
+  const bytes = new Uint8Array(INSTRUCTION_SIZE);
+  for (let i = 0; i < INSTRUCTION_SIZE; i++) {
     const p = m.phys((pc + i) | 0, 'fetch', m.cpl);
     if (p < 0) return false;
     bytes[i] = m.mem[p];
