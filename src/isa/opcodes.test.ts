@@ -2,7 +2,20 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as constants from './constants';
 import { OP_FIRST_SYSTEM, OP_LIMIT, OPCODES } from './opcodes.generated';
-import { CR0_PG, FLAG_BITS, INSTRUCTION_SIZE, ISA, MEMORY_SIZE, PAGE_SIZE, PTE, ROW_BY_NAME, ROW_BY_OPCODE, TLB_ENTRIES } from './table';
+import {
+  CR0_PG,
+  FLAG_BITS,
+  INSTRUCTION_SIZE,
+  type InstructionName,
+  ISA,
+  MEMORY_SIZE,
+  opcodeOf,
+  PAGE_SIZE,
+  PTE,
+  ROW_BY_NAME,
+  ROW_BY_OPCODE,
+  TLB_ENTRIES,
+} from './table';
 
 // @ts-expect-error: a plain .mjs script without types
 const gen = await import('../../scripts/gen-opcodes.mjs');
@@ -108,6 +121,20 @@ describe('opcodes', () => {
     expect(run).toMatch(/case 16 \/\* X_ADD \*\/:/);
     expect(() => gen.relabel('switch (x) {\n  case 3:\n}', generated)).toThrow(/does not name its constant/);
     expect(() => gen.relabel('case 3 /* X_NOPE */:', generated)).toThrow(/no constant X_NOPE/);
+  });
+
+  it('name rows with a union type: a misspelt name does not compile', () => {
+    // @ts-expect-error: no row is called CLII
+    expect(ROW_BY_NAME.get('CLII')).toBeUndefined();
+    // @ts-expect-error: no row is called CLII
+    expect(() => opcodeOf('CLII')).toThrow();
+    // @ts-expect-error: not an instruction name
+    const typo: InstructionName = 'MOV TO CR3';
+    expect(ISA.some((r) => r.name === typo)).toBe(false);
+    // A name known only at run time may still be looked up.
+    const dynamic: string = ['MOV', 'TO', 'CR'].join(' ');
+    expect(ROW_BY_NAME.get(dynamic)?.opcode).toBe(opcodeOf('MOV TO CR'));
+    expect(ROW_BY_NAME.has('CLI')).toBe(true);
   });
 
   it('rejects duplicate opcodes and system rows below ordinary ones', () => {

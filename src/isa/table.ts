@@ -397,7 +397,21 @@ export const ISA: readonly InstructionRow[] = rows.map((input) => {
   };
 });
 
-export const ROW_BY_NAME: ReadonlyMap<InstructionName, InstructionRow> = new Map(ISA.map((r) => [r.name, r]));
+/** A name to look a row up by: a literal must be a row's name (`'CLII'` does not compile); any `string` passes. */
+export type RowNameLookup<N extends string> = N & (string extends N ? N : N extends InstructionName ? N : InstructionName);
+
+/** The rows by name. `ROW_BY_NAME.get('CLII')` does not compile; a name known only at run time (a `string`) may be looked up. */
+export interface RowsByName extends Iterable<readonly [InstructionName, InstructionRow]> {
+  readonly size: number;
+  get<N extends string>(name: RowNameLookup<N>): InstructionRow | undefined;
+  has<N extends string>(name: RowNameLookup<N>): boolean;
+}
+// A Map<string, …> underneath: a run-time string that names no row finds nothing.
+export const ROW_BY_NAME: RowsByName = new Map<string, InstructionRow>(ISA.map((r) => [r.name, r])) as Map<
+  InstructionName,
+  InstructionRow
+> &
+  RowsByName;
 export const ROW_BY_OPCODE: readonly (InstructionRow | undefined)[] = (() => {
   const table: (InstructionRow | undefined)[] = new Array(256).fill(undefined);
   for (const r of ISA) table[r.opcode] = r;

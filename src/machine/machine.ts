@@ -21,12 +21,12 @@ import {
   VECTOR_NAMES,
   VECTORS,
 } from '../isa/constants';
-import type { Variant } from '../isa/table';
+import type { InstructionName, Variant } from '../isa/table';
 import { type CostTable, CycleMeter, PRESETS } from '../trace/costs';
 import type { EventSink, TraceEvent, VmState } from '../trace/events';
 import { DEFINED, IF } from './alu';
 import { ConsoleBuffer } from './console';
-import type { Host } from './host';
+import type { DeliveryCause, SystemInstruction } from './host-data';
 
 const CHUNK_SHIFT = 10; // snapshot granularity (1 KiB)
 const CHUNK = 1 << CHUNK_SHIFT;
@@ -34,8 +34,43 @@ const CODE_CHUNK_SHIFT = 8; // self-modifying-code granularity (256 bytes)
 
 export type Access = 'read' | 'write' | 'fetch';
 
+/**
+ * What a machine tells the software beneath it (host.ts): natively nothing is beneath (host = null); under
+ * a hypervisor the technique implements this and sees every moment where the real system would trap, exit
+ * or charge something.
+ */
+export interface Host {
+  /** The time of the whole run (host cycles), so that the machine's own events share one clock. */
+  now(): number;
+  /**
+   * A system instruction (privileged or sensitive, INT, VMCALL) passed the CPU's own privilege check
+   * and is about to run. Return true when the host ran it (or raised its fault) itself.
+   */
+  system(m: Machine, ins: SystemInstruction): boolean;
+  /** The CPU delivers vector v into the guest now (the frame is built right after). */
+  delivering(m: Machine, vector: number, cause: DeliveryCause, returnPc: number): void;
+  /** The timer fired: an external interrupt reached the CPU. */
+  timerFired(m: Machine): void;
+  /** A TLB miss on a virtual page, about to be filled with `pte` (identity when guest paging is off). */
+  tlbMiss(m: Machine, page: number, pte: number, access: Access): void;
+  /** A store into a watched guest-physical page (a guest page table under shadow paging). */
+  watchedWrite(m: Machine, pa: number, size: number): void;
+  /** The machine stopped: halted, powered off or crashed. */
+  stateChanged(m: Machine, reason?: string): void;
+  /**
+   * An instruction at physical address pa was decoded for the first time (binary translation uses
+   * this to translate the block it starts). Return true to have the host `observe` every execution.
+   */
+  decoded?(m: Machine, pa: number, name: InstructionName, immediate: boolean): boolean;
+  /** An instruction the host asked to observe is about to run (after the privilege check). */
+  observe?(m: Machine, name: InstructionName, ins: SystemInstruction): void;
+  /** A store hit decoded code at pa (self-modifying code): its decoded form has been dropped. */
+  codeWritten?(m: Machine, pa: number): void;
+}
+
 /** Why `run` returned. */
-export type RunStop = 'budget' | 'halted' | 'powered-off' | 'crashed' | 'breakpoint';
+/** Why a run stopped; 'blocked': HLT with IF = 1 under a hypervisor that runs another VM meanwhile. */
+export type RunStop = 'budget' | 'halted' | 'powered-off' | 'crashed' | 'breakpoint' | 'blocked';
 
 export interface MachineOptions {
   readonly variant?: Variant;
@@ -104,6 +139,8 @@ export class Machine {
   breakpoints: Uint8Array | null = null;
   /** The hypervisor beneath this machine, or null on bare metal. */
   host: Host | null = null;
+  /** HLT with IF = 1 returns from `run` ('blocked') instead of waiting: the hypervisor runs another VM meanwhile. */
+  yieldWhenWaiting = false;
   /** Under a hypervisor the real MMU is always on (shadow or nested paging), even with guest paging off. */
   alwaysTranslate = false;
   /** Guest-physical pages whose stores the host wants to see (write-protected page tables). */
@@ -300,7 +337,10 @@ export class Machine {
   }
 
   /** True while deliver() reads the IDT and pushes the frame. */
-  private inDelivery = false;
+  inDelivery = false;
+  /** The vector being delivered while `inDelivery` (what IDT-vectoring information reports). */
+  deliveryVector = 0;
+  deliveryCause: 'exception' | 'timer' | 'software' = 'exception';
 
   /**
    * Delivers vector v exactly as isa.md says. Returns false when the machine triple-faulted
@@ -321,6 +361,8 @@ export class Machine {
       });
     }
     // A fault while reading the IDT or building the frame is not delivered: it is a triple fault.
+    this.deliveryVector = vector;
+    this.deliveryCause = cause;
     this.inDelivery = true;
     const handler = this.read((this.idtr + 4 * vector) | 0, 4, 'read', 0);
     if (handler === undefined) {

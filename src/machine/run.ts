@@ -79,6 +79,7 @@ export function run(m: Machine, budget: number): RunStop {
       continue;
     }
     if (m.waiting) {
+      if (m.yieldWhenWaiting && m.timerNext >= 0) return 'blocked';
       if (m.timerNext < 0) {
         m.waiting = false;
         m.setState('halted', 'HLT with IF = 1 but no timer running: nothing can wake the CPU');

@@ -1,9 +1,17 @@
 // The scenario file of interfaces.md: parsing, validation with messages that name the field, and
 // defaults. Untrusted input: nothing in it is ever executed; unknown fields are kept and ignored.
 
-import { TECHNIQUE_IDS, type TechniqueId } from '../hypervisor/technique';
+import {
+  type HypervisorType,
+  PAGING_SETTINGS,
+  type PagingSetting,
+  PRESET_IDS,
+  type PresetId,
+  TECHNIQUE_IDS,
+  type TechniqueId,
+} from '../config';
 import { VARIANTS, type Variant } from '../isa/table';
-import { COST_NAMES, PRESETS_IDS, type PresetId } from '../trace/costs';
+import { COST_NAMES } from '../trace/costs';
 
 export const SCENARIO_FORMAT = 'virtlab-scenario';
 export const SCENARIO_VERSION = 1;
@@ -27,8 +35,8 @@ export interface Scenario {
   readonly preset: PresetId;
   readonly costs: Readonly<Record<string, number>>;
   readonly hypervisor: {
-    readonly type: 1 | 2;
-    readonly paging: 'auto' | 'shadow' | 'nested';
+    readonly type: HypervisorType;
+    readonly paging: PagingSetting;
     readonly exits: {
       readonly hlt?: boolean;
       readonly io?: boolean;
@@ -116,7 +124,7 @@ export function validateScenario(data: unknown): ParseResult {
   const notes = str('notes', '');
   const isa = oneOf('isa', VARIANTS, 'classic');
   const technique = oneOf('technique', TECHNIQUE_IDS, 'native');
-  const preset = oneOf('preset', PRESETS_IDS, 'modern');
+  const preset = oneOf('preset', PRESET_IDS, 'modern');
 
   const costs: Record<string, number> = {};
   const rawCosts = own(data, 'costs');
@@ -138,7 +146,7 @@ export function validateScenario(data: unknown): ParseResult {
     else {
       const type = own(hvRaw, 'type');
       if (type !== undefined && type !== 1 && type !== 2) errors.push('hypervisor.type: expected 1 or 2');
-      const paging = oneOf('paging', ['auto', 'shadow', 'nested'] as const, 'auto', hvRaw, 'hypervisor.paging');
+      const paging = oneOf('paging', PAGING_SETTINGS, 'auto', hvRaw, 'hypervisor.paging');
       const ts = own(hvRaw, 'timeSlice');
       if (ts !== undefined && (typeof ts !== 'number' || !Number.isInteger(ts) || ts < 1 || ts > 10_000_000)) {
         errors.push('hypervisor.timeSlice: expected a whole number of guest instructions from 1 to 10,000,000');
