@@ -50,7 +50,7 @@ export class SnapshotBuilder {
 
   /** Centres the memory view on a guest-physical address, or (null) has it follow the PC. */
   focusMemory(address: number | null): void {
-    this.memoryAddress = address === null ? null : Math.max(0, Math.floor(address)) & 0xffff;
+    this.memoryAddress = address === null ? null : Math.max(0, Math.floor(address)) & ADDRESS_MASK;
   }
 
   /** A new run: its first snapshot carries the timeline. */
