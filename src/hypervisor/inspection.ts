@@ -3,6 +3,7 @@
 // own (the VMCS, the translation cache, the hypercall table). Plain data: it crosses to the page.
 
 import type { ExitControls, TechniqueId } from '../config';
+import { PAGE_COUNT, PAGE_INDEX_MASK, PAGE_SHIFT, PTE_P, PTE_SIZE, PTE_U, PTE_W, TLB_ENTRIES } from '../isa/constants';
 import { CR0_PG, type Machine } from '../machine/machine';
 import type { CpuView } from './views';
 
@@ -98,16 +99,16 @@ export interface Inspection {
 }
 
 export function pteFlags(pte: number): string {
-  return `${pte & 1 ? 'P' : '-'}${pte & 2 ? 'W' : '-'}${pte & 4 ? 'U' : '-'}`;
+  return `${pte & PTE_P ? 'P' : '-'}${pte & PTE_W ? 'W' : '-'}${pte & PTE_U ? 'U' : '-'}`;
 }
 
 export function tlbOf(m: Machine): TlbEntry[] {
   const out: TlbEntry[] = [];
-  for (let slot = 0; slot < 8; slot++) {
+  for (let slot = 0; slot < TLB_ENTRIES; slot++) {
     const page = m.tlbSlots[slot];
     if (page < 0) continue;
     const e = m.tlbMap[page];
-    out.push({ slot, page, frame: (e >>> 12) & 0xffff, flags: pteFlags(e) });
+    out.push({ slot, page, frame: (e >>> PAGE_SHIFT) & 0xffff, flags: pteFlags(e) });
   }
   return out;
 }
@@ -116,10 +117,10 @@ export function pageTableOf(m: Machine): PageTableEntry[] | null {
   if (!(m.cr0 & CR0_PG)) return null;
   const base = m.cr3 >>> 0;
   const out: PageTableEntry[] = [];
-  for (let page = 0; page < 16; page++) {
-    const a = base + page * 4;
+  for (let page = 0; page < PAGE_COUNT; page++) {
+    const a = base + page * PTE_SIZE;
     const pte = a + 3 < m.mem.length ? m.mem[a] | (m.mem[a + 1] << 8) | (m.mem[a + 2] << 16) | (m.mem[a + 3] << 24) : 0;
-    out.push({ page, pte: pte >>> 0, present: (pte & 1) === 1, frame: (pte >>> 12) & 15, flags: pteFlags(pte) });
+    out.push({ page, pte: pte >>> 0, present: (pte & 1) === 1, frame: (pte >>> PAGE_SHIFT) & PAGE_INDEX_MASK, flags: pteFlags(pte) });
   }
   return out;
 }

@@ -13,6 +13,7 @@
 
 export { EXIT_REASONS, type ExitReasonName, HYPERVISOR_IDT, type Vcpu, Vm } from './vm';
 
+import { MEMORY_SIZE, PAGE_COUNT, PAGE_INDEX_MASK, PAGE_OFFSET_MASK, PAGE_SHIFT, PTE_FRAME_MASK, PTE_P, PTE_SIZE } from '../isa/constants';
 import { formatInstruction } from '../isa/disassembler';
 import { decode } from '../isa/encoding';
 import { VECTOR_NAMES } from '../isa/table';
@@ -499,7 +500,7 @@ export class Monitor implements TechniqueRun, Host {
       const value = m.r[ins.b];
       rebuildShadow(this.recorder, vm, ins.a === 0 ? value : m.cr0, ins.a === 3 ? value : m.cr3);
     } else if (ins.name === 'INVLPG') {
-      vm.shadow[(m.r[ins.b] >>> 12) & 15] = 0;
+      vm.shadow[(m.r[ins.b] >>> PAGE_SHIFT) & PAGE_INDEX_MASK] = 0;
     }
   }
 
@@ -540,8 +541,8 @@ export class Monitor implements TechniqueRun, Host {
     m.watch.fill(0);
     if (m.cr0 & CR0_PG) {
       const start = m.cr3 >>> 0;
-      if (start < 0x10000) m.watch[start >>> 12] = 1;
-      if (start + 63 < 0x10000) m.watch[(start + 63) >>> 12] = 1;
+      if (start < MEMORY_SIZE) m.watch[start >>> PAGE_SHIFT] = 1;
+      if (start + 63 < MEMORY_SIZE) m.watch[(start + 63) >>> PAGE_SHIFT] = 1;
     }
   }
 
@@ -571,8 +572,8 @@ export class Monitor implements TechniqueRun, Host {
     l.reason = reason;
     l.pc = m.pc >>> 0;
     const pa = this.peekPhys(m, m.pc);
-    l.insLo = pa >= 0 && pa + 7 < 0x10000 ? m.mem[pa] | (m.mem[pa + 1] << 8) | (m.mem[pa + 2] << 16) | (m.mem[pa + 3] << 24) : 0;
-    l.insHi = pa >= 0 && pa + 7 < 0x10000 ? m.mem[pa + 4] | (m.mem[pa + 5] << 8) | (m.mem[pa + 6] << 16) | (m.mem[pa + 7] << 24) : 0;
+    l.insLo = pa >= 0 && pa + 7 < MEMORY_SIZE ? m.mem[pa] | (m.mem[pa + 1] << 8) | (m.mem[pa + 2] << 16) | (m.mem[pa + 3] << 24) : 0;
+    l.insHi = pa >= 0 && pa + 7 < MEMORY_SIZE ? m.mem[pa + 4] | (m.mem[pa + 5] << 8) | (m.mem[pa + 6] << 16) | (m.mem[pa + 7] << 24) : 0;
     l.cr2 = m.cr2;
     l.reg = exit.kind === 'system' ? m.r[exit.ins.b & 7] : 0;
     l.exit = exit;
@@ -643,12 +644,12 @@ export class Monitor implements TechniqueRun, Host {
   /** Guest-virtual to guest-physical without side effects (no TLB fill, no fault), or -1. */
   peekPhys(m: Machine, va: number): number {
     const a = va >>> 0;
-    if (a >= 0x10000) return -1;
+    if (a >= MEMORY_SIZE) return -1;
     if (!(m.cr0 & CR0_PG)) return a;
-    const pa = (m.cr3 >>> 0) + (a >>> 12) * 4;
-    if (pa + 3 >= 0x10000) return -1;
+    const pa = (m.cr3 >>> 0) + (a >>> PAGE_SHIFT) * PTE_SIZE;
+    if (pa + 3 >= MEMORY_SIZE) return -1;
     const pte = m.mem[pa] | (m.mem[pa + 1] << 8) | (m.mem[pa + 2] << 16) | (m.mem[pa + 3] << 24);
-    return pte & 1 ? (pte & 0xf000) | (a & 0xfff) : -1;
+    return pte & PTE_P ? (pte & PTE_FRAME_MASK) | (a & PAGE_OFFSET_MASK) : -1;
   }
 
   private peekWord(m: Machine, va: number): number | undefined {
@@ -695,8 +696,8 @@ export class Monitor implements TechniqueRun, Host {
       m.breakpoints = null;
       return;
     }
-    const bp = new Uint8Array(0x10000);
-    for (const a of addresses) if (a >= 0 && a < 0x10000) bp[a] = 1;
+    const bp = new Uint8Array(MEMORY_SIZE);
+    for (const a of addresses) if (a >= 0 && a < MEMORY_SIZE) bp[a] = 1;
     m.breakpoints = bp;
   }
 
@@ -775,9 +776,11 @@ export class Monitor implements TechniqueRun, Host {
           tlb: tlbOf(m),
           pageTable,
           p2m: vm.p2m,
-          shadow: this.paging === 'shadow' ? Array.from({ length: 16 }, (_, p) => mapped(p, vm.shadow[p] === 1)) : null,
+          shadow: this.paging === 'shadow' ? Array.from({ length: PAGE_COUNT }, (_, p) => mapped(p, vm.shadow[p] === 1)) : null,
           ept:
-            this.paging === 'nested' ? Array.from({ length: 16 }, (_, f) => ({ page: f, hostFrame: vm.ept[f] ? vm.p2m[f] : null })) : null,
+            this.paging === 'nested'
+              ? Array.from({ length: PAGE_COUNT }, (_, f) => ({ page: f, hostFrame: vm.ept[f] ? vm.p2m[f] : null }))
+              : null,
           vmcs: this.handler.vmcs?.(vm) ?? null,
           blocks,
           hypercalls: vm.counters.hypercalls || this.handler.id === 'paravirtualization' ? { ...vm.counters.hypercallsByName } : null,

@@ -3,6 +3,7 @@
 // write-protected; a store to it updates the shadow; a missing shadow entry is a hidden page fault
 // that the guest never sees; a CR3 switch empties the shadow, refilled on demand.
 // Nothing here builds an event or a string unless someone listens (`Recorder.listening`).
+import { MEMORY_SIZE, PAGE_SHIFT } from '../isa/constants';
 import { CR0_PG } from '../machine/machine';
 import type { TraceEvent } from '../trace/events';
 import type { CostTable } from './costs';
@@ -25,8 +26,8 @@ export function rebuildShadow(h: Recorder, vm: Vm, cr0: number, cr3: number): vo
   if (cr0 & CR0_PG) {
     // Write-protect the guest's page table (16 entries, 64 bytes: one page, or two if it straddles).
     const start = cr3 >>> 0;
-    if (start < 0x10000) vm.machine.watch[start >>> 12] = 1;
-    if (start + 63 < 0x10000) vm.machine.watch[(start + 63) >>> 12] = 1;
+    if (start < MEMORY_SIZE) vm.machine.watch[start >>> PAGE_SHIFT] = 1;
+    if (start + 63 < MEMORY_SIZE) vm.machine.watch[(start + 63) >>> PAGE_SHIFT] = 1;
   }
   vm.counters.shadowUpdates++;
   h.charge(vm, 'shadowUpdate');
@@ -79,5 +80,5 @@ export function fillShadow(h: Recorder, vm: Vm, page: number): void {
   vm.shadow[page] = 1;
   vm.counters.hiddenFaults++;
   h.charge(vm, 'hiddenFault');
-  if (h.listening()) h.record(vm, { kind: 'hidden-fault', address: page << 12 });
+  if (h.listening()) h.record(vm, { kind: 'hidden-fault', address: page << PAGE_SHIFT });
 }

@@ -5,6 +5,7 @@
 //
 // The cache holds pre-decoded instructions, the form the fast interpreter loop runs (VirtLab's host
 // code); no guest text ever reaches a code generator.
+import { INSTRUCTION_SIZE, LAST_INSTRUCTION_OFFSET, PAGE_OFFSET_MASK } from '../isa/constants';
 import { formatInstruction } from '../isa/disassembler';
 import { decode } from '../isa/encoding';
 import { type InstructionRow, MODE_IMM } from '../isa/table';
@@ -81,7 +82,7 @@ export class TranslationCache {
       const va = pc + 8 * i;
       const p = phys(va);
       // A block stays inside one page and never straddles into the next.
-      if (p < 0 || (va & 0xfff) > 0xff8 || (i > 0 && p !== pa + 8 * i)) break;
+      if (p < 0 || (va & PAGE_OFFSET_MASK) > LAST_INSTRUCTION_OFFSET || (i > 0 && p !== pa + INSTRUCTION_SIZE * i)) break;
       const d = decode(mem, p);
       if (!d) break;
       const text = formatInstruction(d);

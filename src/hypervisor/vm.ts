@@ -1,4 +1,5 @@
 // The VMs and their vCPUs, and the vocabulary of transitions from guest to hypervisor.
+import { PAGE_COUNT } from '../isa/constants';
 import { Machine } from '../machine/machine';
 import { type Counters, emptyCounters } from '../trace/events';
 import type { CostTable } from './costs';
@@ -60,9 +61,9 @@ export class Vm {
   counters: Counters = emptyCounters();
   fidelity: FidelityViolation[] = [];
   /** Shadow page table: which guest-virtual pages have a filled shadow entry (shadow paging). */
-  shadow: Uint8Array = new Uint8Array(16);
+  shadow: Uint8Array = new Uint8Array(PAGE_COUNT);
   /** Nested paging: which guest-physical frames have an EPT entry (filled lazily, as KVM does). */
-  ept: Uint8Array = new Uint8Array(16);
+  ept: Uint8Array = new Uint8Array(PAGE_COUNT);
   vcpu: Vcpu = {
     windowArmed: false,
     blocked: false,
@@ -86,7 +87,7 @@ export class Vm {
   ) {
     this.machine = new Machine({ variant: config.isa, costs, vm: index });
     this.machine.loadImage(config.vms[index].image);
-    this.p2m = Array.from({ length: 16 }, (_, g) => 16 * (index + 1) + ((g * 7 + 3 * index + 5) & 15));
+    this.p2m = Array.from({ length: PAGE_COUNT }, (_, g) => 16 * (index + 1) + ((g * 7 + 3 * index + 5) & 15));
   }
 
   get virtualCpl(): number {

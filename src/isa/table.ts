@@ -25,15 +25,33 @@ export type Encoding = 'a' | 'out';
 export const MODE_IMM = 1;
 export const MODE_BASE = 2;
 
+export {
+  CR0_PG,
+  FLAG_BITS,
+  FLAGS_MASK,
+  INSTRUCTION_SIZE,
+  MEMORY_SIZE,
+  PAGE_SIZE,
+  PORTS,
+  PTE,
+  TLB_ENTRIES,
+  VECTOR_NAMES,
+  VECTORS,
+} from './constants';
+
 export type Group = 'data' | 'arithmetic' | 'control' | 'system';
 export type Sensitivity = 'control' | 'behavior';
 
 export interface InstructionRow {
   /** Unique key of the row (also the name used by the analysis, e.g. `MOV TO CR`). */
-  readonly name: string;
+  readonly name: InstructionName;
   /** The assembly mnemonic (several rows may share one: MOV). */
   readonly mnemonic: string;
   readonly aliases: readonly string[];
+  /**
+   * Byte 0 of the encoding, given explicitly on each row (never implied by the row's position): programs
+   * and share links hold these numbers. 0 is left undefined so that running into zeroed memory raises #UD.
+   */
   readonly opcode: number;
   readonly operands: readonly OperandForm[];
   readonly encoding: Encoding;
@@ -55,12 +73,13 @@ export interface InstructionRow {
 
 type RowInput = Omit<
   InstructionRow,
-  'opcode' | 'aliases' | 'privileged' | 'sensitive' | 'userSensitive' | 'endsBlock' | 'cycles' | 'encoding' | 'flags' | 'mnemonic'
+  'name' | 'aliases' | 'privileged' | 'sensitive' | 'userSensitive' | 'endsBlock' | 'cycles' | 'encoding' | 'flags' | 'mnemonic'
 > & {
+  name: string;
   mnemonic?: string;
-  aliases?: string[];
-  privileged?: boolean | Record<Variant, boolean>;
-  sensitive?: Sensitivity[];
+  aliases?: readonly string[];
+  privileged?: boolean | Readonly<Record<Variant, boolean>>;
+  sensitive?: readonly Sensitivity[];
   userSensitive?: boolean;
   endsBlock?: boolean;
   cycles?: number;
@@ -71,49 +90,81 @@ type RowInput = Omit<
 const ZS_CO = 'ZF, SF from the result; CF, OF as stated';
 const LOGIC = 'ZF, SF from the result; CF = OF = 0';
 const PRIV = true;
-const PRIV_ON_STRICT = { classic: false, strict: true };
+const PRIV_ON_STRICT = { classic: false, strict: true } as const;
 
-const rows: RowInput[] = [
+const rows = [
   // Data movement
-  { name: 'MOV', operands: ['r', 'src'], group: 'data', summary: 'r ← src' },
-  { name: 'LOAD', operands: ['r', 'm'], group: 'data', summary: 'r ← mem32[m]' },
-  { name: 'STORE', operands: ['m', 'r'], group: 'data', summary: 'mem32[m] ← r' },
-  { name: 'LOADB', operands: ['r', 'm'], group: 'data', summary: 'r ← mem8[m], zero-extended' },
-  { name: 'STOREB', operands: ['m', 'r'], group: 'data', summary: 'mem8[m] ← the low byte of r' },
-  { name: 'PUSH', operands: ['src'], group: 'data', summary: 'SP ← SP − 4; mem32[SP] ← src' },
-  { name: 'POP', operands: ['r'], group: 'data', summary: 'r ← mem32[SP]; SP ← SP + 4' },
+  { name: 'MOV', opcode: 1, operands: ['r', 'src'], group: 'data', summary: 'r ← src' },
+  { name: 'LOAD', opcode: 2, operands: ['r', 'm'], group: 'data', summary: 'r ← mem32[m]' },
+  { name: 'STORE', opcode: 3, operands: ['m', 'r'], group: 'data', summary: 'mem32[m] ← r' },
+  { name: 'LOADB', opcode: 4, operands: ['r', 'm'], group: 'data', summary: 'r ← mem8[m], zero-extended' },
+  { name: 'STOREB', opcode: 5, operands: ['m', 'r'], group: 'data', summary: 'mem8[m] ← the low byte of r' },
+  { name: 'PUSH', opcode: 6, operands: ['src'], group: 'data', summary: 'SP ← SP − 4; mem32[SP] ← src' },
+  { name: 'POP', opcode: 7, operands: ['r'], group: 'data', summary: 'r ← mem32[SP]; SP ← SP + 4' },
   // Arithmetic and logic
-  { name: 'ADD', operands: ['r', 'src'], group: 'arithmetic', flags: ZS_CO, summary: 'r ← r + src; CF = carry, OF = signed overflow' },
-  { name: 'SUB', operands: ['r', 'src'], group: 'arithmetic', flags: ZS_CO, summary: 'r ← r − src; CF = borrow, OF = signed overflow' },
-  { name: 'CMP', operands: ['r', 'src'], group: 'arithmetic', flags: ZS_CO, summary: 'flags of r − src; r unchanged' },
-  { name: 'INC', operands: ['r'], group: 'arithmetic', flags: 'ZF, SF, OF; CF unchanged', summary: 'r ← r + 1' },
-  { name: 'DEC', operands: ['r'], group: 'arithmetic', flags: 'ZF, SF, OF; CF unchanged', summary: 'r ← r − 1' },
-  { name: 'NEG', operands: ['r'], group: 'arithmetic', flags: 'ZF, SF, OF; CF = (r ≠ 0)', summary: 'r ← −r' },
+  {
+    name: 'ADD',
+    opcode: 8,
+    operands: ['r', 'src'],
+    group: 'arithmetic',
+    flags: ZS_CO,
+    summary: 'r ← r + src; CF = carry, OF = signed overflow',
+  },
+  {
+    name: 'SUB',
+    opcode: 9,
+    operands: ['r', 'src'],
+    group: 'arithmetic',
+    flags: ZS_CO,
+    summary: 'r ← r − src; CF = borrow, OF = signed overflow',
+  },
+  { name: 'CMP', opcode: 10, operands: ['r', 'src'], group: 'arithmetic', flags: ZS_CO, summary: 'flags of r − src; r unchanged' },
+  { name: 'INC', opcode: 11, operands: ['r'], group: 'arithmetic', flags: 'ZF, SF, OF; CF unchanged', summary: 'r ← r + 1' },
+  { name: 'DEC', opcode: 12, operands: ['r'], group: 'arithmetic', flags: 'ZF, SF, OF; CF unchanged', summary: 'r ← r − 1' },
+  { name: 'NEG', opcode: 13, operands: ['r'], group: 'arithmetic', flags: 'ZF, SF, OF; CF = (r ≠ 0)', summary: 'r ← −r' },
   {
     name: 'MUL',
+    opcode: 14,
     operands: ['r', 'src'],
     group: 'arithmetic',
     cycles: 3,
     flags: 'ZF, SF; CF = OF = (high 32 bits ≠ 0)',
     summary: 'r ← low 32 bits of the unsigned product r × src',
   },
-  { name: 'DIV', operands: ['r', 'src'], group: 'arithmetic', cycles: 20, flags: LOGIC, summary: 'r ← r ÷ src, unsigned; #DE if src = 0' },
+  {
+    name: 'DIV',
+    opcode: 15,
+    operands: ['r', 'src'],
+    group: 'arithmetic',
+    cycles: 20,
+    flags: LOGIC,
+    summary: 'r ← r ÷ src, unsigned; #DE if src = 0',
+  },
   {
     name: 'MOD',
+    opcode: 16,
     operands: ['r', 'src'],
     group: 'arithmetic',
     cycles: 20,
     flags: LOGIC,
     summary: 'r ← r mod src, unsigned; #DE if src = 0',
   },
-  { name: 'AND', operands: ['r', 'src'], group: 'arithmetic', flags: LOGIC, summary: 'r ← r & src' },
-  { name: 'OR', operands: ['r', 'src'], group: 'arithmetic', flags: LOGIC, summary: 'r ← r | src' },
-  { name: 'XOR', operands: ['r', 'src'], group: 'arithmetic', flags: LOGIC, summary: 'r ← r ^ src' },
-  { name: 'TEST', operands: ['r', 'src'], group: 'arithmetic', flags: LOGIC, summary: 'flags of r & src; r unchanged' },
-  { name: 'NOT', operands: ['r'], group: 'arithmetic', flags: 'none', summary: 'r ← ~r' },
-  { name: 'SHL', operands: ['r', 'src'], group: 'arithmetic', flags: 'ZF, SF; CF = last bit out; OF = 0', summary: 'r ← r << (src & 31)' },
+  { name: 'AND', opcode: 17, operands: ['r', 'src'], group: 'arithmetic', flags: LOGIC, summary: 'r ← r & src' },
+  { name: 'OR', opcode: 18, operands: ['r', 'src'], group: 'arithmetic', flags: LOGIC, summary: 'r ← r | src' },
+  { name: 'XOR', opcode: 19, operands: ['r', 'src'], group: 'arithmetic', flags: LOGIC, summary: 'r ← r ^ src' },
+  { name: 'TEST', opcode: 20, operands: ['r', 'src'], group: 'arithmetic', flags: LOGIC, summary: 'flags of r & src; r unchanged' },
+  { name: 'NOT', opcode: 21, operands: ['r'], group: 'arithmetic', flags: 'none', summary: 'r ← ~r' },
+  {
+    name: 'SHL',
+    opcode: 22,
+    operands: ['r', 'src'],
+    group: 'arithmetic',
+    flags: 'ZF, SF; CF = last bit out; OF = 0',
+    summary: 'r ← r << (src & 31)',
+  },
   {
     name: 'SHR',
+    opcode: 23,
     operands: ['r', 'src'],
     group: 'arithmetic',
     flags: 'ZF, SF; CF = last bit out; OF = 0',
@@ -121,38 +172,48 @@ const rows: RowInput[] = [
   },
   {
     name: 'SAR',
+    opcode: 24,
     operands: ['r', 'src'],
     group: 'arithmetic',
     flags: 'ZF, SF; CF = last bit out; OF = 0',
     summary: 'r ← r >> (src & 31), arithmetic',
   },
   // Control flow
-  { name: 'JMP', operands: ['t'], group: 'control', endsBlock: true, summary: 'PC ← t' },
-  { name: 'JZ', aliases: ['JE'], operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if ZF' },
-  { name: 'JNZ', aliases: ['JNE'], operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if not ZF' },
-  { name: 'JC', aliases: ['JB'], operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if CF (unsigned below)' },
+  { name: 'JMP', opcode: 25, operands: ['t'], group: 'control', endsBlock: true, summary: 'PC ← t' },
+  { name: 'JZ', opcode: 26, aliases: ['JE'], operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if ZF' },
+  { name: 'JNZ', opcode: 27, aliases: ['JNE'], operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if not ZF' },
+  { name: 'JC', opcode: 28, aliases: ['JB'], operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if CF (unsigned below)' },
   {
     name: 'JNC',
+    opcode: 29,
     aliases: ['JAE'],
     operands: ['t'],
     group: 'control',
     endsBlock: true,
     summary: 'jump if not CF (unsigned above or equal)',
   },
-  { name: 'JS', operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if SF' },
-  { name: 'JNS', operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if not SF' },
-  { name: 'JL', operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if SF ≠ OF (signed less)' },
-  { name: 'JGE', operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if SF = OF (signed greater or equal)' },
-  { name: 'JLE', operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if ZF or SF ≠ OF (signed less or equal)' },
-  { name: 'JG', operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if not ZF and SF = OF (signed greater)' },
-  { name: 'JA', operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if not CF and not ZF (unsigned above)' },
-  { name: 'JBE', operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if CF or ZF (unsigned below or equal)' },
-  { name: 'CALL', operands: ['t'], group: 'control', endsBlock: true, summary: 'push the address of the next instruction; PC ← t' },
-  { name: 'RET', operands: [], group: 'control', endsBlock: true, summary: 'pop PC' },
-  { name: 'NOP', operands: [], group: 'control', summary: 'nothing' },
+  { name: 'JS', opcode: 30, operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if SF' },
+  { name: 'JNS', opcode: 31, operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if not SF' },
+  { name: 'JL', opcode: 32, operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if SF ≠ OF (signed less)' },
+  { name: 'JGE', opcode: 33, operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if SF = OF (signed greater or equal)' },
+  { name: 'JLE', opcode: 34, operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if ZF or SF ≠ OF (signed less or equal)' },
+  { name: 'JG', opcode: 35, operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if not ZF and SF = OF (signed greater)' },
+  { name: 'JA', opcode: 36, operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if not CF and not ZF (unsigned above)' },
+  { name: 'JBE', opcode: 37, operands: ['t'], group: 'control', endsBlock: true, summary: 'jump if CF or ZF (unsigned below or equal)' },
+  {
+    name: 'CALL',
+    opcode: 38,
+    operands: ['t'],
+    group: 'control',
+    endsBlock: true,
+    summary: 'push the address of the next instruction; PC ← t',
+  },
+  { name: 'RET', opcode: 39, operands: [], group: 'control', endsBlock: true, summary: 'pop PC' },
+  { name: 'NOP', opcode: 40, operands: [], group: 'control', summary: 'nothing' },
   // System
   {
     name: 'INT',
+    opcode: 41,
     operands: ['n'],
     group: 'system',
     endsBlock: true,
@@ -160,6 +221,7 @@ const rows: RowInput[] = [
   },
   {
     name: 'IRET',
+    opcode: 42,
     operands: [],
     group: 'system',
     privileged: PRIV,
@@ -167,10 +229,19 @@ const rows: RowInput[] = [
     endsBlock: true,
     summary: 'pop PC, FLAGS, CPL, SP: return from an interrupt',
   },
-  { name: 'CLI', operands: [], group: 'system', privileged: PRIV, sensitive: ['control'], summary: 'IF ← 0: mask interrupts' },
-  { name: 'STI', operands: [], group: 'system', privileged: PRIV, sensitive: ['control'], summary: 'IF ← 1: unmask interrupts' },
+  { name: 'CLI', opcode: 43, operands: [], group: 'system', privileged: PRIV, sensitive: ['control'], summary: 'IF ← 0: mask interrupts' },
+  {
+    name: 'STI',
+    opcode: 44,
+    operands: [],
+    group: 'system',
+    privileged: PRIV,
+    sensitive: ['control'],
+    summary: 'IF ← 1: unmask interrupts',
+  },
   {
     name: 'HLT',
+    opcode: 45,
     operands: [],
     group: 'system',
     privileged: PRIV,
@@ -178,9 +249,18 @@ const rows: RowInput[] = [
     endsBlock: true,
     summary: 'IF = 1: wait for the next interrupt; IF = 0: stop the machine',
   },
-  { name: 'IN', operands: ['r', 'n'], group: 'system', privileged: PRIV, sensitive: ['behavior'], summary: 'r ← the value of port n' },
+  {
+    name: 'IN',
+    opcode: 46,
+    operands: ['r', 'n'],
+    group: 'system',
+    privileged: PRIV,
+    sensitive: ['behavior'],
+    summary: 'r ← the value of port n',
+  },
   {
     name: 'OUT',
+    opcode: 47,
     operands: ['n', 'src'],
     encoding: 'out',
     group: 'system',
@@ -190,6 +270,7 @@ const rows: RowInput[] = [
   },
   {
     name: 'LIDT',
+    opcode: 48,
     operands: ['src'],
     group: 'system',
     privileged: PRIV,
@@ -198,6 +279,7 @@ const rows: RowInput[] = [
   },
   {
     name: 'MOV TO CR',
+    opcode: 49,
     mnemonic: 'MOV',
     operands: ['cr', 'r'],
     group: 'system',
@@ -207,6 +289,7 @@ const rows: RowInput[] = [
   },
   {
     name: 'MOV FROM CR',
+    opcode: 50,
     mnemonic: 'MOV',
     operands: ['r', 'cr'],
     group: 'system',
@@ -216,6 +299,7 @@ const rows: RowInput[] = [
   },
   {
     name: 'MOV TO KSP',
+    opcode: 51,
     mnemonic: 'MOV',
     operands: ['ksp', 'r'],
     group: 'system',
@@ -225,6 +309,7 @@ const rows: RowInput[] = [
   },
   {
     name: 'MOV FROM KSP',
+    opcode: 52,
     mnemonic: 'MOV',
     operands: ['r', 'ksp'],
     group: 'system',
@@ -234,15 +319,25 @@ const rows: RowInput[] = [
   },
   {
     name: 'INVLPG',
+    opcode: 53,
     operands: ['r'],
     group: 'system',
     privileged: PRIV,
     sensitive: ['control'],
     summary: 'drop the TLB entry of the page holding address r',
   },
-  { name: 'PUSHF', operands: [], group: 'system', privileged: PRIV_ON_STRICT, sensitive: ['behavior'], summary: 'push FLAGS, IF included' },
+  {
+    name: 'PUSHF',
+    opcode: 54,
+    operands: [],
+    group: 'system',
+    privileged: PRIV_ON_STRICT,
+    sensitive: ['behavior'],
+    summary: 'push FLAGS, IF included',
+  },
   {
     name: 'POPF',
+    opcode: 55,
     operands: [],
     group: 'system',
     privileged: PRIV_ON_STRICT,
@@ -251,6 +346,7 @@ const rows: RowInput[] = [
   },
   {
     name: 'SMSW',
+    opcode: 56,
     operands: ['r'],
     group: 'system',
     privileged: PRIV_ON_STRICT,
@@ -259,6 +355,7 @@ const rows: RowInput[] = [
   },
   {
     name: 'SIDT',
+    opcode: 57,
     operands: ['r'],
     group: 'system',
     privileged: PRIV_ON_STRICT,
@@ -268,21 +365,25 @@ const rows: RowInput[] = [
   },
   {
     name: 'VMCALL',
+    opcode: 58,
     operands: ['n'],
     group: 'system',
     endsBlock: true,
     summary: 'hypercall n (arguments R1–R3, result R0); #UD without a hypervisor',
   },
-];
+] as const satisfies readonly RowInput[];
 
-export const ISA: readonly InstructionRow[] = rows.map((row, index) => {
+/** The name of an ISA row: `ROW_BY_NAME.get('CLII')` or `case 'CLII':` on a row name does not compile. */
+export type InstructionName = (typeof rows)[number]['name'];
+
+export const ISA: readonly InstructionRow[] = rows.map((input) => {
+  const row: RowInput & { name: InstructionName } = input;
   const p = row.privileged ?? false;
   return {
     name: row.name,
     mnemonic: row.mnemonic ?? row.name,
     aliases: row.aliases ?? [],
-    // Opcode 0 is left undefined so that running into zeroed memory raises #UD.
-    opcode: index + 1,
+    opcode: row.opcode,
     operands: row.operands,
     encoding: row.encoding ?? 'a',
     group: row.group,
@@ -296,7 +397,21 @@ export const ISA: readonly InstructionRow[] = rows.map((row, index) => {
   };
 });
 
-export const ROW_BY_NAME: ReadonlyMap<string, InstructionRow> = new Map(ISA.map((r) => [r.name, r]));
+/** A name to look a row up by: a literal must be a row's name (`'CLII'` does not compile); any `string` passes. */
+export type RowNameLookup<N extends string> = N & (string extends N ? N : N extends InstructionName ? N : InstructionName);
+
+/** The rows by name. `ROW_BY_NAME.get('CLII')` does not compile; a name known only at run time (a `string`) may be looked up. */
+export interface RowsByName extends Iterable<readonly [InstructionName, InstructionRow]> {
+  readonly size: number;
+  get<N extends string>(name: RowNameLookup<N>): InstructionRow | undefined;
+  has<N extends string>(name: RowNameLookup<N>): boolean;
+}
+// A Map<string, …> underneath: a run-time string that names no row finds nothing.
+export const ROW_BY_NAME: RowsByName = new Map<string, InstructionRow>(ISA.map((r) => [r.name, r])) as Map<
+  InstructionName,
+  InstructionRow
+> &
+  RowsByName;
 export const ROW_BY_OPCODE: readonly (InstructionRow | undefined)[] = (() => {
   const table: (InstructionRow | undefined)[] = new Array(256).fill(undefined);
   for (const r of ISA) table[r.opcode] = r;
@@ -316,7 +431,7 @@ export const ROWS_BY_MNEMONIC: ReadonlyMap<string, readonly InstructionRow[]> = 
   return m;
 })();
 
-export function opcodeOf(name: string): number {
+export function opcodeOf(name: InstructionName): number {
   const row = ROW_BY_NAME.get(name);
   if (!row) throw new Error(`no ISA row ${name}`);
   return row.opcode;
@@ -342,18 +457,3 @@ export const REGISTER_DOCS: Readonly<Record<string, string>> = {
   CR3: 'the physical address of the page table; writing it flushes the TLB',
   KSP: 'kernel stack pointer, loaded into SP when an interrupt enters ring 0 from ring > 0 (TSS.ESP0)',
 };
-
-export const FLAG_BITS = { CF: 1 << 0, ZF: 1 << 6, SF: 1 << 7, IF: 1 << 9, OF: 1 << 11 } as const;
-export const FLAGS_MASK = FLAG_BITS.CF | FLAG_BITS.ZF | FLAG_BITS.SF | FLAG_BITS.IF | FLAG_BITS.OF;
-
-export const VECTORS = { DE: 0, UD: 6, GP: 13, PF: 14, TIMER: 32 } as const;
-export const VECTOR_NAMES: Readonly<Record<number, string>> = { 0: '#DE', 6: '#UD', 13: '#GP', 14: '#PF', 32: 'timer' };
-
-export const PORTS = { CONSOLE: 0xe9, TIMER_PERIOD: 0x40, TIMER_TICKS: 0x41, POWER_OFF: 0xf4 } as const;
-
-export const MEMORY_SIZE = 0x10000;
-export const PAGE_SIZE = 0x1000;
-export const INSTRUCTION_SIZE = 8;
-export const TLB_ENTRIES = 8;
-export const PTE = { P: 1, W: 2, U: 4 } as const;
-export const CR0_PG = 0x80000000 | 0;

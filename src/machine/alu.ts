@@ -1,11 +1,13 @@
 // Flag rules of isa.md as small pure functions, shared by the fast loop and the reference step
 // (TurboFan inlines them). Values are signed 32-bit integers; flags are returned as FLAGS bits.
+import { FLAG_BITS } from '../isa/constants';
+import type { InstructionName } from '../isa/table';
 
-export const CF = 1;
-export const ZF = 1 << 6;
-export const SF = 1 << 7;
-export const IF = 1 << 9;
-export const OF = 1 << 11;
+export const CF = FLAG_BITS.CF;
+export const ZF = FLAG_BITS.ZF;
+export const SF = FLAG_BITS.SF;
+export const IF = FLAG_BITS.IF;
+export const OF = FLAG_BITS.OF;
 export const ARITH = CF | ZF | SF | OF;
 /** Flags that INC and DEC write (CF is left unchanged). */
 export const ZSO = ZF | SF | OF;
@@ -74,7 +76,7 @@ export function shift(kind: 0 | 1 | 2, a: number, count: number, flags: number):
 }
 
 /** Condition of a conditional jump, by its row name. */
-export function condition(name: string, f: number): boolean {
+export function condition(name: InstructionName, f: number): boolean {
   const z = (f & ZF) !== 0;
   const c = (f & CF) !== 0;
   const s = (f & SF) !== 0;

@@ -1,86 +1,26 @@
-// Decoding for execution: the machine's exec codes (derived by name from the ISA table), the decode
+// Decoding for execution: the machine's exec codes (from the opcodes of the ISA table), the decode
 // cache by physical address (self-modifying code invalidates it), and instruction fetch.
+import { INSTRUCTION_SIZE } from '../isa/constants';
 import { formatInstruction } from '../isa/disassembler';
 import { decode } from '../isa/encoding';
-import { ISA, MODE_BASE, MODE_IMM } from '../isa/table';
+import { OP_LIMIT, X_INT } from '../isa/opcodes.generated';
+import { type InstructionRow, ISA, MODE_BASE, MODE_IMM } from '../isa/table';
 import { CODE_CHUNK_SHIFT, type Machine } from './machine';
 
 /**
- * Exec codes: the machine's own dispatch numbers, by ISA row name. Decoded instructions are cached as
- * `code * 2 + (source is an immediate ? 1 : 0)`; the fast loop's `case` labels are those numbers.
+ * Exec codes: a decoded instruction is cached as `opcode * 2 + (source is an immediate ? 1 : 0)`; the fast
+ * loop's `case` labels are those numbers, generated from the ISA table (`X_<NAME>`, `X_<NAME>_IMM`).
  */
-export const EXEC: Readonly<Record<string, number>> = {
-  MOV: 1,
-  LOAD: 2,
-  STORE: 3,
-  LOADB: 4,
-  STOREB: 5,
-  PUSH: 6,
-  POP: 7,
-  ADD: 8,
-  SUB: 9,
-  CMP: 10,
-  INC: 11,
-  DEC: 12,
-  NEG: 13,
-  MUL: 14,
-  DIV: 15,
-  MOD: 16,
-  AND: 17,
-  OR: 18,
-  XOR: 19,
-  TEST: 20,
-  NOT: 21,
-  SHL: 22,
-  SHR: 23,
-  SAR: 24,
-  JMP: 25,
-  JZ: 26,
-  JNZ: 27,
-  JC: 28,
-  JNC: 29,
-  JS: 30,
-  JNS: 31,
-  JL: 32,
-  JGE: 33,
-  JLE: 34,
-  JG: 35,
-  JA: 36,
-  JBE: 37,
-  CALL: 38,
-  RET: 39,
-  NOP: 40,
-  INT: 41,
-  IRET: 42,
-  CLI: 43,
-  STI: 44,
-  HLT: 45,
-  IN: 46,
-  OUT: 47,
-  LIDT: 48,
-  'MOV TO CR': 49,
-  'MOV FROM CR': 50,
-  'MOV TO KSP': 51,
-  'MOV FROM KSP': 52,
-  INVLPG: 53,
-  PUSHF: 54,
-  POPF: 55,
-  SMSW: 56,
-  SIDT: 57,
-  VMCALL: 58,
-};
 /** Exec codes from here on are system instructions: always the reference step. */
-export const FIRST_SLOW = EXEC.INT * 2;
+export const FIRST_SLOW = X_INT;
 /** Added to an exec code when the host asked to observe the instruction: the fast loop hands it over. */
 export const OBSERVED = 0x1000;
-export const ROW_OF_EXEC = (() => {
-  const t = new Array(128);
-  for (const row of ISA) t[EXEC[row.name]] = row;
-  return t as (typeof ISA)[number][];
+/** The row of an exec code (never 0: that is #UD). */
+export const ROW_OF_EXEC: readonly InstructionRow[] = (() => {
+  const t: InstructionRow[] = new Array(OP_LIMIT * 2);
+  for (const row of ISA) t[row.opcode * 2] = t[row.opcode * 2 + 1] = row;
+  return t;
 })();
-
-export const U = 4;
-export const W = 2;
 
 // ---- decoding ---------------------------------------------------------------------------------------
 
@@ -100,7 +40,7 @@ function decodeFields(bytes: Uint8Array, offset: number, out: Fields): void {
     return;
   }
   const usesBase = d.row.operands.includes('m');
-  out.x = EXEC[d.row.name] * 2 + (d.mode & MODE_IMM ? 1 : 0);
+  out.x = d.row.opcode * 2 + (d.mode & MODE_IMM ? 1 : 0);
   out.a = d.a;
   out.b = usesBase && !(d.mode & MODE_BASE) ? 8 : d.b;
   out.imm = d.imm;
@@ -118,9 +58,8 @@ function decodeAt(m: Machine, pa: number): void {
   m.dImm[pa] = scratch.imm;
   m.dPort[pa] = scratch.port;
   m.codeChunks[pa >> CODE_CHUNK_SHIFT] = 1;
-  m.codeChunks[(pa + 7) >> CODE_CHUNK_SHIFT] = 1;
-  if (scratch.x !== 0 && m.host?.decoded?.(m, pa, ROW_OF_EXEC[scratch.x >> 1].name, (scratch.x & 1) === 1))
-    m.xop[pa] = scratch.x | OBSERVED;
+  m.codeChunks[(pa + INSTRUCTION_SIZE - 1) >> CODE_CHUNK_SHIFT] = 1;
+  if (scratch.x !== 0 && m.host?.decoded?.(m, pa, ROW_OF_EXEC[scratch.x].name, (scratch.x & 1) === 1)) m.xop[pa] = scratch.x | OBSERVED;
 }
 
 /**
@@ -131,9 +70,9 @@ export function fetch(m: Machine, out: Fields): boolean {
   const pc = m.pc;
   const p0 = m.phys(pc, 'fetch', m.cpl);
   if (p0 < 0) return false;
-  const p7 = m.phys((pc + 7) | 0, 'fetch', m.cpl);
+  const p7 = m.phys((pc + INSTRUCTION_SIZE - 1) | 0, 'fetch', m.cpl);
   if (p7 < 0) return false;
-  if (p7 === p0 + 7) {
+  if (p7 === p0 + INSTRUCTION_SIZE - 1) {
     if (m.xop[p0] < 0) decodeAt(m, p0);
     out.x = m.xop[p0];
     out.a = m.dA[p0];
@@ -142,8 +81,8 @@ export function fetch(m: Machine, out: Fields): boolean {
     out.port = m.dPort[p0];
     return true;
   }
-  const bytes = new Uint8Array(8);
-  for (let i = 0; i < 8; i++) {
+  const bytes = new Uint8Array(INSTRUCTION_SIZE);
+  for (let i = 0; i < INSTRUCTION_SIZE; i++) {
     const p = m.phys((pc + i) | 0, 'fetch', m.cpl);
     if (p < 0) return false;
     bytes[i] = m.mem[p];
@@ -155,7 +94,7 @@ export function fetch(m: Machine, out: Fields): boolean {
 /** The instruction at PC as text (for `instruction` events and the disassembly view). */
 export function describeInstruction(f: Fields): string {
   if (f.x === 0) return '(undefined instruction)';
-  const row = ROW_OF_EXEC[f.x >> 1];
+  const row = ROW_OF_EXEC[f.x];
   const d = {
     row,
     a: f.a,

@@ -2,11 +2,13 @@
 // system instruction about to run. A leaf, so that machine.ts (which declares the Host interface beside
 // the Machine that calls it) and host.ts import it without importing each other.
 
+import type { InstructionName } from '../isa/table';
+
 export type DeliveryCause = 'exception' | 'timer' | 'software';
 
 export interface SystemInstruction {
   /** The ISA row name (e.g. `CLI`, `MOV TO CR`). */
-  readonly name: string;
+  readonly name: InstructionName;
   /** Fields of the decoded instruction: registers A and B (8 = none), immediate, OUT's port. */
   readonly a: number;
   readonly b: number;

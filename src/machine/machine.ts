@@ -2,18 +2,34 @@
 // devices and deterministic time. Bare metal: it knows nothing about hypervisors. Execution lives in
 // interpreter.ts; this file is the state and the rules every instruction shares.
 
-import { PORTS, type Variant, VECTOR_NAMES } from '../isa/table';
+import {
+  CR0_PG,
+  INSTRUCTION_SIZE,
+  MEMORY_SIZE,
+  PAGE_COUNT,
+  PAGE_INDEX_MASK,
+  PAGE_OFFSET_MASK,
+  PAGE_SHIFT,
+  PORTS,
+  PTE_FLAGS,
+  PTE_FRAME_MASK,
+  PTE_P,
+  PTE_SIZE,
+  PTE_U,
+  PTE_W,
+  TLB_ENTRIES,
+  VECTOR_NAMES,
+  VECTORS,
+} from '../isa/constants';
+import type { InstructionName, Variant } from '../isa/table';
 import { type CostTable, CycleMeter, PRESETS } from '../trace/costs';
 import type { EventSink, TraceEvent, VmState } from '../trace/events';
 import { DEFINED, IF } from './alu';
 import { ConsoleBuffer } from './console';
 import type { DeliveryCause, SystemInstruction } from './host-data';
 
-export const PTE_P = 1;
-export const PTE_W = 2;
-export const PTE_U = 4;
-const CR0_PG = 0x80000000 | 0;
-const CHUNK = 1024; // snapshot granularity
+const CHUNK_SHIFT = 10; // snapshot granularity (1 KiB)
+const CHUNK = 1 << CHUNK_SHIFT;
 const CODE_CHUNK_SHIFT = 8; // self-modifying-code granularity (256 bytes)
 
 export type Access = 'read' | 'write' | 'fetch';
@@ -45,9 +61,9 @@ export interface Host {
    * An instruction at physical address pa was decoded for the first time (binary translation uses
    * this to translate the block it starts). Return true to have the host `observe` every execution.
    */
-  decoded?(m: Machine, pa: number, name: string, immediate: boolean): boolean;
+  decoded?(m: Machine, pa: number, name: InstructionName, immediate: boolean): boolean;
   /** An instruction the host asked to observe is about to run (after the privilege check). */
-  observe?(m: Machine, name: string, ins: SystemInstruction): void;
+  observe?(m: Machine, name: InstructionName, ins: SystemInstruction): void;
   /** A store hit decoded code at pa (self-modifying code): its decoded form has been dropped. */
   codeWritten?(m: Machine, pa: number): void;
 }
@@ -85,7 +101,7 @@ export class Machine {
   /** STI with IF = 0 just ran: no interrupt is taken before the next instruction completes (x86's STI shadow). */
   stiShadow = false;
 
-  readonly mem = new Uint8Array(0x10000);
+  readonly mem = new Uint8Array(MEMORY_SIZE);
   ticks = 0;
   timerPeriod = 0;
   /** Tick at which the timer fires next, or -1 when it is stopped. */
@@ -94,21 +110,21 @@ export class Machine {
   readonly consoleOut = new ConsoleBuffer();
 
   /** TLB: virtual page → (frame base | P/W/U bits), or -1; the 8 slots in round-robin order. */
-  readonly tlbMap = new Int32Array(16).fill(-1);
-  readonly tlbSlots = new Int32Array(8).fill(-1);
+  readonly tlbMap = new Int32Array(PAGE_COUNT).fill(-1);
+  readonly tlbSlots = new Int32Array(TLB_ENTRIES).fill(-1);
   tlbNext = 0;
 
   /** Pre-decoded instructions by physical address (exec code, -1 not decoded, 0 undefined: #UD). */
-  readonly xop = new Int16Array(0x10000).fill(-1);
-  readonly dA = new Uint8Array(0x10000);
-  readonly dB = new Uint8Array(0x10000);
-  readonly dImm = new Int32Array(0x10000);
+  readonly xop = new Int16Array(MEMORY_SIZE).fill(-1);
+  readonly dA = new Uint8Array(MEMORY_SIZE);
+  readonly dB = new Uint8Array(MEMORY_SIZE);
+  readonly dImm = new Int32Array(MEMORY_SIZE);
   /** OUT's port (its immediate holds the value). */
-  readonly dPort = new Uint16Array(0x10000);
-  readonly codeChunks = new Uint8Array(0x10000 >> CODE_CHUNK_SHIFT);
+  readonly dPort = new Uint16Array(MEMORY_SIZE);
+  readonly codeChunks = new Uint8Array(MEMORY_SIZE >> CODE_CHUNK_SHIFT);
 
   /** Snapshot bookkeeping: chunks written since the last snapshot or restore, and the chunks they came from. */
-  readonly dirty = new Uint8Array(0x10000 / CHUNK);
+  readonly dirty = new Uint8Array(MEMORY_SIZE / CHUNK);
   base: readonly Uint8Array[] | null = null;
 
   retired = 0;
@@ -130,14 +146,14 @@ export class Machine {
   /** Under a hypervisor the real MMU is always on (shadow or nested paging), even with guest paging off. */
   alwaysTranslate = false;
   /** Guest-physical pages whose stores the host wants to see (write-protected page tables). */
-  readonly watch = new Uint8Array(16);
+  readonly watch = new Uint8Array(PAGE_COUNT);
 
   constructor(opts: MachineOptions = {}) {
     this.variant = opts.variant ?? 'classic';
     this.strict = this.variant === 'strict';
     this.vm = opts.vm ?? 0;
     this.meter = new CycleMeter(opts.costs ?? PRESETS.modern.costs);
-    this.r[7] = 0x10000;
+    this.r[7] = MEMORY_SIZE;
   }
 
   loadImage(image: Uint8Array): void {
@@ -205,10 +221,10 @@ export class Machine {
   }
 
   invalidatePage(va: number, why = 'INVLPG'): void {
-    const page = (va >>> 12) & 15;
+    const page = (va >>> PAGE_SHIFT) & PAGE_INDEX_MASK;
     if (this.tlbMap[page] >= 0) {
       this.tlbMap[page] = -1;
-      for (let i = 0; i < 8; i++) if (this.tlbSlots[i] === page) this.tlbSlots[i] = -1;
+      for (let i = 0; i < TLB_ENTRIES; i++) if (this.tlbSlots[i] === page) this.tlbSlots[i] = -1;
     }
     if (this.events) this.emit({ vm: this.vm, pc: this.pc >>> 0, time: this.now(), kind: 'tlb-flush', scope: 'page', page, why });
   }
@@ -220,9 +236,9 @@ export class Machine {
   walk(page: number, access: Access): number {
     this.tlbMisses++;
     let pte: number;
-    if (!(this.cr0 & CR0_PG)) pte = (page << 12) | PTE_P | PTE_W | PTE_U;
+    if (!(this.cr0 & CR0_PG)) pte = (page << PAGE_SHIFT) | PTE_P | PTE_W | PTE_U;
     else {
-      const a = (this.cr3 >>> 0) + page * 4;
+      const a = (this.cr3 >>> 0) + page * PTE_SIZE;
       pte = a + 3 >= this.mem.length ? 0 : this.mem[a] | (this.mem[a + 1] << 8) | (this.mem[a + 2] << 16) | (this.mem[a + 3] << 24);
     }
     if (this.host) this.host.tlbMiss(this, page, pte, access);
@@ -236,12 +252,12 @@ export class Machine {
    */
   phys(va: number, access: Access, cpl: number): number {
     const a = va >>> 0;
-    if (a >= 0x10000) {
-      this.raise(13, 0);
+    if (a >= MEMORY_SIZE) {
+      this.raise(VECTORS.GP, 0);
       return -1;
     }
     if (!(this.cr0 & CR0_PG) && !this.alwaysTranslate) return a;
-    const page = a >>> 12;
+    const page = a >>> PAGE_SHIFT;
     let e = this.tlbMap[page];
     if (e < 0) {
       const pte = this.walk(page, access);
@@ -249,23 +265,23 @@ export class Machine {
         this.pageFault(a);
         return -1;
       }
-      e = (pte & 0xf000) | (pte & 7);
+      e = (pte & PTE_FRAME_MASK) | (pte & PTE_FLAGS);
       const old = this.tlbSlots[this.tlbNext];
       if (old >= 0) this.tlbMap[old] = -1;
       this.tlbSlots[this.tlbNext] = page;
-      this.tlbNext = (this.tlbNext + 1) & 7;
+      this.tlbNext = (this.tlbNext + 1) % TLB_ENTRIES;
       this.tlbMap[page] = e;
     }
     if (cpl === 3 && (!(e & PTE_U) || (access === 'write' && !(e & PTE_W)))) {
       this.pageFault(a);
       return -1;
     }
-    return (e & 0xf000) | (a & 0xfff);
+    return (e & PTE_FRAME_MASK) | (a & PAGE_OFFSET_MASK);
   }
 
   private pageFault(va: number): void {
     if (!this.inDelivery) this.cr2 = va | 0;
-    this.raise(14, 0);
+    this.raise(VECTORS.PF, 0);
   }
 
   /** Reads `size` bytes (1 or 4) at va; undefined after a fault. */
@@ -293,8 +309,8 @@ export class Machine {
       if (p < 0) return false;
       ps.push(p);
     }
-    if (this.host && (this.watch[ps[0] >>> 12] || this.watch[ps[size - 1] >>> 12])) {
-      this.host.watchedWrite(this, this.watch[ps[0] >>> 12] ? ps[0] : ps[size - 1], size);
+    if (this.host && (this.watch[ps[0] >>> PAGE_SHIFT] || this.watch[ps[size - 1] >>> PAGE_SHIFT])) {
+      this.host.watchedWrite(this, this.watch[ps[0] >>> PAGE_SHIFT] ? ps[0] : ps[size - 1], size);
     }
     for (let i = 0; i < size; i++) this.storeByte(ps[i], (value >>> (8 * i)) & 0xff);
     return true;
@@ -302,13 +318,13 @@ export class Machine {
 
   storeByte(pa: number, v: number): void {
     this.mem[pa] = v;
-    this.dirty[pa >> 10] = 1;
+    this.dirty[pa >> CHUNK_SHIFT] = 1;
     if (this.codeChunks[pa >> CODE_CHUNK_SHIFT]) this.invalidateCode(pa);
   }
 
   /** Self-modifying code: forget decoded instructions overlapping the byte at pa. */
   invalidateCode(pa: number): void {
-    for (let a = Math.max(0, pa - 7); a <= pa; a++) this.xop[a] = -1;
+    for (let a = Math.max(0, pa - (INSTRUCTION_SIZE - 1)); a <= pa; a++) this.xop[a] = -1;
     this.host?.codeWritten?.(this, pa);
   }
 
@@ -404,7 +420,7 @@ export class Machine {
     if (!this.irqPending || !(this.flags & IF)) return false;
     this.irqPending = false;
     this.waiting = false;
-    this.deliver(32, this.pc, 'timer');
+    this.deliver(VECTORS.TIMER, this.pc, 'timer');
     return true;
   }
 
@@ -433,7 +449,7 @@ export class Machine {
   completeIo(isIn: boolean, reg: number, port: number, value: number, units: number): void {
     if (isIn) this.r[reg] = this.portIn(port);
     else this.portOut(port, value);
-    this.pc = (this.pc + 8) | 0;
+    this.pc = (this.pc + INSTRUCTION_SIZE) | 0;
     this.retire(units);
     if (!isIn && port === PORTS.POWER_OFF) this.setState('powered-off');
   }
@@ -490,4 +506,5 @@ export class Machine {
   }
 }
 
-export { CHUNK, CODE_CHUNK_SHIFT, CR0_PG };
+/** Re-exported for the code that has always taken them from here; defined in ../isa/constants. */
+export { CHUNK, CHUNK_SHIFT, CODE_CHUNK_SHIFT, CR0_PG, PTE_P, PTE_U, PTE_W };

@@ -1,8 +1,22 @@
 // The fast loop: pre-decoded instructions, locals in registers, for the common cases; everything
 // else (faults, TLB misses, system instructions, tracing) goes to the reference step (step.ts).
+import {
+  CR0_PG,
+  INSTRUCTION_SIZE,
+  LAST_INSTRUCTION_ADDRESS,
+  LAST_INSTRUCTION_OFFSET,
+  MEMORY_SIZE,
+  PAGE_OFFSET_MASK,
+  PAGE_SHIFT,
+  PAGE_SIZE,
+  PTE_FRAME_MASK,
+  PTE_U,
+  PTE_W,
+} from '../isa/constants';
+import { CYCLES_DIV, CYCLES_MOD, CYCLES_MUL } from '../isa/opcodes.generated';
 import { ARITH, addFlags, CF, decFlags, IF, incFlags, mulFlags, mulHigh, negFlags, OF, SF, shift, subFlags, ZF, ZSO, zs } from './alu';
-import { FIRST_SLOW, U, W } from './decode';
-import { CODE_CHUNK_SHIFT, CR0_PG, type Machine, type RunStop } from './machine';
+import { FIRST_SLOW } from './decode';
+import { CHUNK_SHIFT, CODE_CHUNK_SHIFT, type Machine, type RunStop } from './machine';
 import { step } from './step';
 
 // ---- the fast loop ----------------------------------------------------------------------------------
@@ -10,14 +24,14 @@ import { step } from './step';
 /** Physical address for a fast-path access of `size` bytes, or -1: let the reference step handle it. */
 function fastPa(tlb: Int32Array, watch: Uint8Array, va: number, size: number, write: boolean, pg: boolean, cpl: number): number {
   const u = va >>> 0;
-  if (u > 0x10000 - size) return -1;
+  if (u > MEMORY_SIZE - size) return -1;
   if (!pg) return u;
-  if ((u & 0xfff) > 0x1000 - size) return -1;
-  const e = tlb[u >>> 12];
+  if ((u & PAGE_OFFSET_MASK) > PAGE_SIZE - size) return -1;
+  const e = tlb[u >>> PAGE_SHIFT];
   if (e < 0) return -1;
-  if (cpl === 3 && (!(e & U) || (write && !(e & W)))) return -1;
-  if (write && watch[e >>> 12] === 1) return -1;
-  return (e & 0xf000) | (u & 0xfff);
+  if (cpl === 3 && (!(e & PTE_U) || (write && !(e & PTE_W)))) return -1;
+  if (write && watch[e >>> PAGE_SHIFT] === 1) return -1;
+  return (e & PTE_FRAME_MASK) | (u & PAGE_OFFSET_MASK);
 }
 
 function load32(mem: Uint8Array, p: number): number {
@@ -30,8 +44,8 @@ function store32(m: Machine, p: number, v: number): void {
   mem[p + 1] = v >>> 8;
   mem[p + 2] = v >>> 16;
   mem[p + 3] = v >>> 24;
-  m.dirty[p >> 10] = 1;
-  m.dirty[(p + 3) >> 10] = 1;
+  m.dirty[p >> CHUNK_SHIFT] = 1;
+  m.dirty[(p + 3) >> CHUNK_SHIFT] = 1;
   if (m.codeChunks[p >> CODE_CHUNK_SHIFT] | m.codeChunks[(p + 3) >> CODE_CHUNK_SHIFT]) {
     for (let i = 0; i < 4; i++) m.invalidateCode(p + i);
   }
@@ -80,7 +94,7 @@ export function run(m: Machine, budget: number): RunStop {
       continue;
     }
     const bp = m.breakpoints;
-    if (bp !== null && !first && m.pc >>> 0 < 0x10000 && bp[m.pc] === 1) return 'breakpoint';
+    if (bp !== null && !first && m.pc >>> 0 < MEMORY_SIZE && bp[m.pc] === 1) return 'breakpoint';
     first = false;
     if (m.trace) {
       step(m);
@@ -100,29 +114,29 @@ export function run(m: Machine, budget: number): RunStop {
     let codePage = -1;
     let codeBase = 0;
     while (n < chunk) {
-      if (bp !== null && n > 0 && bp[pc & 0xffff] === 1 && pc >>> 0 < 0x10000) break;
+      if (bp !== null && n > 0 && pc >>> 0 < MEMORY_SIZE && bp[pc] === 1) break;
       const upc = pc >>> 0;
       let pa: number;
-      if (upc >>> 12 === codePage && (upc & 0xfff) <= 0xff8) {
+      if (upc >>> PAGE_SHIFT === codePage && (upc & PAGE_OFFSET_MASK) <= LAST_INSTRUCTION_OFFSET) {
         // Still on the code page translated last: the TLB cannot have changed inside this chunk.
-        pa = codeBase | (upc & 0xfff);
+        pa = codeBase | (upc & PAGE_OFFSET_MASK);
       } else if (!pg) {
-        if (upc > 0xfff8) {
+        if (upc > LAST_INSTRUCTION_ADDRESS) {
           slow = true;
           break;
         }
         pa = upc;
-        codePage = upc >>> 12;
-        codeBase = upc & 0xf000;
+        codePage = upc >>> PAGE_SHIFT;
+        codeBase = upc & PTE_FRAME_MASK;
       } else {
-        const e = upc > 0xfff8 || (upc & 0xfff) > 0xff8 ? -1 : tlb[upc >>> 12];
-        if (e < 0 || (cpl === 3 && !(e & U))) {
+        const e = upc > LAST_INSTRUCTION_ADDRESS || (upc & PAGE_OFFSET_MASK) > LAST_INSTRUCTION_OFFSET ? -1 : tlb[upc >>> PAGE_SHIFT];
+        if (e < 0 || (cpl === 3 && !(e & PTE_U))) {
           slow = true;
           break;
         }
-        codePage = upc >>> 12;
-        codeBase = e & 0xf000;
-        pa = codeBase | (upc & 0xfff);
+        codePage = upc >>> PAGE_SHIFT;
+        codeBase = e & PTE_FRAME_MASK;
+        pa = codeBase | (upc & PAGE_OFFSET_MASK);
       }
       const x = xop[pa];
       if (x <= 0 || x >= FIRST_SLOW) {
@@ -133,242 +147,288 @@ export function run(m: Machine, budget: number): RunStop {
       const imm = dImm[pa];
       const s = x & 1 ? imm : r[dB[pa]];
       switch (x) {
-        case 2: // MOV
-        case 3:
+        case 2 /* X_MOV */:
+        case 3 /* X_MOV_IMM */:
           r[ra] = s;
           break;
-        case 4: // LOAD
-        case 8: {
-          // LOADB
-          const p = fastPa(tlb, watch, (r[dB[pa]] + imm) | 0, x === 4 ? 4 : 1, false, pg, cpl);
-          if (p < 0) {
-            slow = true;
+        case 4 /* X_LOAD */:
+          {
+            const p = fastPa(tlb, watch, (r[dB[pa]] + imm) | 0, 4, false, pg, cpl);
+            if (p < 0) {
+              slow = true;
+              break;
+            }
+            r[ra] = load32(mem, p);
             break;
           }
-          r[ra] = x === 4 ? load32(mem, p) : mem[p];
-          break;
-        }
-        case 6: // STORE
-        case 10: {
-          // STOREB
-          const p = fastPa(tlb, watch, (r[dB[pa]] + imm) | 0, x === 6 ? 4 : 1, true, pg, cpl);
-          if (p < 0) {
-            slow = true;
+        case 8 /* X_LOADB */:
+          {
+            const p = fastPa(tlb, watch, (r[dB[pa]] + imm) | 0, 1, false, pg, cpl);
+            if (p < 0) {
+              slow = true;
+              break;
+            }
+            r[ra] = mem[p];
             break;
           }
-          if (x === 6) store32(m, p, r[ra]);
-          else {
+        case 6 /* X_STORE */:
+          {
+            const p = fastPa(tlb, watch, (r[dB[pa]] + imm) | 0, 4, true, pg, cpl);
+            if (p < 0) {
+              slow = true;
+              break;
+            }
+            store32(m, p, r[ra]);
+            break;
+          }
+        case 10 /* X_STOREB */:
+          {
+            const p = fastPa(tlb, watch, (r[dB[pa]] + imm) | 0, 1, true, pg, cpl);
+            if (p < 0) {
+              slow = true;
+              break;
+            }
             mem[p] = r[ra];
-            m.dirty[p >> 10] = 1;
+            m.dirty[p >> CHUNK_SHIFT] = 1;
             if (m.codeChunks[p >> CODE_CHUNK_SHIFT]) m.invalidateCode(p);
-          }
-          break;
-        }
-        case 12: // PUSH
-        case 13: {
-          const p = fastPa(tlb, watch, (r[7] - 4) | 0, 4, true, pg, cpl);
-          if (p < 0) {
-            slow = true;
             break;
           }
-          store32(m, p, s);
-          r[7] = (r[7] - 4) | 0;
-          break;
-        }
-        case 14: {
-          // POP
-          const p = fastPa(tlb, watch, r[7], 4, false, pg, cpl);
-          if (p < 0) {
-            slow = true;
+        case 12 /* X_PUSH */:
+        case 13 /* X_PUSH_IMM */:
+          {
+            const p = fastPa(tlb, watch, (r[7] - 4) | 0, 4, true, pg, cpl);
+            if (p < 0) {
+              slow = true;
+              break;
+            }
+            store32(m, p, s);
+            r[7] = (r[7] - 4) | 0;
             break;
           }
-          r[ra] = load32(mem, p);
-          r[7] = (r[7] + 4) | 0;
-          break;
-        }
-        case 16: // ADD
-        case 17: {
-          const v = r[ra];
-          const res = (v + s) | 0;
-          f = (f & ~ARITH) | addFlags(v, s, res);
-          r[ra] = res;
-          break;
-        }
-        case 18: // SUB
-        case 19:
-        case 20: // CMP
-        case 21: {
-          const v = r[ra];
-          const res = (v - s) | 0;
-          f = (f & ~ARITH) | subFlags(v, s, res);
-          if (x < 20) r[ra] = res;
-          break;
-        }
-        case 22: // INC
+        case 14 /* X_POP */:
+          {
+            const p = fastPa(tlb, watch, r[7], 4, false, pg, cpl);
+            if (p < 0) {
+              slow = true;
+              break;
+            }
+            r[ra] = load32(mem, p);
+            r[7] = (r[7] + 4) | 0;
+            break;
+          }
+        case 16 /* X_ADD */:
+        case 17 /* X_ADD_IMM */:
+          {
+            const v = r[ra];
+            const res = (v + s) | 0;
+            f = (f & ~ARITH) | addFlags(v, s, res);
+            r[ra] = res;
+            break;
+          }
+        case 18 /* X_SUB */:
+        case 19 /* X_SUB_IMM */:
+          {
+            const v = r[ra];
+            const res = (v - s) | 0;
+            f = (f & ~ARITH) | subFlags(v, s, res);
+            r[ra] = res;
+            break;
+          }
+        case 20 /* X_CMP */:
+        case 21 /* X_CMP_IMM */:
+          {
+            const v = r[ra];
+            f = (f & ~ARITH) | subFlags(v, s, (v - s) | 0);
+            break;
+          }
+        case 22 /* X_INC */:
           r[ra] = (r[ra] + 1) | 0;
           f = (f & ~ZSO) | incFlags(r[ra]);
           break;
-        case 24: // DEC
+        case 24 /* X_DEC */:
           r[ra] = (r[ra] - 1) | 0;
           f = (f & ~ZSO) | decFlags(r[ra]);
           break;
-        case 26: {
-          // NEG
-          const v = r[ra];
-          r[ra] = -v | 0;
-          f = (f & ~ARITH) | negFlags(v, r[ra]);
-          break;
-        }
-        case 28: // MUL
-        case 29: {
-          const hi = mulHigh(r[ra], s);
-          r[ra] = Math.imul(r[ra], s);
-          f = (f & ~ARITH) | mulFlags(r[ra], hi);
-          extra += 2;
-          break;
-        }
-        case 30: // DIV
-        case 31:
-        case 32: // MOD
-        case 33:
+        case 26 /* X_NEG */:
+          {
+            const v = r[ra];
+            r[ra] = -v | 0;
+            f = (f & ~ARITH) | negFlags(v, r[ra]);
+            break;
+          }
+        case 28 /* X_MUL */:
+        case 29 /* X_MUL_IMM */:
+          {
+            const hi = mulHigh(r[ra], s);
+            r[ra] = Math.imul(r[ra], s);
+            f = (f & ~ARITH) | mulFlags(r[ra], hi);
+            extra += CYCLES_MUL - 1;
+            break;
+          }
+        case 30 /* X_DIV */:
+        case 31 /* X_DIV_IMM */:
           if (s === 0) {
             slow = true; // #DE
             break;
           }
-          r[ra] = x < 32 ? ((r[ra] >>> 0) / (s >>> 0)) | 0 : ((r[ra] >>> 0) % (s >>> 0)) | 0;
+          r[ra] = ((r[ra] >>> 0) / (s >>> 0)) | 0;
           f = (f & ~ARITH) | zs(r[ra]);
-          extra += 19;
+          extra += CYCLES_DIV - 1;
           break;
-        case 34: // AND
-        case 35:
+        case 32 /* X_MOD */:
+        case 33 /* X_MOD_IMM */:
+          if (s === 0) {
+            slow = true; // #DE
+            break;
+          }
+          r[ra] = ((r[ra] >>> 0) % (s >>> 0)) | 0;
+          f = (f & ~ARITH) | zs(r[ra]);
+          extra += CYCLES_MOD - 1;
+          break;
+        case 34 /* X_AND */:
+        case 35 /* X_AND_IMM */:
           r[ra] &= s;
           f = (f & ~ARITH) | zs(r[ra]);
           break;
-        case 36: // OR
-        case 37:
+        case 36 /* X_OR */:
+        case 37 /* X_OR_IMM */:
           r[ra] |= s;
           f = (f & ~ARITH) | zs(r[ra]);
           break;
-        case 38: // XOR
-        case 39:
+        case 38 /* X_XOR */:
+        case 39 /* X_XOR_IMM */:
           r[ra] ^= s;
           f = (f & ~ARITH) | zs(r[ra]);
           break;
-        case 40: // TEST
-        case 41:
+        case 40 /* X_TEST */:
+        case 41 /* X_TEST_IMM */:
           f = (f & ~ARITH) | zs(r[ra] & s);
           break;
-        case 42: // NOT
+        case 42 /* X_NOT */:
           r[ra] = ~r[ra];
           break;
-        case 44: // SHL
-        case 45:
-        case 46: // SHR
-        case 47:
-        case 48: // SAR
-        case 49: {
-          const sh = shift(x < 46 ? 0 : x < 48 ? 1 : 2, r[ra], s, f);
-          r[ra] = sh.r;
-          f = sh.f;
-          break;
-        }
-        case 50: // JMP
-        case 51:
+        case 44 /* X_SHL */:
+        case 45 /* X_SHL_IMM */:
+          {
+            const sh = shift(0, r[ra], s, f);
+            r[ra] = sh.r;
+            f = sh.f;
+            break;
+          }
+        case 46 /* X_SHR */:
+        case 47 /* X_SHR_IMM */:
+          {
+            const sh = shift(1, r[ra], s, f);
+            r[ra] = sh.r;
+            f = sh.f;
+            break;
+          }
+        case 48 /* X_SAR */:
+        case 49 /* X_SAR_IMM */:
+          {
+            const sh = shift(2, r[ra], s, f);
+            r[ra] = sh.r;
+            f = sh.f;
+            break;
+          }
+        case 50 /* X_JMP */:
+        case 51 /* X_JMP_IMM */:
           pc = s;
           n++;
           continue;
-        case 52: // JZ
-        case 53:
-          pc = f & ZF ? s : (pc + 8) | 0;
+        case 52 /* X_JZ */:
+        case 53 /* X_JZ_IMM */:
+          pc = f & ZF ? s : (pc + INSTRUCTION_SIZE) | 0;
           n++;
           continue;
-        case 54: // JNZ
-        case 55:
-          pc = f & ZF ? (pc + 8) | 0 : s;
+        case 54 /* X_JNZ */:
+        case 55 /* X_JNZ_IMM */:
+          pc = f & ZF ? (pc + INSTRUCTION_SIZE) | 0 : s;
           n++;
           continue;
-        case 56: // JC
-        case 57:
-          pc = f & CF ? s : (pc + 8) | 0;
+        case 56 /* X_JC */:
+        case 57 /* X_JC_IMM */:
+          pc = f & CF ? s : (pc + INSTRUCTION_SIZE) | 0;
           n++;
           continue;
-        case 58: // JNC
-        case 59:
-          pc = f & CF ? (pc + 8) | 0 : s;
+        case 58 /* X_JNC */:
+        case 59 /* X_JNC_IMM */:
+          pc = f & CF ? (pc + INSTRUCTION_SIZE) | 0 : s;
           n++;
           continue;
-        case 60: // JS
-        case 61:
-          pc = f & SF ? s : (pc + 8) | 0;
+        case 60 /* X_JS */:
+        case 61 /* X_JS_IMM */:
+          pc = f & SF ? s : (pc + INSTRUCTION_SIZE) | 0;
           n++;
           continue;
-        case 62: // JNS
-        case 63:
-          pc = f & SF ? (pc + 8) | 0 : s;
+        case 62 /* X_JNS */:
+        case 63 /* X_JNS_IMM */:
+          pc = f & SF ? (pc + INSTRUCTION_SIZE) | 0 : s;
           n++;
           continue;
-        case 64: // JL
-        case 65:
-          pc = !(f & SF) !== !(f & OF) ? s : (pc + 8) | 0;
+        case 64 /* X_JL */:
+        case 65 /* X_JL_IMM */:
+          pc = !(f & SF) !== !(f & OF) ? s : (pc + INSTRUCTION_SIZE) | 0;
           n++;
           continue;
-        case 66: // JGE
-        case 67:
-          pc = !(f & SF) === !(f & OF) ? s : (pc + 8) | 0;
+        case 66 /* X_JGE */:
+        case 67 /* X_JGE_IMM */:
+          pc = !(f & SF) === !(f & OF) ? s : (pc + INSTRUCTION_SIZE) | 0;
           n++;
           continue;
-        case 68: // JLE
-        case 69:
-          pc = f & ZF || !(f & SF) !== !(f & OF) ? s : (pc + 8) | 0;
+        case 68 /* X_JLE */:
+        case 69 /* X_JLE_IMM */:
+          pc = f & ZF || !(f & SF) !== !(f & OF) ? s : (pc + INSTRUCTION_SIZE) | 0;
           n++;
           continue;
-        case 70: // JG
-        case 71:
-          pc = !(f & ZF) && !(f & SF) === !(f & OF) ? s : (pc + 8) | 0;
+        case 70 /* X_JG */:
+        case 71 /* X_JG_IMM */:
+          pc = !(f & ZF) && !(f & SF) === !(f & OF) ? s : (pc + INSTRUCTION_SIZE) | 0;
           n++;
           continue;
-        case 72: // JA
-        case 73:
-          pc = !(f & CF) && !(f & ZF) ? s : (pc + 8) | 0;
+        case 72 /* X_JA */:
+        case 73 /* X_JA_IMM */:
+          pc = !(f & CF) && !(f & ZF) ? s : (pc + INSTRUCTION_SIZE) | 0;
           n++;
           continue;
-        case 74: // JBE
-        case 75:
-          pc = f & (CF | ZF) ? s : (pc + 8) | 0;
+        case 74 /* X_JBE */:
+        case 75 /* X_JBE_IMM */:
+          pc = f & (CF | ZF) ? s : (pc + INSTRUCTION_SIZE) | 0;
           n++;
           continue;
-        case 76: // CALL
-        case 77: {
-          const p = fastPa(tlb, watch, (r[7] - 4) | 0, 4, true, pg, cpl);
-          if (p < 0) {
-            slow = true;
-            break;
+        case 76 /* X_CALL */:
+        case 77 /* X_CALL_IMM */:
+          {
+            const p = fastPa(tlb, watch, (r[7] - 4) | 0, 4, true, pg, cpl);
+            if (p < 0) {
+              slow = true;
+              break;
+            }
+            store32(m, p, (pc + INSTRUCTION_SIZE) | 0);
+            r[7] = (r[7] - 4) | 0;
+            pc = s;
+            n++;
+            continue;
           }
-          store32(m, p, (pc + 8) | 0);
-          r[7] = (r[7] - 4) | 0;
-          pc = s;
-          n++;
-          continue;
-        }
-        case 78: {
-          // RET
-          const p = fastPa(tlb, watch, r[7], 4, false, pg, cpl);
-          if (p < 0) {
-            slow = true;
-            break;
+        case 78 /* X_RET */:
+          {
+            const p = fastPa(tlb, watch, r[7], 4, false, pg, cpl);
+            if (p < 0) {
+              slow = true;
+              break;
+            }
+            pc = load32(mem, p);
+            r[7] = (r[7] + 4) | 0;
+            n++;
+            continue;
           }
-          pc = load32(mem, p);
-          r[7] = (r[7] + 4) | 0;
-          n++;
-          continue;
-        }
-        case 80: // NOP
+        case 80 /* X_NOP */:
           break;
         default:
           slow = true;
       }
       if (slow) break;
-      pc = (pc + 8) | 0;
+      pc = (pc + INSTRUCTION_SIZE) | 0;
       n++;
     }
     m.pc = pc;

@@ -1,6 +1,7 @@
 // Snapshots of a whole machine, cheap enough to take every few thousand instructions: memory is kept
 // in 1 KiB chunks and a snapshot copies only the chunks written since the previous one (the others are
 // shared, immutable, with it). Restoring copies back only the chunks that differ.
+import { INSTRUCTION_SIZE } from '../isa/constants';
 import { CHUNK, type Machine } from './machine';
 
 const SCALARS = [
@@ -75,7 +76,7 @@ export function restore(m: Machine, s: MachineSnapshot): void {
     if (m.dirty[i] || m.base?.[i] !== s.chunks[i]) {
       m.mem.set(s.chunks[i], i * CHUNK);
       // Forget decoded instructions in (and reaching into) the restored chunk.
-      m.xop.fill(-1, Math.max(0, i * CHUNK - 7), (i + 1) * CHUNK);
+      m.xop.fill(-1, Math.max(0, i * CHUNK - (INSTRUCTION_SIZE - 1)), (i + 1) * CHUNK);
     }
   }
   m.dirty.fill(0);

@@ -1,8 +1,9 @@
 // The reference step: every instruction, every rule of isa.md, readable. This is the definition of VX
 // behaviour that the fast loop (run.ts) and every technique are checked against.
+import { CR0_PG, INSTRUCTION_SIZE, VECTORS } from '../isa/constants';
 import { ARITH, addFlags, condition, DEFINED, decFlags, IF, incFlags, mulFlags, mulHigh, negFlags, shift, subFlags, ZSO, zs } from './alu';
 import { describeInstruction, FIRST_SLOW, type Fields, fetch, OBSERVED, ROW_OF_EXEC } from './decode';
-import { CR0_PG, type Machine } from './machine';
+import type { Machine } from './machine';
 
 // ---- the reference step -------------------------------------------------------------------------------
 
@@ -20,12 +21,12 @@ export function step(m: Machine): void {
   if (m.trace && m.events)
     m.emit({ vm: m.vm, pc: m.pc >>> 0, time: m.now(), kind: 'instruction', text: describeInstruction(ins), cpl: m.cpl });
   if (ins.x === 0) {
-    m.raise(6, 0);
+    m.raise(VECTORS.UD, 0);
     return;
   }
-  const row = ROW_OF_EXEC[ins.x >> 1];
+  const row = ROW_OF_EXEC[ins.x];
   if (row.privileged[m.variant] && m.cpl > 0) {
-    m.raise(13, 0);
+    m.raise(VECTORS.GP, 0);
     return;
   }
   const r = m.r;
@@ -37,7 +38,7 @@ export function step(m: Machine): void {
     if (ins.x >= FIRST_SLOW && m.host.system(m, info)) return;
   }
   const hosted = m.host !== null;
-  const next = (m.pc + 8) | 0;
+  const next = (m.pc + INSTRUCTION_SIZE) | 0;
   const f = m.flags;
   switch (row.name) {
     case 'MOV':
@@ -97,7 +98,7 @@ export function step(m: Machine): void {
     case 'DIV':
     case 'MOD':
       if (src === 0) {
-        m.raise(0, 0);
+        m.raise(VECTORS.DE, 0);
         return;
       }
       r[a] = row.name === 'DIV' ? ((r[a] >>> 0) / (src >>> 0)) | 0 : ((r[a] >>> 0) % (src >>> 0)) | 0;
@@ -217,7 +218,7 @@ export function step(m: Machine): void {
       break;
     case 'VMCALL':
       // Bare metal offers no hypercall interface.
-      m.raise(6, 0);
+      m.raise(VECTORS.UD, 0);
       return;
     default:
       if (row.group === 'control') {
@@ -226,7 +227,7 @@ export function step(m: Machine): void {
         m.retire(row.cycles);
         return;
       }
-      m.raise(6, 0);
+      m.raise(VECTORS.UD, 0);
       return;
   }
   m.pc = next;

@@ -2,6 +2,7 @@
 // (a console tail, a window of memory, the recent translated blocks, the timeline only when it changed):
 // a snapshot crosses to the page about once a frame, however long the run has been.
 import type { Engine } from '../hypervisor/engine';
+import { ADDRESS_MASK, INSTRUCTION_SIZE, MEMORY_SIZE, PAGE_INDEX_MASK, PAGE_OFFSET_MASK, PAGE_SHIFT, PAGE_SIZE } from '../isa/constants';
 import { CONSOLE_TAIL, type DisplaySnapshot, type Inspection, type MemoryView, type Speed } from '../protocol/messages';
 import type { EventLog } from './event-log';
 
@@ -49,7 +50,7 @@ export class SnapshotBuilder {
 
   /** Centres the memory view on a guest-physical address, or (null) has it follow the PC. */
   focusMemory(address: number | null): void {
-    this.memoryAddress = address === null ? null : Math.max(0, Math.floor(address)) & 0xffff;
+    this.memoryAddress = address === null ? null : Math.max(0, Math.floor(address)) & ADDRESS_MASK;
   }
 
   /** A new run: its first snapshot carries the timeline. */
@@ -80,13 +81,13 @@ export class SnapshotBuilder {
     const vm = all.current;
     const inspection = all.vms[vm];
     const pc = inspection?.virtual.PC ?? 0;
-    let pcPhysical: number | null = pc & 0xffff;
+    let pcPhysical: number | null = pc & ADDRESS_MASK;
     if (inspection?.pageTable) {
-      const pte = inspection.pageTable[(pc >>> 12) & 15];
-      pcPhysical = pte?.present ? pte.frame * 4096 + (pc & 0xfff) : null;
+      const pte = inspection.pageTable[(pc >>> PAGE_SHIFT) & PAGE_INDEX_MASK];
+      pcPhysical = pte?.present ? pte.frame * PAGE_SIZE + (pc & PAGE_OFFSET_MASK) : null;
     }
     const centre = this.memoryAddress ?? pcPhysical ?? 0;
-    const start = Math.max(0, Math.min(0x10000 - MEMORY_WINDOW, (centre - MEMORY_WINDOW / 2) & ~7));
+    const start = Math.max(0, Math.min(MEMORY_SIZE - MEMORY_WINDOW, (centre - MEMORY_WINDOW / 2) & ~(INSTRUCTION_SIZE - 1)));
     const bytes = Array.from(engine.run.readMemory(vm, start, MEMORY_WINDOW));
     return { vm, base: start, bytes, pcPhysical, followsPc: this.memoryAddress === null, focus: centre };
   }

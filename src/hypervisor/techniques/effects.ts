@@ -1,4 +1,5 @@
 // What emulating a system instruction does to the vCPU, in words a student can follow.
+import { CR0_PG, PAGE_INDEX_MASK, PAGE_SHIFT } from '../../isa/constants';
 import { IF } from '../../machine/alu';
 import type { SystemInstruction } from '../../machine/host';
 import type { Machine } from '../../machine/machine';
@@ -26,7 +27,7 @@ export function effectOf(m: Machine, ins: SystemInstruction): string {
       return ins.a === 3
         ? `virtual CR3 ← ${hex(r[ins.b])}; switch to its shadow table`
         : ins.a === 0
-          ? `virtual CR0 ← ${hex(r[ins.b] & 0x80000000)}; paging ${r[ins.b] & 0x80000000 ? 'on' : 'off'}`
+          ? `virtual CR0 ← ${hex(r[ins.b] & CR0_PG)}; paging ${r[ins.b] & CR0_PG ? 'on' : 'off'}`
           : `virtual CR2 ← ${hex(r[ins.b])}`;
     case 'MOV FROM CR':
       return `R${ins.a} ← virtual CR${ins.b}`;
@@ -35,7 +36,7 @@ export function effectOf(m: Machine, ins: SystemInstruction): string {
     case 'MOV FROM KSP':
       return `R${ins.a} ← virtual KSP`;
     case 'INVLPG':
-      return `drop the TLB and shadow entries of page ${(r[ins.b] >>> 12) & 15}`;
+      return `drop the TLB and shadow entries of page ${(r[ins.b] >>> PAGE_SHIFT) & PAGE_INDEX_MASK}`;
     case 'PUSHF':
       return 'push the virtual FLAGS (vIF included)';
     case 'POPF':

@@ -17,7 +17,7 @@ describe('what each technique does, as data', () => {
     for (const row of ISA) {
       if (row.sensitive.length || row.group === 'system') expect(hasOwnEntry(row), row.name).toBe(true);
     }
-    const names = new Set(ISA.map((r) => r.name));
+    const names = new Set<string>(ISA.map((r) => r.name));
     for (const name of ENTRY_NAMES) expect(names.has(name), name).toBe(true);
   });
 

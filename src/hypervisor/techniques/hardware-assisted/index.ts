@@ -4,6 +4,7 @@
 // guest resumes). Memory: shadow page tables (first-generation VT-x) or nested paging (EPT) with a
 // two-dimensional walk.
 import { effectiveExitControls } from '../../../config';
+import { PAGE_INDEX_MASK, PAGE_SHIFT, PTE_P } from '../../../isa/constants';
 import { formatInstruction } from '../../../isa/disassembler';
 import { decode } from '../../../isa/encoding';
 import { VECTOR_NAMES } from '../../../isa/table';
@@ -103,11 +104,11 @@ export function handleHardwareAssisted(vm: Vm, exit: GuestExit, c: ExitControls,
       // Two-dimensional walk: the guest's PTE, then the EPT for the page table and for the page. Each
       // guest frame not mapped yet is an EPT violation; the guest retries the access after the entry.
       if (m.cr0 & CR0_PG) {
-        const f = (m.cr3 >>> 12) & 15;
+        const f = (m.cr3 >>> PAGE_SHIFT) & PAGE_INDEX_MASK;
         if (!vm.ept[f]) return { via: EXIT.EPT_VIOLATION, action: { do: 'map-ept', frame: f } };
       }
-      if (exit.pte & 1) {
-        const f = (exit.pte >>> 12) & 15;
+      if (exit.pte & PTE_P) {
+        const f = (exit.pte >>> PAGE_SHIFT) & PAGE_INDEX_MASK;
         if (!vm.ept[f]) return { via: EXIT.EPT_VIOLATION, action: { do: 'map-ept', frame: f } };
       }
       return WALK_2D;
@@ -163,7 +164,7 @@ export function qualificationOf(
         const v = exit.vector;
         return `${VECTOR_NAMES[v] ?? v}${v === 14 ? ` at ${hex(l.cr2)}` : ''}: the guest's own fault`;
       }
-      if (exit.kind === 'tlb-miss') return `#PF at ${hex(exit.page << 12)}: hidden (no shadow entry yet)`;
+      if (exit.kind === 'tlb-miss') return `#PF at ${hex(exit.page << PAGE_SHIFT)}: hidden (no shadow entry yet)`;
       if (exit.kind === 'watched-write') return `#PF at ${hex(exit.pa)}: store to a write-protected guest page table`;
       return '';
     case 'HLT':

@@ -3,6 +3,7 @@
 // encodings of the Intel SDM (Vol. 3C §25 "VMCS", §28.2 "Exit qualification", §25.8.3 / §27.2 the
 // interruption-information format). Only built when someone listens or inspects.
 import type { ExitControls } from '../../../config';
+import { PAGE_SHIFT } from '../../../isa/constants';
 import { CR0_PG } from '../../../machine/machine';
 import { EXIT_REASONS, type ExitReasonName, type GuestExit, type Outcome, type VmxStep } from '../../exits';
 import type { Vm } from '../../vm';
@@ -56,7 +57,7 @@ export function qualificationValue(reason: ExitReasonName, exit: GuestExit, m: {
     case 'EXCEPTION':
       // For #PF the qualification is the linear address that faulted.
       if (exit.kind === 'delivery' && exit.vector === 14) return m.cr2 >>> 0;
-      if (exit.kind === 'tlb-miss') return (exit.page << 12) >>> 0;
+      if (exit.kind === 'tlb-miss') return (exit.page << PAGE_SHIFT) >>> 0;
       if (exit.kind === 'watched-write') return exit.pa >>> 0;
       return 0;
     case 'EPT_VIOLATION':

@@ -1,5 +1,6 @@
 // `native`: bare metal. The guest is the only software on one VX machine, at real CPL 0.
 
+import { MEMORY_SIZE, PAGE_COUNT } from '../../../isa/constants';
 import { IF } from '../../../machine/alu';
 import { run } from '../../../machine/interpreter';
 import { Machine } from '../../../machine/machine';
@@ -63,8 +64,8 @@ class NativeRun implements TechniqueRun {
       this.m.breakpoints = null;
       return;
     }
-    const bp = new Uint8Array(0x10000);
-    for (const a of addresses) if (a >= 0 && a < 0x10000) bp[a] = 1;
+    const bp = new Uint8Array(MEMORY_SIZE);
+    for (const a of addresses) if (a >= 0 && a < MEMORY_SIZE) bp[a] = 1;
     this.m.breakpoints = bp;
   }
 
@@ -90,7 +91,7 @@ class NativeRun implements TechniqueRun {
           real: { cpl: m.cpl, interruptsEnabled: (m.flags & IF) !== 0, mode: null, cr3: 'the page table', idtr: m.idtr >>> 0 },
           tlb: tlbOf(m),
           pageTable: pageTableOf(m),
-          p2m: Array.from({ length: 16 }, (_, i) => i),
+          p2m: Array.from({ length: PAGE_COUNT }, (_, i) => i),
           shadow: null,
           ept: null,
           vmcs: null,
