@@ -64,7 +64,10 @@ describe('programs under every technique', () => {
           if (pinned && bareMetal) {
             const departs =
               JSON.stringify(outcome(program.source, isa, run.technique)) !== JSON.stringify(outcome(program.source, isa, 'native'));
-            if (departs)
+            // CPUID is the one question a hypervisor answers differently on purpose: its virtual CPU says a
+            // hypervisor is present (isa.md, virtualization.md), so a program that asks may depart by design.
+            const asksCpuid = /^\s*(?:[\w.]+:)?\s*CPUID\b/m.test(program.source);
+            if (departs && !asksCpuid)
               expect(violations + hypercalls, 'an expected departure from bare metal needs violations or hypercalls').toBeGreaterThan(0);
           }
         });

@@ -13,7 +13,17 @@
 
 export { EXIT_REASONS, type ExitReasonName, HYPERVISOR_IDT, type Vcpu, Vm } from './vm';
 
-import { MEMORY_SIZE, PAGE_COUNT, PAGE_INDEX_MASK, PAGE_OFFSET_MASK, PAGE_SHIFT, PTE_FRAME_MASK, PTE_P, PTE_SIZE } from '../isa/constants';
+import {
+  CPUID_VIRTUAL,
+  MEMORY_SIZE,
+  PAGE_COUNT,
+  PAGE_INDEX_MASK,
+  PAGE_OFFSET_MASK,
+  PAGE_SHIFT,
+  PTE_FRAME_MASK,
+  PTE_P,
+  PTE_SIZE,
+} from '../isa/constants';
 import { formatInstruction } from '../isa/disassembler';
 import { decode } from '../isa/encoding';
 import { VECTOR_NAMES } from '../isa/table';
@@ -76,6 +86,8 @@ export class Monitor implements TechniqueRun, Host {
     for (const vm of this.guests) {
       vm.machine.host = this;
       vm.machine.alwaysTranslate = handler.realMmu;
+      // The VM's virtual CPU, as its hypervisor presents it to CPUID (hypervisor present, no VMX).
+      vm.machine.cpuidFeatures = CPUID_VIRTUAL;
       if (handler.translates) vm.tc = new TranslationCache();
       // Several VMs: a vCPU halted with interrupts on blocks and the CPU goes to the next VM ("HLT and blocking").
       vm.machine.yieldWhenWaiting = config.vms.length > 1 && (handler.yields?.(vm) ?? true);

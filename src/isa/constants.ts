@@ -58,3 +58,14 @@ export const VECTOR_NAMES: Readonly<Record<number, string>> = {
 
 /** I/O ports of the devices. */
 export const PORTS = { CONSOLE: 0xe9, TIMER_PERIOD: 0x40, TIMER_TICKS: 0x41, POWER_OFF: 0xf4 } as const;
+
+/** CPUID (isa.md): R0 ← "VX86"; R1's feature bits. */
+export const CPUID_VENDOR = 0x56583836;
+/** R1 bit 0: hardware virtualization (VMX/SVM) available. */
+export const CPUID_VMX = 1 << 0;
+/** R1 bit 31: a hypervisor is present (0 on bare metal). */
+export const CPUID_HYPERVISOR = (1 << 31) | 0;
+/** The real VX CPU's answer: VMX available, no hypervisor. */
+export const CPUID_BARE_METAL = CPUID_VMX;
+/** A VM's virtual CPU as VirtLab's hypervisors present it: hypervisor present, no VMX (no nested virtualization). */
+export const CPUID_VIRTUAL = CPUID_HYPERVISOR;

@@ -61,6 +61,7 @@ export const OP_POPF = 55;
 export const OP_SMSW = 56;
 export const OP_SIDT = 57;
 export const OP_VMCALL = 58;
+export const OP_CPUID = 59;
 
 // Exec codes of the decode cache: opcode × 2, plus 1 when the source (or target) operand is an
 // immediate (`X_<NAME>_IMM`). The fast loop (src/machine/run.ts) switches on these.
@@ -153,6 +154,7 @@ export const X_POPF = 110;
 export const X_SMSW = 112;
 export const X_SIDT = 114;
 export const X_VMCALL = 116;
+export const X_CPUID = 118;
 
 // Base costs above one instruction unit (the fast loop charges them itself; the reference step reads the row).
 export const CYCLES_MUL = 3;
@@ -162,7 +164,7 @@ export const CYCLES_MOD = 20;
 /** The lowest opcode of a system instruction; every opcode from it on is one (the reference step runs them). */
 export const OP_FIRST_SYSTEM = 41;
 /** One more than the highest opcode. */
-export const OP_LIMIT = 59;
+export const OP_LIMIT = 60;
 
 /** The opcode of every row, by name. */
 export const OPCODES: Readonly<Record<InstructionName, number>> = {
@@ -224,4 +226,5 @@ export const OPCODES: Readonly<Record<InstructionName, number>> = {
   SMSW: 56,
   SIDT: 57,
   VMCALL: 58,
+  CPUID: 59,
 };

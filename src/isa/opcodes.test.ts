@@ -83,6 +83,8 @@ const PREVIOUS_NUMBERING = [
   'SMSW',
   'SIDT',
   'VMCALL',
+  // Rows added since, each given the next free opcode:
+  'CPUID',
 ] as const;
 
 describe('opcodes', () => {

@@ -333,6 +333,7 @@ const rows = [
     group: 'system',
     privileged: PRIV_ON_STRICT,
     sensitive: ['behavior'],
+    userSensitive: true,
     summary: 'push FLAGS, IF included',
   },
   {
@@ -351,6 +352,7 @@ const rows = [
     group: 'system',
     privileged: PRIV_ON_STRICT,
     sensitive: ['behavior'],
+    userSensitive: true,
     summary: 'r ← machine status word: bit 31 = CR0.PG, bits 0–1 = CPL',
   },
   {
@@ -370,6 +372,18 @@ const rows = [
     group: 'system',
     endsBlock: true,
     summary: 'hypercall n (arguments R1–R3, result R0); #UD without a hypervisor',
+  },
+  {
+    // isa.md: like x86's CPUID it never faults on classic, so a guest user program sees the real CPU
+    // unless the hypervisor intercepts it (VT-x and AMD-V always do: exit reason 10, SVM_EXIT_CPUID).
+    name: 'CPUID',
+    opcode: 59,
+    operands: [],
+    group: 'system',
+    privileged: PRIV_ON_STRICT,
+    sensitive: ['behavior'],
+    userSensitive: true,
+    summary: 'R0 ← 0x56583836 ("VX86"); R1 ← features: bit 0 VMX/SVM available, bit 31 a hypervisor is present',
   },
 ] as const satisfies readonly RowInput[];
 

@@ -3,6 +3,7 @@
 // interpreter.ts; this file is the state and the rules every instruction shares.
 
 import {
+  CPUID_BARE_METAL,
   CR0_PG,
   INSTRUCTION_SIZE,
   MEMORY_SIZE,
@@ -98,6 +99,8 @@ export class Machine {
   exitCode = 0;
   /** HLT with IF = 1: waiting for the next interrupt. */
   waiting = false;
+  /** What CPUID reports in R1 when this machine executes it: bare metal's features, or its VM's virtual CPU. */
+  cpuidFeatures: number = CPUID_BARE_METAL;
   /** STI with IF = 0 just ran: no interrupt is taken before the next instruction completes (x86's STI shadow). */
   stiShadow = false;
 

@@ -1,6 +1,6 @@
 // The reference step: every instruction, every rule of isa.md, readable. This is the definition of VX
 // behaviour that the fast loop (run.ts) and every technique are checked against.
-import { CR0_PG, INSTRUCTION_SIZE, VECTORS } from '../isa/constants';
+import { CPUID_VENDOR, CR0_PG, INSTRUCTION_SIZE, VECTORS } from '../isa/constants';
 import { ARITH, addFlags, condition, DEFINED, decFlags, IF, incFlags, mulFlags, mulHigh, negFlags, shift, subFlags, ZSO, zs } from './alu';
 import { describeInstruction, FIRST_SLOW, type Fields, fetch, OBSERVED, ROW_OF_EXEC } from './decode';
 import type { Machine } from './machine';
@@ -215,6 +215,12 @@ export function step(m: Machine): void {
       break;
     case 'SIDT':
       r[a] = m.idtr;
+      break;
+    case 'CPUID':
+      // The CPU this code sees: bare metal's (VMX available, no hypervisor), or a VM's virtual CPU as its
+      // hypervisor presents it (hypervisor-present bit set, no VMX: VirtLab offers no nested virtualization).
+      r[0] = CPUID_VENDOR;
+      r[1] = m.cpuidFeatures;
       break;
     case 'VMCALL':
       // Bare metal offers no hypercall interface.

@@ -43,6 +43,8 @@ export function effectOf(m: Machine, ins: SystemInstruction): string {
       return 'pop FLAGS into the vCPU (vIF included)';
     case 'SMSW':
       return `R${ins.a} ← virtual CR0.PG | virtual CPL`;
+    case 'CPUID':
+      return `R0 ← "VX86"; R1 ← the virtual CPU's features 0x${(m.cpuidFeatures >>> 0).toString(16).toUpperCase()} (hypervisor present)`;
     case 'SIDT':
       return `R${ins.a} ← virtual IDTR`;
     default:

@@ -1,11 +1,13 @@
-// The sensitive but unprivileged instructions of `classic` (PUSHF, POPF, SMSW, SIDT) run directly on
+// The sensitive but unprivileged instructions of `classic` (PUSHF, POPF, SMSW, SIDT, CPUID) run directly on
 // the real CPU under trap-and-emulate and paravirtualization: the guest gets the real CPU's answer,
 // not its virtual state's. This computes both and applies the real one (isa.md, virtualization.md).
+
+import { CPUID_BARE_METAL, CPUID_VENDOR } from '../../isa/constants';
 import { ARITH, DEFINED, IF } from '../../machine/alu';
 import type { SystemInstruction } from '../../machine/host';
 import { CR0_PG, type Machine } from '../../machine/machine';
 
-export const SENSITIVE_UNPRIVILEGED = new Set(['PUSHF', 'POPF', 'SMSW', 'SIDT']);
+export const SENSITIVE_UNPRIVILEGED = new Set(['PUSHF', 'POPF', 'SMSW', 'SIDT', 'CPUID']);
 
 export interface RealCpu {
   readonly cpl: number;
@@ -67,6 +69,15 @@ export function runDirectly(m: Machine, ins: SystemInstruction, real: RealCpu): 
       const expected = m.idtr;
       r[ins.a] = actual;
       if (actual !== expected) outcome = { instruction: `SIDT R${ins.a}`, expected: hex(expected), actual: hex(actual) };
+      break;
+    }
+    case 'CPUID': {
+      // The real CPU answers with its own features (no hypervisor bit); the VM should see its virtual CPU's.
+      const actual = CPUID_BARE_METAL;
+      const expected = m.cpuidFeatures;
+      r[0] = CPUID_VENDOR;
+      r[1] = actual;
+      if (actual !== expected) outcome = { instruction: 'CPUID', expected: `R1=${hex(expected)}`, actual: `R1=${hex(actual)}` };
       break;
     }
   }

@@ -121,6 +121,18 @@ const ENTRIES: Readonly<Record<string, InstructionTechniques>> = {
     },
     strict: STRICT_TRAPS("returns the guest's IDTR"),
   },
+  CPUID: {
+    classic: {
+      native: 'runs on the CPU: VMX available, no hypervisor bit',
+      interpret: INTERPRET,
+      'trap-and-emulate': "runs without trapping and returns the real CPU's features (no hypervisor bit) → fidelity violation",
+      'binary-translation':
+        "guest kernel: callout, returns the virtual CPU's features (hypervisor bit set); guest user code runs directly and sees the real CPU",
+      'hardware-assisted': "always exits (CPUID, reason 10); KVM's kvm_emulate_cpuid sets the hypervisor-present bit",
+      paravirtualization: "runs directly in ring 1 and returns the real CPU's features → fidelity violation (unless the kernel asks Xen)",
+    },
+    strict: STRICT_TRAPS("returns the virtual CPU's features (hypervisor bit set)"),
+  },
   IN: {
     classic: {
       native: 'reads the device port',

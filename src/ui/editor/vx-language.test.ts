@@ -22,7 +22,7 @@ import {
 } from './vx-language';
 
 const MNEMONICS = [...ROWS_BY_MNEMONIC.keys()];
-const SENSITIVE_UNPRIVILEGED_ON_CLASSIC = ['PUSHF', 'POPF', 'SMSW', 'SIDT'];
+const SENSITIVE_UNPRIVILEGED_ON_CLASSIC = ['PUSHF', 'POPF', 'SMSW', 'SIDT', 'CPUID'];
 
 /** Tokenizes `line` with the grammar of `variant`: [text, token] pairs, whitespace left out. */
 function tokenize(variant: Variant, line: string): [string, string][] {
@@ -52,7 +52,7 @@ describe('mnemonic classes from the ISA table', () => {
     }
   });
 
-  it('make PUSHF, POPF, SMSW and SIDT sensitive but unprivileged on classic, privileged on strict', () => {
+  it('make PUSHF, POPF, SMSW, SIDT and CPUID sensitive but unprivileged on classic, privileged on strict', () => {
     expect([...mnemonicsByClass('classic').sensitive].sort()).toEqual([...SENSITIVE_UNPRIVILEGED_ON_CLASSIC].sort());
     expect(mnemonicsByClass('strict').sensitive).toEqual([]);
     for (const m of SENSITIVE_UNPRIVILEGED_ON_CLASSIC) {

@@ -45,6 +45,7 @@ const EXTERNAL_INJECT: Outcome = { via: EXIT.EXTERNAL_INTERRUPT, action: { do: '
 const SHADOW_WRITE: Outcome = { via: EXIT.EXCEPTION, action: { do: 'shadow-write' } };
 const WALK_SHADOW: Outcome = { via: NONE, action: { do: 'walk', refs: 1 } };
 const WALK_2D: Outcome = { via: NONE, action: { do: 'walk', refs: 3 } };
+const CPUID_EXIT: Outcome = { via: EXIT.CPUID, action: { do: 'emulate' } };
 const VMCALL_REFUSED: Outcome = { via: EXIT.VMCALL, action: { do: 'refuse-hypercall' } };
 const TRIPLE_FAULT: Outcome = { via: EXIT.TRIPLE_FAULT, action: { do: 'stop' } };
 
@@ -77,6 +78,9 @@ export function handleHardwareAssisted(vm: Vm, exit: GuestExit, c: ExitControls,
           return c.invlpg ? INVLPG : EXECUTE;
         case 'IRET':
           return EXECUTE_IRET;
+        case 'CPUID':
+          // CPUID always exits (SDM §25.1.2: unconditionally); kvm_emulate_cpuid answers from the VM's table.
+          return CPUID_EXIT;
         case 'VMCALL':
           // VMCALL always exits; kvm_emulate_hypercall refuses it from guest CPL > 0 (−KVM_EPERM).
           if (m.cpl !== 0) return VMCALL_REFUSED;
