@@ -9,6 +9,7 @@ export { EXIT_REASONS, type ExitReasonName } from './exits';
 import { cpuView } from './inspection';
 import type { FidelityViolation, RunConfig, VmView } from './technique';
 import type { TranslationCache } from './translation-cache';
+import { newXenVcpu, type XenVcpu } from './xen/state';
 
 /** The address of the hypervisor's own IDT: what a directly executed SIDT returns (the Red Pill). */
 export const HYPERVISOR_IDT = 0xfc000000 | 0;
@@ -24,6 +25,8 @@ export interface Vcpu {
   trapTable: boolean;
   /** Paravirtualization: the #GP of an unmodified privileged instruction is being delivered (to name its cause). */
   privilegeFault: boolean;
+  /** Xen's per-vCPU state (trap table, callbacks, vcpu_info, event channels, typed frames). */
+  xen: XenVcpu;
 }
 
 /** The exit information of a VM's last VM exit (hardware-assisted), as numbers: worded when inspected. */
@@ -50,7 +53,7 @@ export class Vm {
   shadow: Uint8Array = new Uint8Array(16);
   /** Nested paging: which guest-physical frames have an EPT entry (filled lazily, as KVM does). */
   ept: Uint8Array = new Uint8Array(16);
-  vcpu: Vcpu = { windowArmed: false, blocked: false, outside: false, trapTable: false, privilegeFault: false };
+  vcpu: Vcpu = { windowArmed: false, blocked: false, outside: false, trapTable: false, privilegeFault: false, xen: newXenVcpu() };
   lastExit: LastExit = { reason: null, pc: 0, insLo: 0, insHi: 0, cr2: 0, reg: 0, exit: null, action: null };
   /** Binary translation: this VM's own translation cache (never shared with another VM). */
   tc: TranslationCache | null = null;

@@ -60,6 +60,11 @@ export function run(m: Machine, budget: number): RunStop {
   const meter = m.meter.counts;
   while (left > 0) {
     if (m.state !== 'running') return stopOf(m);
+    if (m.eventPending) {
+      m.eventPending = false;
+      m.host?.upcall?.(m);
+      continue;
+    }
     if (m.irqPending && m.flags & IF) {
       m.takeInterrupt();
       continue;

@@ -20,6 +20,7 @@ const SCALARS = [
   'timerPeriod',
   'timerNext',
   'irqPending',
+  'eventPending',
   'tlbNext',
   'retired',
   'interrupts',
