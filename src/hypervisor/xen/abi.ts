@@ -111,10 +111,11 @@ export const MULTICALL_ENTRY = { size: 32, op: 0, result: 4, args: 8 } as const;
 
 /**
  * `struct vcpu_info` (xen.h, arch-x86/xen.h for x86_32): evtchn_upcall_pending (uint8) +0,
- * evtchn_upcall_mask (uint8) +1, evtchn_pending_sel (xen_ulong_t, 32 bits) +4, arch.cr2 +8;
- * 64 bytes in all.
+ * evtchn_upcall_mask (uint8) +1, evtchn_pending_sel (xen_ulong_t, 32 bits) +4, arch.cr2 +8
+ * (arch_vcpu_info: cr2, pad[5]), time (struct vcpu_time_info) +32 with its system_time (64 bits) at
+ * +48; 64 bytes in all. VX: system_time counts the guest's ticks (its instructions), not nanoseconds.
  */
-export const VCPU_INFO = { size: 64, pending: 0, mask: 1, pendingSel: 4, cr2: 8 } as const;
+export const VCPU_INFO = { size: 64, pending: 0, mask: 1, pendingSel: 4, cr2: 8, systemTime: 48 } as const;
 
 /**
  * `struct shared_info` (xen.h) on x86_32: vcpu_info[32] (2,048 bytes), then

@@ -23,6 +23,16 @@ export function setUpcallMask(m: Machine, x: XenVcpu, mask: number): void {
   if (x.vcpuInfo >= 0) m.storeByte(x.vcpuInfo + VCPU_INFO.mask, mask);
 }
 
+/**
+ * update_vcpu_system_time (xen/arch/x86/time.c): Xen refreshes vcpu_info.time whenever it enters
+ * the guest; VX's system time is the guest's tick count.
+ */
+export function updateSystemTime(m: Machine, x: XenVcpu): void {
+  if (x.vcpuInfo < 0) return;
+  writePhys(m, x.vcpuInfo + VCPU_INFO.systemTime, m.ticks);
+  writePhys(m, x.vcpuInfo + VCPU_INFO.systemTime + 4, Math.floor(m.ticks / 2 ** 32));
+}
+
 /** An upcall is due: events pending and not masked, and a callback registered (Xen's test_all_events). */
 export function upcallDue(m: Machine, x: XenVcpu): boolean {
   return x.vcpuInfo >= 0 && x.callback !== 0 && m.mem[x.vcpuInfo + VCPU_INFO.pending] !== 0 && m.mem[x.vcpuInfo + VCPU_INFO.mask] === 0;
@@ -98,5 +108,6 @@ export function bounce(m: Machine, x: XenVcpu, entry: number, returnPc: number, 
   m.flags = upcallMask(m, x) ? m.flags & ~IF : m.flags | IF;
   m.pc = entry;
   m.waiting = false;
+  updateSystemTime(m, x);
   return true;
 }

@@ -32,7 +32,7 @@ import {
   XEN_VERSION,
   XENVER_version,
 } from './abi';
-import { portOfVirq, setPending, setUpcallMask, unmaskPort, upcallMask } from './events';
+import { portOfVirq, setPending, setUpcallMask, unmaskPort, upcallMask, updateSystemTime } from './events';
 import { guestPa, readGuest, readGuestByte, readPhys, writeGuest, writePhys } from './memory';
 import type { XenVcpu } from './state';
 
@@ -98,6 +98,7 @@ export function serveHypercall(c: XenCall, n: number): HypercallOutcome {
   const args = [r[1] >>> 0, r[2] >>> 0, r[3] >>> 0, r[4] >>> 0, r[5] >>> 0];
   const w: Work = { pagingChanged: false, ptes: [], entries: [], yielded: false, tookPc: false, inMulticall: false };
   const next = (m.pc + 8) | 0;
+  updateSystemTime(m, c.xen);
   const out = call(c, w, n, r[1], r[2], r[3], r[4], r[5]);
   if (!w.tookPc) {
     r[0] = out.result;
