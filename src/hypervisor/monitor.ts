@@ -515,7 +515,9 @@ export class Monitor implements TechniqueRun, Host {
     );
     if (!rc) return false;
     m.cr2 = e.va ?? m.cr2;
+    vm.vcpu.xen.inXen = true;
     m.raise(14, 0);
+    vm.vcpu.xen.inXen = false;
     return true;
   }
 

@@ -20,6 +20,8 @@ export interface XenVcpu {
   pinned: number[];
   /** set_timer_op: the deadline in guest ticks, or -1 when no timeout is armed. */
   timer: number;
+  /** Xen is already handling a fault of this vCPU (a refused page-table store): the #PF it reflects is no new trap. */
+  inXen: boolean;
   /** Bounce frames Xen built (traps), upcalls it made (events), multicall entries it ran. */
   bounces: number;
   upcalls: number;
@@ -37,6 +39,7 @@ export function newXenVcpu(): XenVcpu {
     pageTable: new Array(16).fill(0),
     pinned: new Array(16).fill(0),
     timer: -1,
+    inXen: false,
     bounces: 0,
     upcalls: 0,
     multicallEntries: 0,

@@ -34,6 +34,8 @@ const BOUNCE_GP: Outcome = { via: trap('privileged-cpl1'), action: { do: 'bounce
 const BOUNCE_USER_VMCALL: Outcome = { via: trap('hypercall-from-user'), action: { do: 'bounce' } };
 const BOUNCE_INT: Outcome = { via: trap('software-interrupt'), action: { do: 'bounce' } };
 const BOUNCE_EXCEPTION: Outcome = { via: trap('exception'), action: { do: 'bounce' } };
+/** A fault Xen raises while it already handles a trap (a refused page-table store): bounced, no second trap. */
+const BOUNCE_IN_XEN: Outcome = { via: NONE, action: { do: 'bounce' } };
 const TIMER_VIRQ: Outcome = { via: trap('timer'), action: { do: 'virq', virq: VIRQ_TIMER } };
 const VALIDATE: Outcome = { via: trap('page-table-store'), action: { do: 'validate-pte' } };
 
@@ -68,6 +70,7 @@ export function handleParavirtualized(vm: Vm, exit: GuestExit, privileged: (name
         if (exit.vector === INT80 && x.traps[INT80] && !(x.trapFlags[INT80] & TI_IF) && (x.trapFlags[INT80] & 3) === 3) return INT80_DIRECT;
         return BOUNCE_INT;
       }
+      if (x.inXen) return BOUNCE_IN_XEN;
       if (vm.vcpu.privilegeFault) return m.cpl === 3 ? BOUNCE_USER_VMCALL : BOUNCE_GP;
       return BOUNCE_EXCEPTION;
     }
