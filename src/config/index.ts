@@ -15,3 +15,4 @@ export {
   TECHNIQUE_IDS,
   type TechniqueId,
 } from './ids';
+export { XEN_HYPERCALLS, type XenHypercallName } from './xen';

@@ -2,25 +2,11 @@
 // (architecture.md: "Xen xen/include/public/xen.h"). Every number below is Xen's own; the file it
 // comes from is named beside it. Nothing here is VirtLab's invention except the VX layouts marked
 // "VX", which follow x86_32's structures word for word (docs/xen-interface.md).
+import { XEN_HYPERCALLS, type XenHypercallName } from '../../config';
 
-/** xen/include/public/xen.h: `#define __HYPERVISOR_<name> <n>` (the ones VirtLab serves). */
-export const HYPERCALL = {
-  set_trap_table: 0,
-  mmu_update: 1,
-  stack_switch: 3,
-  set_callbacks: 4,
-  multicall: 13,
-  update_va_mapping: 14,
-  set_timer_op: 15,
-  xen_version: 17,
-  console_io: 18,
-  iret: 23,
-  vcpu_op: 24,
-  mmuext_op: 26,
-  sched_op: 29,
-  event_channel_op: 32,
-} as const;
-export type HypercallName = keyof typeof HYPERCALL;
+/** xen/include/public/xen.h: `#define __HYPERVISOR_<name> <n>` (the ones VirtLab serves; src/config/xen.ts). */
+export const HYPERCALL = XEN_HYPERCALLS;
+export type HypercallName = XenHypercallName;
 
 /** Number → name, for the events and the Inspector's hypercall table. */
 export const HYPERCALL_NAMES: Readonly<Record<number, HypercallName>> = Object.fromEntries(
