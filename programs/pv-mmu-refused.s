@@ -3,7 +3,7 @@
 ;
 ; Xen types the frames in use as page tables (xen/arch/x86/mm.c): get_page_from_l1e refuses an entry
 ; naming a frame the domain does not own (-EPERM) and a writable mapping of a page-table frame
-; (-EINVAL: the frame cannot take the PGT_writable_page type). A VM owns 16 frames (0–15, bits 12–15
+; (-EBUSY: the frame cannot take the PGT_writable_page type, get_page_from_l1e's could_not_pin). A VM owns 16 frames (0–15, bits 12–15
 ; of an entry), so an entry with a bit above 15 names a frame beyond them. mmu_update takes a batch
 ; and stops at the first refused request, reporting how many succeeded. A plain store into the page
 ; table traps (the frame is read-only to the guest); Xen validates it like a one-entry mmu_update
@@ -14,14 +14,14 @@
 ; holds the table), 9 (vcpu_info) and 15, then asks:
 ;   page 4 → frame 7                          accepted (R0 = 0)
 ;   page 4 → frame 16                         refused, -EPERM (the entry keeps frame 7)
-;   page 5 → frame 1, writable                refused, -EINVAL (frame 1 is the page table)
+;   page 5 → frame 1, writable                refused, -EBUSY (frame 1 is the page table)
 ;   a batch: page 6 → frame 6, page 5 → frame 1 writable, page 8 → frame 8
-;                                              refused at the second, -EINVAL; 1 done
+;                                              refused at the second, -EBUSY; 1 done
 ;   STORE [the entry of page 5], frame 1 writable
 ;                                              trapped, refused: #PF at the store, CR2 = the entry
 ;
 ; runs-on: native paravirtualization
-; expect-console: page 4 -> frame 7: R0 = 0x00000000, accepted\n[0x4000] = 0xC0FFEE07\npage 4 -> frame 16: R0 = 0xFFFFFFFF, refused\nthe entry is still 0x00007003, [0x4000] = 0xC0FFEE07\npage 5 -> page table, writable: R0 = 0xFFFFFFEA, refused\na batch of 3: R0 = 0xFFFFFFEA, refused\ndone: 0x00000001\na plain store of it: #PF, CR2 = 0x00001014\nthe entry is still 0x00000000\n
+; expect-console: page 4 -> frame 7: R0 = 0x00000000, accepted\n[0x4000] = 0xC0FFEE07\npage 4 -> frame 16: R0 = 0xFFFFFFFF, refused\nthe entry is still 0x00007003, [0x4000] = 0xC0FFEE07\npage 5 -> page table, writable: R0 = 0xFFFFFFF0, refused\na batch of 3: R0 = 0xFFFFFFF0, refused\ndone: 0x00000001\na plain store of it: #PF, CR2 = 0x00001014\nthe entry is still 0x00000000\n
 ; expect-state: powered-off
 ; expect-exit[paravirtualization]: 0
 ; expect-reg[paravirtualization]: R5=3 CR0=0x80000000 CR3=0x1000 CPL=0

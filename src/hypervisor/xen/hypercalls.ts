@@ -14,6 +14,7 @@ import {
   HYPERCALL,
   HYPERCALL_NAMES,
   type HypercallName,
+  MMU_MACHPHYS_UPDATE,
   MMU_NORMAL_PT_UPDATE,
   MMU_PT_UPDATE_PRESERVE_AD,
   MMU_UPDATE,
@@ -36,7 +37,7 @@ import { portOfVirq, setPending, setUpcallMask, unmaskPort, upcallMask, updateSy
 import { guestPa, readGuest, readGuestByte, readPhys, writeGuest, writePhys } from './memory';
 import type { XenVcpu } from './state';
 
-const { EPERM, ENOENT, ESRCH, EEXIST, EFAULT, EINVAL, ENOSPC, ENOSYS } = XEN_ERRNO;
+const { EPERM, ENOENT, ESRCH, EBUSY, EEXIST, EFAULT, EINVAL, ENOSPC, ENOSYS } = XEN_ERRNO;
 const hex = (v: number) => `0x${(v >>> 0).toString(16)}`;
 
 /** The VX page table at `base`: 16 entries of 4 bytes (isa.md, "Paging"). */
@@ -255,14 +256,15 @@ function retype(m: Machine, x: XenVcpu): void {
 
 /**
  * get_page_from_l1e (xen/arch/x86/mm.c), for one VX PTE: a present entry must name one of the VM's
- * frames (VX: no bits above the frame number), and may be writable only if that frame is not a
- * page table (get_page_type(PGT_writable_page) fails on a typed frame). 0 or the errno.
+ * frames (VX: no bits above the frame number; Xen: "non-privileged attempt to map MMIO space",
+ * -EPERM), and may be writable only if that frame is not a page table (get_page_type(
+ * PGT_writable_page) fails on a typed frame: "could_not_pin", -EBUSY). 0 or the errno.
  */
 export function checkPte(x: XenVcpu, value: number, extraTable: readonly number[] = []): number {
   if (!(value & PRESENT)) return 0;
   if (value >>> 16 !== 0) return -EPERM;
   const frame = (value >>> 12) & 15;
-  if (value & WRITABLE && (x.pageTable[frame] || extraTable.includes(frame))) return -EINVAL;
+  if (value & WRITABLE && (x.pageTable[frame] || extraTable.includes(frame))) return -EBUSY;
   return 0;
 }
 
@@ -272,11 +274,18 @@ function pteWords(c: XenCall, value: number, rc: number): string {
   return `${hex(value)} would map page-table frame ${(value >>> 12) & 15} writable`;
 }
 
-/** One validated page-table entry write at guest-physical `pa` (mod_l1_entry). 0 or the errno. */
+/**
+ * One entry write at guest-physical `pa`, as do_mmu_update does it: in a frame typed as page table,
+ * validated (mod_l1_entry); in any other frame of the VM, written as is (the PGT_writable_page case);
+ * outside the VM, -EINVAL ("Could not get page for normal update"). 0 or the errno.
+ */
 function writePte(c: XenCall, w: Work, pa: number, value: number): number {
   const x = c.xen;
   if (pa >= 0x10000 - 3 || (pa & 3) !== 0) return -EINVAL;
-  if (!x.pageTable[pa >>> 12]) return -EINVAL;
+  if (!x.pageTable[pa >>> 12]) {
+    writePhys(c.m, pa, value);
+    return 0;
+  }
   const rc = checkPte(x, value);
   if (rc) return rc;
   writePhys(c.m, pa, value);
@@ -308,17 +317,16 @@ function mmuUpdate(c: XenCall, w: Work, reqs: number, count: number, done: numbe
     }
     const cmd = ptr & 3;
     if (cmd !== MMU_NORMAL_PT_UPDATE && cmd !== MMU_PT_UPDATE_PRESERVE_AD) {
-      rc = -EINVAL;
-      why = `request ${i}: command ${cmd} (VirtLab keeps no machine-to-physical table)`;
+      // MMU_MACHPHYS_UPDATE: VirtLab keeps no machine-to-physical table (Xen: -EINVAL for a translated
+      // guest); any other command is -ENOSYS, as do_mmu_update's default.
+      rc = cmd === MMU_MACHPHYS_UPDATE ? -EINVAL : -ENOSYS;
+      why = `request ${i}: command ${cmd}`;
       break;
     }
     const pa = (ptr & ~3) >>> 0;
     rc = valHi !== 0 ? -EPERM : writePte(c, w, pa, val);
     if (rc) {
-      why =
-        !isTableFrame(c.xen, pa) && rc === -EINVAL
-          ? `request ${i}: ${hex(pa)} is not in a page-table frame`
-          : `request ${i}: ${pteWords(c, val, rc)}`;
+      why = isTableFrame(c.xen, pa) ? `request ${i}: ${pteWords(c, val, rc)}` : `request ${i}: ${hex(pa)} is outside the VM`;
       break;
     }
   }

@@ -11,7 +11,7 @@ import { HYPERCALL, XEN_ERRNO } from './abi';
 import { serveHypercall } from './hypercalls';
 import { newXenVcpu, type XenVcpu } from './state';
 
-const { EPERM, ENOENT, EEXIST, EFAULT, EINVAL, ENOSYS, ESRCH } = XEN_ERRNO;
+const { EPERM, ENOENT, EBUSY, EEXIST, EFAULT, EINVAL, ENOSYS, ESRCH } = XEN_ERRNO;
 
 /** A vCPU with paging off (guest-physical = virtual) and Xen's state, to serve hypercalls on. */
 function vcpu(): { m: Machine; x: XenVcpu; call: (n: number, ...args: number[]) => number } {
@@ -67,17 +67,23 @@ describe("Xen's hypercalls on the vCPU", () => {
     expect(x.pageTable[1]).toBe(1);
     // Three requests: frame 4 (fine), frame 1 writable (the page table: refused), frame 5 (never reached).
     put(m, 0x200, 0x1000 + 16, 0, 0x4003, 0, 0x1000 + 20, 0, 0x1003, 0, 0x1000 + 24, 0, 0x5003, 0);
-    expect(call(HYPERCALL.mmu_update, 0x200, 3, 0x300, 0x7ff0)).toBe(-EINVAL);
+    expect(call(HYPERCALL.mmu_update, 0x200, 3, 0x300, 0x7ff0)).toBe(-EBUSY);
     expect(word(m, 0x300)).toBe(1);
     expect([word(m, 0x1010), word(m, 0x1014), word(m, 0x1018)]).toEqual([0x4003, 0, 0]);
-    // A frame that is not the VM's; an entry outside any page table; another domain.
+    // A frame that is not the VM's; a word outside the VM; another domain; an unknown command.
     put(m, 0x200, 0x1000 + 16, 0, 0x10003, 0);
     expect(call(HYPERCALL.mmu_update, 0x200, 1, 0, 0x7ff0)).toBe(-EPERM);
-    put(m, 0x200, 0x2000, 0, 0x4003, 0);
+    put(m, 0x200, 0x10000, 0, 0x4003, 0);
     expect(call(HYPERCALL.mmu_update, 0x200, 1, 0, 0x7ff0)).toBe(-EINVAL);
     expect(call(HYPERCALL.mmu_update, 0x200, 1, 0, 1)).toBe(-ESRCH);
+    put(m, 0x200, 0x1000 + 16 + 3, 0, 0x4003, 0);
+    expect(call(HYPERCALL.mmu_update, 0x200, 1, 0, 0x7ff0)).toBe(-ENOSYS);
+    // A word in a frame that is no page table is written as is (do_mmu_update's PGT_writable_page case).
+    put(m, 0x200, 0x2000, 0, 0x1003, 0);
+    expect(call(HYPERCALL.mmu_update, 0x200, 1, 0, 0x7ff0)).toBe(0);
+    expect(word(m, 0x2000)).toBe(0x1003);
     // A base whose table maps itself writable is refused whole.
-    put(m, 0x2000, 0x0003, 0x2003);
+    put(m, 0x2000, 0x0003, 0x2003, 0);
     put(m, 0x100, 5, 0x2000, 0);
     expect(call(HYPERCALL.mmuext_op, 0x100, 1, 0, 0x7ff0)).toBe(-EINVAL);
     expect(m.cr3).toBe(0x1000);
@@ -93,7 +99,7 @@ describe("Xen's hypercalls on the vCPU", () => {
     call(HYPERCALL.mmuext_op, 0x100, 1, 0, 0x7ff0);
     expect(call(HYPERCALL.update_va_mapping, 0x4000, 0x4003, 0, 2)).toBe(0);
     expect(word(m, 0x1010)).toBe(0x4003);
-    expect(call(HYPERCALL.update_va_mapping, 0x5000, 0x1003, 0, 0)).toBe(-EINVAL);
+    expect(call(HYPERCALL.update_va_mapping, 0x5000, 0x1003, 0, 0)).toBe(-EBUSY);
   });
 
   it('multicall runs every entry, writes each result back, and counts as one crossing', () => {
