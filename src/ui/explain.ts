@@ -79,12 +79,24 @@ export function explain(e: TraceEvent, technique: TechniqueId): Explanation {
       };
     }
     case 'reflect':
+      if (technique === 'paravirtualization')
+        return {
+          summary: `${e.name} (vector ${e.vector}) into the guest kernel`,
+          why: `${e.name} belongs to the guest: Xen caught it first (it owns the real IDT) and hands it on.`,
+          did: "Xen built a bounce frame on the guest kernel's stack and entered the handler the guest registered with set_trap_table (a #PF's address goes to vcpu_info's arch.cr2).",
+        };
       return {
         summary: `${e.name} (vector ${e.vector}) into the guest kernel`,
         why: `${e.name} belongs to the guest: its own kernel must handle it, as on bare metal.`,
         did: 'The hypervisor built the interrupt frame on the guest kernel’s stack and jumped to the handler in the guest’s IDT, switching the virtual CPL to 0.',
       };
     case 'inject':
+      if (technique === 'paravirtualization')
+        return {
+          summary: e.name,
+          why: "An event channel (VIRQ_TIMER, or another port) became pending, and the vCPU's evtchn_upcall_mask was 0.",
+          did: 'Xen masked events and made an upcall: a bounce frame on the guest kernel stack, entering the callback registered with set_callbacks. Its iret restores the mask.',
+        };
       return {
         summary: `virtual ${e.name} (vector ${e.vector})`,
         why: 'An interrupt for this VM reached the hypervisor first, and the guest’s virtual IF was 1.',
