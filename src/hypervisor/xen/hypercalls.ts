@@ -86,7 +86,20 @@ interface Work {
   /** The vCPU's PC was set by the call (iret) or it stopped running (block, shutdown): do not step on. */
   tookPc: boolean;
   inMulticall: boolean;
+  /**
+   * Work Xen does in this crossing before it preempts itself (hypercall_preempt_check): console bytes,
+   * multicall entries. Spent, the call creates a continuation: its arguments are rewritten and the
+   * VMCALL runs again (hypercall_create_continuation), so a guest cannot make one instruction cost
+   * unbounded work.
+   */
+  budget: number;
+  /** The arguments R1–R3 to re-run the interrupted call with, when it was preempted. */
+  continuation: [number, number, number] | null;
 }
+
+/** Console bytes (or multicall entries × 8) Xen handles per crossing before a continuation. */
+const BUDGET = 512;
+const ENTRY_WORK = 8;
 
 /**
  * Serves hypercall `n` and completes the VMCALL: R0 ← the result and the PC moves on, except for
@@ -97,11 +110,23 @@ export function serveHypercall(c: XenCall, n: number): HypercallOutcome {
   const m = c.m;
   const r = m.r;
   const args = [r[1] >>> 0, r[2] >>> 0, r[3] >>> 0, r[4] >>> 0, r[5] >>> 0];
-  const w: Work = { pagingChanged: false, ptes: [], entries: [], yielded: false, tookPc: false, inMulticall: false };
+  const w: Work = {
+    pagingChanged: false,
+    ptes: [],
+    entries: [],
+    yielded: false,
+    tookPc: false,
+    inMulticall: false,
+    budget: BUDGET,
+    continuation: null,
+  };
   const next = (m.pc + 8) | 0;
   updateSystemTime(m, c.xen);
   const out = call(c, w, n, r[1], r[2], r[3], r[4], r[5]);
-  if (!w.tookPc) {
+  if (w.continuation && !w.tookPc) {
+    // Preempted: the VMCALL runs again with what is left (R0 untouched, the PC stays).
+    [r[1], r[2], r[3]] = w.continuation;
+  } else if (!w.tookPc) {
     r[0] = out.result;
     m.pc = next;
   }
@@ -150,7 +175,7 @@ function call(c: XenCall, w: Work, n: number, a1: number, a2: number, a3: number
       // xen/common/kernel.c do_xen_version: XENVER_version is (major << 16) | minor.
       return a1 === XENVER_version ? { result: XEN_VERSION, effect: c.words ? 'Xen 3.0' : '' } : fail(c, -ENOSYS, `XENVER ${a1}`);
     case 'console_io':
-      return consoleIo(c, a1, a2, a3);
+      return consoleIo(c, w, a1, a2, a3);
     case 'iret':
       return iret(c, w);
     case 'vcpu_op':
@@ -461,6 +486,12 @@ function multicall(c: XenCall, w: Work, list: number, count: number): Served {
   let i = 0;
   for (; i < count >>> 0; i++) {
     const e = (list + i * MULTICALL_ENTRY.size) | 0;
+    if (w.budget <= 0) {
+      // do_multicall's hypercall_preempt_check: continue with the entries left, from this one.
+      w.continuation = [e, (count >>> 0) - i, 0];
+      break;
+    }
+    w.budget -= ENTRY_WORK;
     const op = readGuest(m, e + MULTICALL_ENTRY.op);
     const a: number[] = [];
     for (let k = 0; k < 5; k++) a.push(readGuest(m, e + MULTICALL_ENTRY.args + 4 * k) ?? 0);
@@ -470,6 +501,15 @@ function multicall(c: XenCall, w: Work, list: number, count: number): Served {
     }
     w.entries.push(HYPERCALL_NAMES[op] ?? 'unknown');
     const res = op === HYPERCALL.iret ? fail(c, -EINVAL, 'iret inside a multicall') : call(c, w, op, a[0], a[1], a[2], a[3], a[4]);
+    if (w.continuation) {
+      // The entry itself was preempted: its arguments are rewritten, and the multicall resumes at it.
+      const [r1, r2, r3] = w.continuation;
+      writeGuest(m, e + MULTICALL_ENTRY.args, r1);
+      writeGuest(m, e + MULTICALL_ENTRY.args + 4, r2);
+      writeGuest(m, e + MULTICALL_ENTRY.args + 8, r3);
+      w.continuation = [e, (count >>> 0) - i, 0];
+      break;
+    }
     if (!writeGuest(m, e + MULTICALL_ENTRY.result, res.result)) break;
     if (m.state !== 'running' || w.tookPc) {
       i++;
@@ -477,6 +517,7 @@ function multicall(c: XenCall, w: Work, list: number, count: number): Served {
     }
   }
   w.inMulticall = false;
+  if (w.continuation) return ok(c, `${i} entr${i === 1 ? 'y' : 'ies'} run; preempted: the rest in a continuation`);
   return ok(c, `${i} entr${i === 1 ? 'y' : 'ies'} run in one crossing`);
 }
 
@@ -509,18 +550,24 @@ function setTimerOp(c: XenCall, lo: number, hi: number): Served {
   return ok(c, `one-shot timeout at tick ${deadline}`);
 }
 
-/** do_console_io (xen/drivers/char/console.c): CONSOLEIO_write R2 bytes from the buffer at R3. */
-function consoleIo(c: XenCall, cmd: number, count: number, buf: number): Served {
+/**
+ * do_console_io (xen/drivers/char/console.c): CONSOLEIO_write R2 bytes from the buffer at R3.
+ * guest_console_write preempts itself on long writes and continues with the rest.
+ */
+function consoleIo(c: XenCall, w: Work, cmd: number, count: number, buf: number): Served {
   const m = c.m;
   if (cmd !== CONSOLEIO_write) return fail(c, -ENOSYS, `CONSOLEIO command ${cmd}`);
+  const n = Math.min(count >>> 0, Math.max(w.budget, 0));
   const bytes: number[] = [];
-  for (let i = 0; i < count >>> 0 && i < 0x10000; i++) {
+  for (let i = 0; i < n; i++) {
     const b = readGuestByte(m, (buf + i) | 0);
     if (b === undefined) return fail(c, -EFAULT, `buffer byte ${hex(buf + i)} is not mapped`);
     bytes.push(b);
   }
   for (const b of bytes) m.portOut(0xe9, b);
-  return ok(c, `console ← ${JSON.stringify(String.fromCharCode(...bytes))}`);
+  w.budget -= n;
+  if (n < count >>> 0) w.continuation = [cmd, (count >>> 0) - n, (buf + n) | 0];
+  return ok(c, `console ← ${JSON.stringify(String.fromCharCode(...bytes))}${w.continuation ? ' (preempted: the rest follows)' : ''}`);
 }
 
 /**

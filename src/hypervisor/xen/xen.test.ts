@@ -154,6 +154,26 @@ describe("Xen's hypercalls on the vCPU", () => {
     expect(call(HYPERCALL.event_channel_op, 99, 0x240)).toBe(-ENOSYS);
   });
 
+  it('long work preempts itself: the VMCALL runs again with what is left (hypercall continuations)', () => {
+    const { m, call } = vcpu();
+    m.mem.fill(65, 0x1000, 0x1000 + 1200);
+    expect(call(HYPERCALL.console_io, 0, 1200, 0x1000)).toBe(0); // R0 untouched (0), but not done:
+    expect([m.pc, m.r[2], m.r[3], m.console.length]).toEqual([0, 1200 - 512, 0x1000 + 512, 512]);
+    serveHypercall({ m, xen: newXenVcpu(), pv: true, words: false }, HYPERCALL.console_io);
+    serveHypercall({ m, xen: newXenVcpu(), pv: true, words: false }, HYPERCALL.console_io);
+    expect([m.pc, m.console.length]).toEqual([8, 1200]);
+    // A multicall of 100 entries runs 64 per crossing, then continues from the 65th.
+    const list = 0x4000;
+    for (let i = 0; i < 100; i++) put(m, list + 32 * i, HYPERCALL.xen_version, 1, 0);
+    m.pc = 0;
+    m.r[1] = list;
+    m.r[2] = 100;
+    serveHypercall({ m, xen: newXenVcpu(), pv: true, words: false }, HYPERCALL.multicall);
+    expect([m.pc, m.r[1], m.r[2]]).toEqual([0, list + 64 * 32, 36]);
+    serveHypercall({ m, xen: newXenVcpu(), pv: true, words: false }, HYPERCALL.multicall);
+    expect([m.pc, m.r[0], word(m, list + 99 * 32 + 4)]).toEqual([8, 0, (3 << 16) | 0]);
+  });
+
   it('an HVM guest (hardware-assisted VMCALL) has no PV calls, and none from user mode', () => {
     const m = new Machine();
     const x = newXenVcpu();
