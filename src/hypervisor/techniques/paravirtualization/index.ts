@@ -39,8 +39,12 @@ const BOUNCE_IN_XEN: Outcome = { via: NONE, action: { do: 'bounce' } };
 const TIMER_VIRQ: Outcome = { via: trap('timer'), action: { do: 'virq', virq: VIRQ_TIMER } };
 const VALIDATE: Outcome = { via: trap('page-table-store'), action: { do: 'validate-pte' } };
 
-/** Ports a PV domain may use (its I/O permission, as `ioports=` grants a domain): VX's devices. */
-const DOMAIN_PORTS = new Set([0xe9, 0x40, 0x41, 0xf4]);
+/**
+ * Ports a PV domain may use (its I/O permission, as `ioports=` grants it): VX's console and power
+ * ports. Never the timer: Xen keeps the PIT to itself, even from dom0 (dom0_build.c denies
+ * PIT_CH0…PIT_MODE), so a raw OUT 0x40 is a #GP.
+ */
+const DOMAIN_PORTS = new Set([0xe9, 0xf4]);
 
 export function handleParavirtualized(vm: Vm, exit: GuestExit, privileged: (name: string) => boolean): Outcome {
   const m = vm.machine;
