@@ -11,8 +11,9 @@ export interface ExitControls {
   exceptions: number[];
 }
 
-/** The page-fault vector (#PF); this module stays free of imports, so it does not take it from the ISA table. */
+/** The page-fault and invalid-opcode vectors (#PF, #UD); this module stays free of imports, so it does not take them from the ISA table. */
 const PAGE_FAULT = 14;
+const INVALID_OPCODE = 6;
 
 /** The controls the hypervisor cannot do without under a paging mode: those forced on, whatever was asked. */
 export interface ForcedExitControls {
@@ -29,7 +30,9 @@ export interface ForcedExitControls {
  */
 export function forcedExitControls(paging: PagingMode): ForcedExitControls {
   const shadow = paging === 'shadow';
-  return { cr3: shadow, invlpg: shadow, exceptions: shadow ? [PAGE_FAULT] : [] };
+  // KVM always intercepts #UD (vmx_update_exception_bitmap starts from (1u << UD_VECTOR)), to emulate
+  // what it can and re-inject the rest.
+  return { cr3: shadow, invlpg: shadow, exceptions: shadow ? [INVALID_OPCODE, PAGE_FAULT] : [INVALID_OPCODE] };
 }
 
 /** The exit controls in force: what was asked, else the defaults of virtualization.md, with the forced ones on. */

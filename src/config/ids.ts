@@ -32,5 +32,9 @@ export function isPagingMode(v: unknown): v is PagingMode {
   return (PAGING_MODES as readonly unknown[]).includes(v);
 }
 
+/** Whose hardware assistance: Intel VT-x (VMX, the VMCS, EPT, VPID) or AMD-V (SVM, the VMCB, NPT, ASID). */
+export const VENDORS = ['intel', 'amd'] as const;
+export type Vendor = (typeof VENDORS)[number];
+
 /** Type 1 (bare-metal hypervisor) or type 2 (hosted, on a host OS). */
 export type HypervisorType = 1 | 2;

@@ -14,5 +14,7 @@ export {
   type PresetId,
   TECHNIQUE_IDS,
   type TechniqueId,
+  VENDORS,
+  type Vendor,
 } from './ids';
 export { XEN_HYPERCALLS, type XenHypercallName } from './xen';

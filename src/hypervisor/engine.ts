@@ -14,6 +14,7 @@ export interface RunOptions {
   isa?: Variant;
   preset?: PresetId;
   paging?: 'auto' | 'shadow' | 'nested';
+  vendor?: 'intel' | 'amd';
   maxSteps?: number;
   trace?: boolean;
 }
@@ -67,6 +68,7 @@ export function prepare(scenario: Scenario, options: RunOptions = {}): Prepared 
     nestedPagingAvailable: PRESETS[preset].nestedPaging,
     paging,
     hypervisorType: scenario.hypervisor.type,
+    vendor: options.vendor ?? scenario.hypervisor.vendor ?? 'intel',
     exits: scenario.hypervisor.exits as RunConfig['exits'],
     timeSlice: scenario.hypervisor.timeSlice,
     vms: assemblies.map((a) => ({ name: a.name, image: a.result.image })),

@@ -19,6 +19,7 @@ export const EXIT_REASONS = {
   EXTERNAL_INTERRUPT: 1,
   TRIPLE_FAULT: 2,
   INTERRUPT_WINDOW: 7,
+  CPUID: 10,
   HLT: 12,
   INVLPG: 14,
   VMCALL: 18,
@@ -81,6 +82,8 @@ export type Action =
   | { readonly do: 'inline' }
   /** The device model performs the IN/OUT now, inside the exit. */
   | { readonly do: 'device' }
+  /** KVM refuses a VMCALL from guest CPL > 0: R0 ← −1 (−KVM_EPERM), no call made, the instruction skipped. */
+  | { readonly do: 'refuse-hypercall' }
   /** The hypervisor serves hypercall `number` (VMCALL's immediate). */
   | { readonly do: 'hypercall'; readonly number: number }
   /** A sensitive unprivileged instruction runs on the real CPU: its answer may betray the guest. */
@@ -133,6 +136,13 @@ export const HYPERCALL: Via = { kind: 'hypercall' };
 export const RESUME: Outcome = { via: NONE, action: { do: 'resume' } };
 export const EXECUTE: Outcome = { via: NONE, action: { do: 'execute' } };
 export const WALK_1: Outcome = { via: NONE, action: { do: 'walk', refs: 1 } };
+
+/** A VMX (or SVM) instruction the hypervisor executes, with the VMCS field and value (the `vmx` event). */
+export interface VmxStep {
+  readonly name: string;
+  readonly field: string;
+  readonly value: number;
+}
 
 /** A compile-time check that a switch over a union handled every member. */
 export function unreachable(x: never): never {

@@ -216,7 +216,24 @@ describe('the monitor applies outcomes in one place', () => {
     const { mon, vm, events } = monitorWith(hardwareAssistedHandler(c, 'shadow'), c);
     vm.machine.r[1] = 0x9000;
     mon.system(vm.machine, ins('MOV TO CR', { a: 3, b: 1 }));
-    expect(events.map((e) => e.kind)).toEqual(['vm-exit', 'tlb-flush', 'emulate', 'shadow-update', 'vm-entry']);
+    // KVM's handle_cr: exit reason, vectoring and qualification read; kvm_set_cr3 switches the shadow
+    // root (GUEST_CR3 written); the instruction skipped; VMRESUME.
+    const seen = events.map((e) => (e.kind === 'vmx' ? `${e.name} ${e.field}` : e.kind));
+    expect(seen).toEqual([
+      'vm-exit',
+      'VMREAD VM_EXIT_REASON',
+      'VMREAD IDT_VECTORING_INFO_FIELD',
+      'VMREAD EXIT_QUALIFICATION',
+      'tlb-flush',
+      'emulate',
+      'shadow-update',
+      'VMWRITE GUEST_CR3',
+      'VMREAD VM_EXIT_INSTRUCTION_LEN',
+      'VMWRITE GUEST_RIP',
+      'vm-entry',
+    ]);
+    expect(events.at(-1)).toMatchObject({ kind: 'vm-entry', instruction: 'VMRESUME' });
+    expect(events.find((e) => e.kind === 'vmx' && e.field === 'EXIT_QUALIFICATION')).toMatchObject({ value: 3 | (1 << 8) });
     expect(vm.counters.vmExits).toBe(1);
     expect(vm.counters.vmExitsByReason).toEqual({ CR_ACCESS: 1 });
   });
@@ -226,9 +243,12 @@ describe('the monitor applies outcomes in one place', () => {
     const { mon, vm, events } = monitorWith(hardwareAssistedHandler(c, 'shadow'), c);
     vm.machine.flags |= IF;
     mon.timerFired(vm.machine);
-    expect(events.map((e) => e.kind)).toEqual(['vm-exit', 'tlb-flush']);
+    const kinds = () => events.filter((e) => e.kind !== 'vmx').map((e) => e.kind);
+    expect(kinds()).toEqual(['vm-exit', 'tlb-flush']);
     mon.delivering(vm.machine, 32, 'timer', 0);
-    expect(events.map((e) => e.kind).slice(2)).toEqual(['inject', 'vm-entry']);
+    expect(kinds().slice(2)).toEqual(['inject', 'vm-entry']);
+    // vmx_inject_irq: VM_ENTRY_INTR_INFO_FIELD = valid | external interrupt | vector 32.
+    expect(events.filter((e) => e.kind === 'vmx').at(-1)).toMatchObject({ field: 'VM_ENTRY_INTR_INFO_FIELD', value: 0x80000020 });
   });
 
   it('builds no event and formats no text when nobody listens, but counts and charges the same', () => {

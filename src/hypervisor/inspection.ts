@@ -49,6 +49,16 @@ export interface VmcsView {
     readonly qualification: string;
     readonly instruction: string;
   } | null;
+  /** Intel's VMCS or AMD's VMCB. */
+  readonly vendor?: 'intel' | 'amd';
+  /** Every field with its real name (GUEST_RIP, EXCEPTION_BITMAP, …; control.EXITCODE, save.RIP, … on AMD). */
+  readonly fields?: readonly {
+    readonly group: 'guest' | 'host' | 'control' | 'exit' | 'entry';
+    readonly name: string;
+    readonly value: number;
+  }[];
+  /** The fields the last exit's handler read and wrote. */
+  readonly touched?: { readonly read: readonly string[]; readonly written: readonly string[] };
 }
 
 export interface TranslatedBlockView {

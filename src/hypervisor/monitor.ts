@@ -78,6 +78,8 @@ export class Monitor implements TechniqueRun, Host {
       vm.machine.host = this;
       vm.machine.alwaysTranslate = handler.realMmu;
       if (handler.translates) vm.tc = new TranslationCache();
+      // Several VMs: a vCPU halted with interrupts on blocks and the CPU goes to the next VM ("HLT and blocking").
+      vm.machine.yieldWhenWaiting = config.vms.length > 1 && (handler.yields?.(vm) ?? true);
     }
     this.sliceLeft = config.timeSlice;
     this.recorder = {
@@ -93,35 +95,94 @@ export class Monitor implements TechniqueRun, Host {
     let left = budget;
     while (left > 0) {
       const vm = this.guests[this.current];
-      if (vm.machine.state !== 'running' || this.sliceLeft <= 0) {
-        if (!this.switchToNext()) return 'all-stopped';
+      if (!this.runnable(vm) || this.sliceLeft <= 0) {
+        if (!this.switchToNext()) {
+          if (!this.guests.some((v) => v.machine.state === 'running')) return 'all-stopped';
+          this.idle(); // every running VM is blocked: host time passes until the first timer fires
+        }
         continue;
       }
+      if (this.handler.vmx && !vm.vcpu.launched) this.launch(vm);
       // Alone on the host a VM runs as long as the budget allows: slices only matter between VMs.
       const alone = this.guests.length === 1;
-      const n = alone ? left : Math.min(left, this.sliceLeft);
+      // A blocked VM's timer ends the slice when it fires: the woken vCPU runs at once (the host scheduler's
+      // wake-up preemption, as when kvm_vcpu_kick wakes a vCPU thread blocked in kvm_vcpu_block).
+      const n = alone ? left : Math.min(left, this.sliceLeft, this.nextWake(vm));
       const before = vm.machine.retired;
       const stop = runMachine(vm.machine, n);
       const done = vm.machine.retired - before;
-      if (!alone) this.sliceLeft -= done;
+      if (!alone) {
+        this.sliceLeft -= done;
+        // One host clock: the timers of blocked VMs count the instructions the running VM retired.
+        if (this.passTime(done, vm)) this.sliceLeft = 0;
+        if (stop === 'blocked') this.sliceLeft = 0; // kvm_vcpu_block: the CPU goes to the next VM at once
+      }
       left -= stop === 'budget' ? n : Math.max(done, 1);
       if (stop === 'breakpoint') return 'breakpoint';
     }
     return this.guests.some((v) => v.machine.state === 'running') ? 'budget' : 'all-stopped';
   }
 
-  /** Moves to the next running VM: a world switch when it is another VM. False when none runs. */
+  /** A VM the CPU can run now: running, and not blocked in HLT waiting for a timer that has not fired. */
+  private runnable(vm: Vm): boolean {
+    return vm.machine.state === 'running' && !this.blocked(vm);
+  }
+
+  /** Host time passes for the blocked VMs (their timers count it), `n` instructions of another VM. True when one woke. */
+  private passTime(n: number, running: Vm | null): boolean {
+    let woke = false;
+    if (n <= 0) return woke;
+    for (const other of this.guests) {
+      const m = other.machine;
+      if (other === running || !this.blocked(other)) continue;
+      m.tick(n);
+      // Ticks that fell due meanwhile are one pending interrupt, as on one interrupt line.
+      while (m.timerNext >= 0 && m.timerNext <= m.ticks) m.timerNext += m.timerPeriod;
+      woke ||= m.irqPending;
+    }
+    return woke;
+  }
+
+  private blocked(vm: Vm): boolean {
+    const m = vm.machine;
+    return m.state === 'running' && m.waiting && m.yieldWhenWaiting && !m.irqPending && m.timerNext >= 0;
+  }
+
+  /** Host instructions until the first blocked VM's timer fires (other than `running`). */
+  private nextWake(running: Vm): number {
+    let wait = Number.POSITIVE_INFINITY;
+    for (const v of this.guests)
+      if (v !== running && this.blocked(v)) wait = Math.min(wait, Math.max(1, v.machine.timerNext - v.machine.ticks));
+    return wait;
+  }
+
+  /** Every running VM is blocked: the host idles until the earliest timer among them fires. */
+  private idle(): void {
+    let wait = Number.POSITIVE_INFINITY;
+    for (const v of this.guests) if (this.blocked(v)) wait = Math.min(wait, v.machine.timerNext - v.machine.ticks);
+    this.passTime(Number.isFinite(wait) ? Math.max(1, wait) : 1, null);
+  }
+
+  /** Moves to the next runnable VM: a world switch when it is another VM. False when none can run. */
   private switchToNext(): boolean {
     const n = this.guests.length;
     for (let k = 1; k <= n; k++) {
       const next = (this.current + k) % n;
-      if (this.guests[next].machine.state !== 'running') continue;
+      if (!this.runnable(this.guests[next])) continue;
       if (next !== this.current) this.worldSwitch(this.guests[this.current], this.guests[next]);
       this.current = next;
       this.sliceLeft = this.config.timeSlice;
       return true;
     }
     return false;
+  }
+
+  /** Hardware assistance: the hypervisor sets up the vCPU's VMCS and enters the guest for the first time (VMLAUNCH). */
+  private launch(vm: Vm): void {
+    vm.vcpu.launched = true;
+    if (!this.events || !this.handler.vmx) return;
+    for (const st of this.handler.vmx.setup(vm)) this.record(vm, { kind: 'vmx', ...st });
+    this.record(vm, { kind: 'vm-entry', instruction: this.handler.vmx.entry(true) });
   }
 
   private worldSwitch(from: Vm, to: Vm): void {
@@ -210,15 +271,38 @@ export class Monitor implements TechniqueRun, Host {
   private dispatch(vm: Vm, exit: GuestExit): boolean {
     for (;;) {
       const o = this.handler.handle(vm, exit);
+      const pc = vm.machine.pc;
       this.leave(vm, exit, o);
       const done = this.apply(vm, exit, o);
+      if (this.events && this.handler.vmx && o.via.kind === 'vm-exit')
+        for (const st of this.handler.vmx.writes(vm, exit, o, pc)) this.record(vm, { kind: 'vmx', ...st });
       // The guest resumes unless the vCPU blocked or the entry waits for the injection that follows.
-      if (vm.vcpu.outside && !vm.vcpu.blocked && o.action.do !== 'inject-on-entry' && vm.machine.state === 'running') {
-        vm.vcpu.outside = false;
-        if (this.events) this.record(vm, { kind: 'vm-entry' });
-      }
+      if (vm.vcpu.outside && !vm.vcpu.blocked && o.action.do !== 'inject-on-entry' && vm.machine.state === 'running') this.enter(vm);
       if (o.action.do !== 'map-ept') return done;
     }
+  }
+
+  /**
+   * The VM entry (VMRESUME). An event whose delivery the exit interrupted is re-injected first
+   * (KVM's vmx_complete_interrupts queues it again; the entry delivers it): the machine then finishes
+   * building the very frame it was building.
+   */
+  private enter(vm: Vm): void {
+    vm.vcpu.outside = false;
+    const vectoring = vm.vcpu.vectoring;
+    if (vectoring) {
+      vm.vcpu.vectoring = 0;
+      const vector = vectoring & 0xff;
+      vm.counters.injected++;
+      vm.machine.meter.charge('inject');
+      if (this.events) {
+        const x = this.handler.vmx;
+        if (x) this.record(vm, { kind: 'vmx', name: x.writeName, field: x.injectionField, value: vectoring });
+        this.record(vm, { kind: 'inject', vector, name: vectorName(vector) });
+      }
+    }
+    if (this.events)
+      this.record(vm, this.handler.vmx ? { kind: 'vm-entry', instruction: this.handler.vmx.entry(false) } : { kind: 'vm-entry' });
   }
 
   /** How control left the guest: recorded, counted and charged. */
@@ -246,13 +330,25 @@ export class Monitor implements TechniqueRun, Host {
         break;
       case 'vm-exit': {
         c.vmExits++;
-        c.vmExitsByReason[via.reason] = (c.vmExitsByReason[via.reason] ?? 0) + 1;
+        const [code, name] = this.handler.vmx?.exitCode(via.reason, exit, o) ?? [EXIT_REASONS[via.reason], via.reason];
+        c.vmExitsByReason[name] = (c.vmExitsByReason[name] ?? 0) + 1;
         m.meter.charge('vmExitRoundTrip');
         vm.vcpu.outside = true;
+        // An exit while the CPU delivers an event: the IDT-vectoring information says which (SDM §27.2.4).
+        vm.vcpu.vectoring = m.inDelivery && this.handler.vmx ? this.handler.vmx.injection(m.deliveryVector, m.deliveryCause) : 0;
         this.keepExitInfo(vm, via.reason, exit, o.action);
         if (this.events) {
           const qualification = this.handler.qualification?.(vm, exit, o) ?? '';
-          this.record(vm, { kind: 'vm-exit', reason: EXIT_REASONS[via.reason], reasonName: via.reason, qualification });
+          const handler = this.handler.exitHandler?.(via.reason);
+          this.record(vm, {
+            kind: 'vm-exit',
+            reason: code,
+            reasonName: name,
+            qualification,
+            ...(handler ? { handler } : {}),
+          });
+          if (this.handler.vmx)
+            for (const st of this.handler.vmx.reads(vm, exit, o, vm.vcpu.vectoring)) this.record(vm, { kind: 'vmx', ...st });
         }
         if (!this.config.taggedTlb) m.flushTlb('VM exit: the 2006 CPU has no tagged TLB (no VPID)');
         break;
@@ -308,6 +404,11 @@ export class Monitor implements TechniqueRun, Host {
       case 'hypercall':
         this.hypercall(vm, a.number);
         return true;
+      case 'refuse-hypercall':
+        // KVM's kvm_emulate_hypercall: `if (kvm_x86_call(get_cpl)(vcpu) != 0) { ret = -KVM_EPERM; goto out; }`.
+        m.r[0] = -1;
+        completeDirect(m, insOf(exit));
+        return true;
       case 'direct': {
         const ins = insOf(exit);
         const out = runDirectly(m, ins, { cpl: a.realCpl, interrupts: true, paging: true, idtr: HYPERVISOR_IDT });
@@ -338,7 +439,14 @@ export class Monitor implements TechniqueRun, Host {
         vm.vcpu.windowArmed = false;
         c.injected++;
         m.meter.charge(a.cost);
-        if (this.events) this.record(vm, { kind: 'inject', vector: v, name: vectorName(v) });
+        if (this.events) {
+          const x = this.handler.vmx;
+          if (x) {
+            const cause = (exit as { cause?: DeliveryCause }).cause ?? 'exception';
+            this.record(vm, { kind: 'vmx', name: x.writeName, field: x.injectionField, value: x.injection(v, cause) });
+          }
+          this.record(vm, { kind: 'inject', vector: v, name: vectorName(v) });
+        }
         return false;
       }
       case 'deliver': {

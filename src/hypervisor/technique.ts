@@ -1,7 +1,7 @@
 // The one small interface every technique implements (QEMU's accel/, Cloud Hypervisor's Vcpu):
 // the engine asks a technique whether it can run a configuration, creates a run, and drives it by
 // budgets of guest instructions. Techniques live in techniques/<id>/, one folder each.
-import type { ExitControls, HypervisorType, PagingMode, PagingSetting, TechniqueId } from '../config';
+import type { ExitControls, HypervisorType, PagingMode, PagingSetting, TechniqueId, Vendor } from '../config';
 import type { Variant } from '../isa/table';
 import type { EventSink } from '../trace/events';
 import type { CostCategory, CostTable, PresetId } from './costs';
@@ -24,6 +24,8 @@ export interface RunConfig {
   /** The paging the scenario asked for ('auto' resolves per technique). */
   readonly paging: PagingSetting;
   readonly hypervisorType: HypervisorType;
+  /** Whose hardware assistance (hardware-assisted only): Intel VT-x or AMD-V. */
+  readonly vendor?: Vendor;
   readonly exits: Partial<ExitControls>;
   readonly timeSlice: number;
   readonly vms: readonly { readonly name: string; readonly image: Uint8Array }[];

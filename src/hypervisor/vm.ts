@@ -25,6 +25,10 @@ export interface Vcpu {
   trapTable: boolean;
   /** Paravirtualization: the #GP of an unmodified privileged instruction is being delivered (to name its cause). */
   privilegeFault: boolean;
+  /** Hardware-assisted: the first entry (VMLAUNCH) was made; every later one is a VMRESUME. */
+  launched: boolean;
+  /** Hardware-assisted: IDT-vectoring information of the last exit (an event it interrupted, re-injected on entry), or 0. */
+  vectoring: number;
   /** Xen's per-vCPU state (trap table, callbacks, vcpu_info, event channels, typed frames). */
   xen: XenVcpu;
 }
@@ -42,6 +46,15 @@ export interface LastExit {
   action: Action | null;
 }
 
+/**
+ * Where the hypervisor keeps this VM's structures in its own 64 KiB (host frames 0–15): the VMCS at
+ * 0x1000 × (index + 1), the EPT root 0x800 above it, the shadow page table's root 0xC00 above it.
+ * VirtLab's choice: the spec gives the hypervisor 64 KiB and places nothing in it.
+ */
+export function shadowRoot(vm: { readonly index: number }): number {
+  return 0x1000 * (vm.index + 1) + 0xc00;
+}
+
 /** One VM: its machine (which holds the guest-visible state), P2M, shadow/EPT state and counters. */
 export class Vm {
   readonly machine: Machine;
@@ -53,7 +66,16 @@ export class Vm {
   shadow: Uint8Array = new Uint8Array(16);
   /** Nested paging: which guest-physical frames have an EPT entry (filled lazily, as KVM does). */
   ept: Uint8Array = new Uint8Array(16);
-  vcpu: Vcpu = { windowArmed: false, blocked: false, outside: false, trapTable: false, privilegeFault: false, xen: newXenVcpu() };
+  vcpu: Vcpu = {
+    windowArmed: false,
+    blocked: false,
+    outside: false,
+    trapTable: false,
+    privilegeFault: false,
+    launched: false,
+    vectoring: 0,
+    xen: newXenVcpu(),
+  };
   lastExit: LastExit = { reason: null, pc: 0, insLo: 0, insHi: 0, cr2: 0, reg: 0, exit: null, action: null };
   /** Binary translation: this VM's own translation cache (never shared with another VM). */
   tc: TranslationCache | null = null;

@@ -61,7 +61,8 @@ export interface Host {
 }
 
 /** Why `run` returned. */
-export type RunStop = 'budget' | 'halted' | 'powered-off' | 'crashed' | 'breakpoint';
+/** Why a run stopped; 'blocked': HLT with IF = 1 under a hypervisor that runs another VM meanwhile. */
+export type RunStop = 'budget' | 'halted' | 'powered-off' | 'crashed' | 'breakpoint' | 'blocked';
 
 export interface MachineOptions {
   readonly variant?: Variant;
@@ -89,6 +90,8 @@ export class Machine {
   exitCode = 0;
   /** HLT with IF = 1: waiting for the next interrupt. */
   waiting = false;
+  /** STI with IF = 0 just ran: no interrupt is taken before the next instruction completes (x86's STI shadow). */
+  stiShadow = false;
 
   readonly mem = new Uint8Array(0x10000);
   ticks = 0;
@@ -132,6 +135,8 @@ export class Machine {
   breakpoints: Uint8Array | null = null;
   /** The hypervisor beneath this machine, or null on bare metal. */
   host: Host | null = null;
+  /** HLT with IF = 1 returns from `run` ('blocked') instead of waiting: the hypervisor runs another VM meanwhile. */
+  yieldWhenWaiting = false;
   /** Under a hypervisor the real MMU is always on (shadow or nested paging), even with guest paging off. */
   alwaysTranslate = false;
   /** Guest-physical pages whose stores the host wants to see (write-protected page tables). */
@@ -328,7 +333,10 @@ export class Machine {
   }
 
   /** True while deliver() reads the IDT and pushes the frame. */
-  private inDelivery = false;
+  inDelivery = false;
+  /** The vector being delivered while `inDelivery` (what IDT-vectoring information reports). */
+  deliveryVector = 0;
+  deliveryCause: 'exception' | 'timer' | 'software' = 'exception';
 
   /**
    * Delivers vector v exactly as isa.md says. Returns false when the machine triple-faulted
@@ -350,15 +358,17 @@ export class Machine {
       });
     }
     // A fault while reading the IDT or building the frame is not delivered: it is a triple fault.
+    this.deliveryVector = vector;
+    this.deliveryCause = cause;
     this.inDelivery = true;
     const handler = this.read((this.idtr + 4 * vector) | 0, 4, 'read', 0);
     if (handler === undefined) {
       this.inDelivery = false;
-      return this.tripleFault(vector, 'the IDT entry could not be read');
+      return this.deliveryFailed(vector, 'the IDT entry could not be read');
     }
     if (handler === 0) {
       this.inDelivery = false;
-      return this.tripleFault(vector, `no handler for vector ${vector} (IDT entry is 0)`);
+      return this.deliveryFailed(vector, `no handler for vector ${vector} (IDT entry is 0)`);
     }
     const oldSp = this.r[7];
     const oldCpl = this.cpl;
@@ -368,7 +378,7 @@ export class Machine {
     for (let i = 0; i < 4; i++) {
       if (!this.write((sp - 4 * (i + 1)) | 0, frame[i], 4, 0)) {
         this.inDelivery = false;
-        return this.tripleFault(vector, 'the interrupt frame could not be pushed');
+        return this.deliveryFailed(vector, 'the interrupt frame could not be pushed');
       }
     }
     this.inDelivery = false;
@@ -377,6 +387,22 @@ export class Machine {
     this.flags &= ~IF;
     this.pc = handler;
     return true;
+  }
+
+  /** Why the delivery that led to #DF failed, for the triple fault's reason. */
+  private doubleFaultCause = '';
+
+  /**
+   * Delivery of `vector` failed (isa.md, x86's rule): the CPU delivers #DF instead, an abort whose
+   * return address is the instruction that was running; if delivering #DF fails too, a triple fault.
+   */
+  private deliveryFailed(vector: number, why: string): boolean {
+    if (vector === 8) return this.tripleFault(8, this.doubleFaultCause ? `${this.doubleFaultCause}; then #DF: ${why}` : why);
+    this.doubleFaultCause = `delivering vector ${vector}: ${why}`;
+    this.exceptions++;
+    const ok = this.deliver(8, this.pc, 'exception');
+    this.doubleFaultCause = '';
+    return ok;
   }
 
   tripleFault(vector: number, why: string): false {

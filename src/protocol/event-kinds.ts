@@ -47,6 +47,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'interrupt',
   'vm-exit',
   'vm-entry',
+  'vmx',
   'hypercall',
   'translate',
   'tc-hit',
@@ -95,6 +96,7 @@ export function timelineCategory(kind: EventKind): TimelineCategory | null {
     case 'vm-state':
       return 'state';
     case 'instruction':
+    case 'vmx':
     case 'tc-hit':
     case 'tlb-flush':
     case 'io':

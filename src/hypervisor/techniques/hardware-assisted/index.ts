@@ -14,7 +14,9 @@ import type { Handler } from '../../handler';
 import type { VmcsView } from '../../inspection';
 import { Monitor } from '../../monitor';
 import type { ExitControls, PagingMode, RunConfig, Technique } from '../../technique';
-import { HYPERVISOR_IDT, type Vm } from '../../vm';
+import { HYPERVISOR_IDT, shadowRoot, type Vm } from '../../vm';
+import { eventInj, KVM_SVM_HANDLERS, svmExitCode, svmExitReads, svmExitWrites, svmSetupSteps, vmcbFields } from './svm';
+import { exitReads, exitWrites, intrInfo, KVM_HANDLERS, setupSteps, type VmxContext, vmcsFields } from './vmx';
 
 export { effectiveExitControls };
 
@@ -42,6 +44,7 @@ const EXTERNAL_INJECT: Outcome = { via: EXIT.EXTERNAL_INTERRUPT, action: { do: '
 const SHADOW_WRITE: Outcome = { via: EXIT.EXCEPTION, action: { do: 'shadow-write' } };
 const WALK_SHADOW: Outcome = { via: NONE, action: { do: 'walk', refs: 1 } };
 const WALK_2D: Outcome = { via: NONE, action: { do: 'walk', refs: 3 } };
+const VMCALL_REFUSED: Outcome = { via: EXIT.VMCALL, action: { do: 'refuse-hypercall' } };
 const TRIPLE_FAULT: Outcome = { via: EXIT.TRIPLE_FAULT, action: { do: 'stop' } };
 
 /** Hardware assistance's answer to one exit, given the exit controls and the paging in use. */
@@ -60,14 +63,22 @@ export function handleHardwareAssisted(vm: Vm, exit: GuestExit, c: ExitControls,
           // The device model runs inside the exit, before the VM entry.
           return c.io ? IO : EXECUTE_IO;
         case 'MOV TO CR':
-          if (ins.a === 2) return EXECUTE;
-          if (!nested || (ins.a === 3 && c.cr3)) return CR_ACCESS;
+          // CR0: KVM owns every bit but TS and WP (CR0_GUEST_HOST_MASK): a write that changes PG exits,
+          // with EPT too (SDM §25.6.6: a MOV to CR0 exits when an owned bit differs from the read shadow).
+          if (ins.a === 0) return ((m.r[ins.b] ^ m.cr0) & CR0_PG) !== 0 ? CR_ACCESS : EXECUTE;
+          // CR3: CR3-load exiting, on without EPT (the guest must never load the shadow root's place).
+          if (ins.a === 3) return c.cr3 ? CR_ACCESS : EXECUTE;
           return EXECUTE;
+        case 'MOV FROM CR':
+          // CR3-store exiting, on without EPT: the guest must never see the shadow root GUEST_CR3 holds.
+          return ins.b === 3 && c.cr3 ? CR_ACCESS : EXECUTE;
         case 'INVLPG':
           return c.invlpg ? INVLPG : EXECUTE;
         case 'IRET':
           return EXECUTE_IRET;
         case 'VMCALL':
+          // VMCALL always exits; kvm_emulate_hypercall refuses it from guest CPL > 0 (−KVM_EPERM).
+          if (m.cpl !== 0) return VMCALL_REFUSED;
           return { via: EXIT.VMCALL, action: { do: 'hypercall', number: ins.imm } };
         default:
           // CLI, STI, POPF, PUSHF, SMSW, SIDT, LIDT, MOV KSP, MOV from CR, INT: run directly on the VMCS state.
@@ -129,12 +140,16 @@ export function qualificationOf(
     }
     case 'CR_ACCESS': {
       const ins = (exit as Extract<GuestExit, { kind: 'system' }>).ins;
-      return nested ? 'MOV to CR3 (CR3-load exiting is on)' : `MOV to CR${ins.a}`;
+      if (ins.name === 'MOV FROM CR') return `MOV from CR${ins.b} (CR3-store exiting: the guest gets its own CR3, not the shadow root)`;
+      if (ins.a === 0) return 'MOV to CR0 changes PG (KVM owns CR0.PG: intercepted)';
+      return nested ? 'MOV to CR3 (CR3-load exiting is on)' : 'MOV to CR3 (CR3-load exiting: switch shadow tables)';
     }
     case 'INVLPG':
       return `address ${hex(l.reg)}`;
     case 'VMCALL':
-      return `hypercall ${(exit as Extract<GuestExit, { kind: 'system' }>).ins.imm}`;
+      return o.action.do === 'refuse-hypercall'
+        ? `from guest CPL ${m.cpl}: refused, R0 ← −1 (−KVM_EPERM)`
+        : `hypercall ${(exit as Extract<GuestExit, { kind: 'system' }>).ins.imm}`;
     case 'INTERRUPT_WINDOW':
       return 'the guest can take interrupts again';
     case 'EXTERNAL_INTERRUPT':
@@ -152,6 +167,7 @@ export function qualificationOf(
       if (exit.kind === 'watched-write') return `#PF at ${hex(exit.pa)}: store to a write-protected guest page table`;
       return '';
     case 'HLT':
+    case 'CPUID':
       return '';
     default:
       return '';
@@ -164,11 +180,43 @@ function regOf(vm: Vm, exit: GuestExit): number {
 
 export function hardwareAssistedHandler(config: RunConfig, paging: PagingMode): Handler {
   const nested = paging === 'nested';
+  const amd = config.vendor === 'amd';
   const controls = effectiveExitControls(paging, config.exits);
+  const x: VmxContext = {
+    controls,
+    nested,
+    vpid: config.taggedTlb,
+    guestCr3: (vm) => (nested ? vm.machine.cr3 >>> 0 : shadowRoot(vm)),
+    exceptionBitmap: () => controls.exceptions.reduce((b, v) => b | (1 << v), 0) >>> 0,
+  };
   return {
     id: 'hardware-assisted',
     paging,
     realMmu: true,
+    vmx: amd
+      ? {
+          setup: (vm) => svmSetupSteps(vm, x),
+          reads: (vm, exit, o, vectoring) => svmExitReads(vm, exit, o, vectoring),
+          writes: (vm, exit, o, pc) => svmExitWrites(vm, exit, o, pc, x),
+          injection: eventInj,
+          exitCode: (reason, exit) => svmExitCode(reason, exit),
+          entry: () => 'VMRUN',
+          injectionField: 'control.EVENTINJ',
+          writeName: 'VMCB write',
+        }
+      : {
+          setup: (vm) => setupSteps(vm, x),
+          reads: (vm, exit, o, vectoring) => exitReads(vm, exit, o, vectoring, x),
+          writes: (vm, exit, o, pc) => exitWrites(vm, exit, o, pc, x),
+          injection: intrInfo,
+          exitCode: (reason) => [EXIT_REASONS[reason], reason],
+          entry: (first) => (first ? 'VMLAUNCH' : 'VMRESUME'),
+          injectionField: 'VM_ENTRY_INTR_INFO_FIELD',
+          writeName: 'VMWRITE',
+        },
+    exitHandler: (reason) => (amd ? KVM_SVM_HANDLERS : KVM_HANDLERS)[reason],
+    // With HLT exiting off the guest's HLT halts the CPU in non-root mode: it keeps the CPU.
+    yields: () => controls.hlt,
     realCpl: (vm) => vm.machine.cpl, // non-root mode runs the guest at its own CPL
     handle: (vm, exit) => handleHardwareAssisted(vm, exit, controls, nested),
     qualification: (vm, exit, o) => qualificationOf(vm, exit, o, nested),
@@ -176,14 +224,14 @@ export function hardwareAssistedHandler(config: RunConfig, paging: PagingMode): 
       cpl: vm.machine.cpl,
       interruptsEnabled: (vm.machine.flags & IF) !== 0,
       mode: 'non-root',
-      cr3: nested ? 'the guest page table (EPT translates its frames)' : `shadow table of ${vm.name}`,
+      cr3: nested ? `the guest page table (${amd ? 'NPT' : 'EPT'} translates its frames)` : `shadow table of ${vm.name}`,
       idtr: vm.machine.idtr >>> 0,
     }),
-    vmcs: (vm) => vmcsOf(vm, controls, nested),
+    vmcs: (vm) => vmcsOf(vm, controls, nested, x, amd),
   };
 }
 
-function vmcsOf(vm: Vm, controls: ExitControls, nested: boolean): VmcsView {
+function vmcsOf(vm: Vm, controls: ExitControls, nested: boolean, x: VmxContext, amd: boolean): VmcsView {
   const m = vm.machine;
   const l = vm.lastExit;
   let exit: VmcsView['exit'] = null;
@@ -193,8 +241,9 @@ function vmcsOf(vm: Vm, controls: ExitControls, nested: boolean): VmcsView {
     new DataView(bytes.buffer).setInt32(4, l.insHi, true);
     const d = decode(bytes, 0);
     exit = {
-      reason: EXIT_REASONS[l.reason],
-      reasonName: l.reason,
+      ...(amd
+        ? { reason: svmExitCode(l.reason, l.exit)[0], reasonName: svmExitCode(l.reason, l.exit)[1] }
+        : { reason: EXIT_REASONS[l.reason], reasonName: l.reason }),
       qualification: qualificationOf(vm, l.exit, { via: { kind: 'vm-exit', reason: l.reason }, action: l.action }, nested, l),
       instruction: d ? formatInstruction(d) : '(undefined instruction)',
     };
@@ -206,13 +255,31 @@ function vmcsOf(vm: Vm, controls: ExitControls, nested: boolean): VmcsView {
       FLAGS: m.flags >>> 0,
       CPL: m.cpl,
       CR0: m.cr0 >>> 0,
-      CR3: m.cr3 >>> 0,
+      // With shadow paging GUEST_CR3 holds the shadow root; the guest's own CR3 lives in the hypervisor.
+      CR3: x.guestCr3(vm),
       IDTR: m.idtr >>> 0,
       KSP: m.ksp >>> 0,
     },
     host: { CR3: "the hypervisor's page table", IDTR: HYPERVISOR_IDT >>> 0, SP: 'the hypervisor stack', PC: 'the VM-exit handler' },
     controls: { ...controls, externalInterrupt: true, interruptWindow: vm.vcpu.windowArmed },
     exit,
+    vendor: amd ? 'amd' : 'intel',
+    fields: amd ? vmcbFields(vm, x) : vmcsFields(vm, x),
+    touched: touchedBy(vm, x, amd),
+  };
+}
+
+/** The fields the last exit's handler read and wrote (what the Inspector highlights). */
+function touchedBy(vm: Vm, x: VmxContext, amd: boolean): { read: string[]; written: string[] } {
+  const l = vm.lastExit;
+  if (!l.reason || !l.exit || !l.action) return { read: [], written: [] };
+  const o: Outcome = { via: { kind: 'vm-exit', reason: l.reason }, action: l.action };
+  const reads = amd ? svmExitReads(vm, l.exit, o, 0) : exitReads(vm, l.exit, o, 0, x);
+  const writes = amd ? svmExitWrites(vm, l.exit, o, l.pc, x) : exitWrites(vm, l.exit, o, l.pc, x);
+  const isRead = (n: string) => n === 'VMREAD' || n === 'VMCB read';
+  return {
+    read: [...new Set([...reads, ...writes].filter((s) => isRead(s.name)).map((s) => s.field))],
+    written: [...new Set(writes.filter((s) => !isRead(s.name) && s.field).map((s) => s.field))],
   };
 }
 
@@ -225,7 +292,9 @@ export const hardwareAssisted: Technique = {
   id: 'hardware-assisted',
   refuse(config) {
     if (config.paging === 'nested' && !config.nestedPagingAvailable) {
-      return 'nested paging (EPT) arrived with Nehalem in 2008: the 2006 preset has none (use shadow paging)';
+      return config.vendor === 'amd'
+        ? "nested paging (NPT, AMD's RVI) arrived with Barcelona in 2007: the 2006 preset has none (use shadow paging)"
+        : 'nested paging (EPT) arrived with Nehalem in 2008: the 2006 preset has none (use shadow paging)';
     }
     return undefined;
   },
