@@ -2,7 +2,7 @@
 ; events masked waits in vcpu_info, and is delivered when the kernel unmasks and asks for it.
 ;
 ; timer-pending.s disables interrupts (IF = 0 since reset), lets a tick arrive during a busy loop,
-; and takes it right after STI. As a Xen PV kernel (docs/xen-interface.md):
+; and takes it once STI's interrupt shadow ends. As a Xen PV kernel (docs/xen-interface.md):
 ;   IF = 0      →  evtchn_upcall_mask = 1 (vcpu_info starts masked when registered)
 ;   OUT 0x40    →  EVTCHNOP_bind_virq(VIRQ_TIMER) and set_timer_op(now + 100): one timeout
 ;   the tick    →  Xen sets the port's bit in shared_info.evtchn_pending, the selector bit and
@@ -10,7 +10,7 @@
 ;   STI         →  xen_irq_enable: evtchn_upcall_mask ← 0, then, seeing evtchn_upcall_pending,
 ;                  xen_force_evtchn_callback (a harmless xen_version hypercall): Xen delivers the
 ;                  upcall on its way back, so the callback's return address is the instruction
-;                  right after that hypercall (`after_sti`), where bare metal takes the tick after STI
+;                  right after that hypercall (`after_sti`), where bare metal takes it after STI and its shadowed NOP
 ;   CLI         →  evtchn_upcall_mask ← 1: a store
 ; Only one tick waits on bare metal (ticks do not queue); here only one timeout was armed, and a
 ; port's pending bit is one bit anyway. The kernel notes in R6 that evtchn_upcall_pending was 1

@@ -20,7 +20,8 @@
 ;   OUT 0xE9 / OUT 0xF4   →  console_io / sched_op(SCHEDOP_shutdown)
 ; A tick that comes while the mask is set stays pending (one pending bit: ticks do not queue, as on
 ; bare metal) and is delivered at the instruction after the unmasking sequence's hypercall, where
-; bare metal takes it right after STI. CLI and STI cost what a store costs: no hypercall unless an
+; bare metal takes it once STI's one-instruction shadow ends (a PV kernel has no STI shadow: the
+; mask store and the check come first). CLI and STI cost what a store costs: no hypercall unless an
 ; event is pending.
 ;
 ; Natively the first VMCALL raises #UD while IDTR is still 0 and the table at 0 is empty: a triple
