@@ -1,38 +1,44 @@
-; pv-user-syscalls.s — user-syscalls.s, paravirtualized: the tiny operating system as a Xen guest.
+; pv-user-syscalls.s — user-syscalls.s, paravirtualized: the tiny operating system as a Xen PV guest.
 ;
 ; The same kernel and the same user program (byte for byte from 0x400 on), but the kernel runs no
-; privileged instruction: it asks the hypervisor instead (virtualization.md, "the hypercall
-; interface"; VMCALL n, arguments R1–R3, result R0).
-;   LIDT idt              →  VMCALL 1  set_trap_table(R1 = idt)   (also enables the fast system-call path)
-;   MOV KSP, r            →  VMCALL 4  stack_switch(R1 = the kernel stack)
-;   IRET                  →  VMCALL 7  iret (pops PC, FLAGS, CPL, SP; R0 is left alone)
-;   OUT 0xE9, r           →  VMCALL 0  console_write(R1 = the character)
-;   OUT 0xF4, r           →  VMCALL 9  shutdown(R1 = the exit code)
-; The guest kernel runs at real CPL 1 and its user program at CPL 3. INT 0x80 goes straight to the
-; kernel's handler (the trap table is registered), with no hypervisor on the way; the user's CLI at
-; 0x478 raises #GP, which the hypervisor reflects into the kernel. console_write returns its result
-; in R0 and takes its argument in R1, so the kernel saves R0 around it and puts walks the string
-; with R2: the user program sees the same registers after every system call as in user-syscalls.s.
+; privileged instruction: it calls Xen (docs/xen-interface.md; number = VMCALL's operand, arguments
+; R1–R5, result R0). What Linux's 32-bit PV code does at each point:
+;   LIDT idt         →  set_trap_table(R1 = trap_info[])          (Linux: xen_load_idt converts each
+;                       gate with cvt_gate_to_trap: vector, flags = DPL | TI_IF for interrupt gates)
+;   MOV KSP, r       →  stack_switch(R1 = kernel SS, R2 = stack)   (xen_load_sp0)
+;   IRET             →  iret                                       (xen_iret: the hypercall page's
+;                       iret stub; VX's IRET is privileged, so the return is a hypercall, as on 64-bit)
+;   OUT 0xE9, r      →  console_io(CONSOLEIO_write, count, buffer)  (xen_raw_console_write)
+;   OUT 0xF4, r      →  sched_op(SCHEDOP_shutdown, &{reason})      (xen_power_off)
+; The guest kernel runs at real CPL 1 and its user program at CPL 3. Vector 0x80 is registered as a
+; trap gate with DPL 3, so INT 0x80 goes straight to the kernel's handler (x86_32 Xen's
+; int80_direct_trap): no trap into Xen, no bounce. The user's CLI at 0x478 is a #GP that Xen catches
+; and bounces into the kernel's handler (a trap, then a bounce frame). The kernel keeps every register
+; the native kernel keeps (console_io returns its result in R0 and takes R1–R3).
 ;
 ; Natively the first VMCALL (at 0x48) raises #UD while IDTR is still 0 and the table at 0 is empty:
 ; a triple fault, with nothing printed.
 ;
-; runs-on: native paravirtualization hardware-assisted
+; runs-on: native paravirtualization
 ; twin: user-syscalls.s
 ; expect-console: hello from user mode\nmy pid is 42\nkernel: #GP at 0x00000478, user mode may not do that; skipped\nstill alive, stack intact: yes\nbye\n
 ; expect-state: powered-off
-; expect-exit[paravirtualization hardware-assisted]: 0
-; expect-reg[paravirtualization hardware-assisted]: CPL=0 KSP=0xE000 R0=0 R1=0 R2=52 R4=42 R5=0x9000 SP=0xDFF0 FLAGS=0x40
+; expect-exit[paravirtualization]: 0
+; expect-reg[paravirtualization]: CPL=0 KSP=0xE000
 ; expect-console[native]:
 ; expect-state[native]: crashed
 ; expect-crash[native]: triple-fault
 ; expect-reg[native]: PC=0x48 CPL=0 IDTR=0 KSP=0
 
-        .equ HC_CONSOLE_WRITE, 0    ; hypercall numbers
-        .equ HC_SET_TRAP_TABLE, 1
-        .equ HC_STACK_SWITCH, 4
-        .equ HC_IRET, 7
-        .equ HC_SHUTDOWN, 9
+        .equ __HYPERVISOR_set_trap_table, 0     ; xen/include/public/xen.h
+        .equ __HYPERVISOR_stack_switch, 3
+        .equ __HYPERVISOR_console_io, 18
+        .equ __HYPERVISOR_iret, 23
+        .equ __HYPERVISOR_sched_op, 29
+        .equ CONSOLEIO_write, 0                 ; xen.h
+        .equ SCHEDOP_shutdown, 2                ; sched.h
+        .equ FLAT_KERNEL_SS, 0xE021             ; arch-x86/xen-x86_32.h (FLAT_RING1_DS)
+        .equ FLAT_KERNEL_CS, 0xE019             ; arch-x86/xen-x86_32.h (FLAT_RING1_CS)
         .equ IF, 0x200
         .equ KSTACK, 0xE000
         .equ USER_STACK, 0x9000
@@ -45,17 +51,18 @@
         .org 0x40
 
 ; --- kernel -------------------------------------------------------------------------------------------
-start:  MOV R1, idt
-        VMCALL HC_SET_TRAP_TABLE    ; LIDT idt
-        MOV R1, KSTACK
-        VMCALL HC_STACK_SWITCH      ; MOV KSP, R1
+start:  MOV R1, trap_table
+        VMCALL __HYPERVISOR_set_trap_table     ; LIDT idt
+        MOV R1, FLAT_KERNEL_SS
+        MOV R2, KSTACK
+        VMCALL __HYPERVISOR_stack_switch       ; MOV KSP, r
         PUSH USER_STACK             ; SP for user mode
         PUSH 3                      ; CPL 3
-        PUSH IF                     ; FLAGS: interrupts enabled
+        PUSH IF                     ; FLAGS: interrupts enabled (the iret unmasks events)
         PUSH user                   ; where user mode starts
-        VMCALL HC_IRET              ; "return" to user mode
+        VMCALL __HYPERVISOR_iret    ; "return" to user mode
 
-; INT 0x80: dispatch on R0.
+; INT 0x80 (direct, no Xen on the way): dispatch on R0.
 syscall:
         CMP R0, SYS_PUTC
         JE sys_putc
@@ -66,45 +73,42 @@ syscall:
         CMP R0, SYS_EXIT
         JE sys_exit
         MOV R0, -1                  ; unknown call
-        VMCALL HC_IRET
+        VMCALL __HYPERVISOR_iret
 sys_putc:
-        PUSH R0                     ; console_write sets R0 (its result): keep the user's
-        VMCALL HC_CONSOLE_WRITE     ; R1 = the character
-        POP R0
-        VMCALL HC_IRET
+        CALL putc                   ; R1 = the character (all registers kept)
+        VMCALL __HYPERVISOR_iret
 sys_puts:
-        PUSH R0
-        PUSH R2                     ; puts clobbers R0, R1 and R2: keep the user's R0 and R2
+        PUSH R2                     ; puts clobbers R1 and R2: keep the user's R2
         CALL puts
         POP R2
-        POP R0
-        VMCALL HC_IRET
+        VMCALL __HYPERVISOR_iret
 sys_getpid:
         MOV R0, 42
-        VMCALL HC_IRET              ; the iret hypercall leaves R0 alone: 42 reaches the user
+        VMCALL __HYPERVISOR_iret    ; the iret hypercall leaves R0 alone: 42 reaches the user
 sys_exit:
-        VMCALL HC_SHUTDOWN          ; R1 = the exit code
+        MOV R2, exit_status         ; the user's exit code becomes the shutdown reason (0: poweroff)
+        STORE [R2], R1
+        MOV R1, SCHEDOP_shutdown
+        VMCALL __HYPERVISOR_sched_op
 
-; #GP: a user program tried something privileged. Report it and skip the instruction.
+; #GP (bounced by Xen): a user program tried something privileged. Report it and skip the instruction.
 gp_handler:
-        PUSH R0
         PUSH R1
         PUSH R2
         PUSH R3
         MOV R1, gp_text
         CALL puts
-        LOAD R1, [SP + 16]          ; the faulting instruction
+        LOAD R1, [SP + 12]          ; the faulting instruction (the bounce frame is VX's interrupt frame)
         CALL puthex
         MOV R1, gp_text2
         CALL puts
-        LOAD R1, [SP + 16]
+        LOAD R1, [SP + 12]
         ADD R1, 8
-        STORE [SP + 16], R1
+        STORE [SP + 12], R1
         POP R3
         POP R2
         POP R1
-        POP R0
-        VMCALL HC_IRET
+        VMCALL __HYPERVISOR_iret
 
 ; --- user program (CPL 3), the same as in user-syscalls.s --------------------------------------------
         .org 0x400
@@ -129,7 +133,7 @@ user_cli:
         MOV R0, SYS_PUTS
         INT 0x80
         MOV R1, yes_text
-        CMP SP, R5                  ; every iret gave the user its own SP back
+        CMP SP, R5                  ; every IRET gave the user its own SP back
         JE user.report
         MOV R1, no_text
 user.report:
@@ -162,27 +166,52 @@ print_number.print:
         JNZ print_number.print
         RET
 
-; --- console helpers (guest kernel: they use the console_write hypercall) ----------------------------
+; --- console helpers (guest kernel: console_io hypercalls) --------------------------------------------
 
-; puts: print the zero-terminated string at R1 (clobbers R0, R1, R2; R1 ends at the zero, as natively)
-puts:   MOV R2, R1
-puts.next:
-        LOADB R1, [R2]
-        CMP R1, 0
-        JZ puts.done
-        VMCALL HC_CONSOLE_WRITE     ; R1 = the character
-        INC R2
-        JMP puts.next
-puts.done:
-        MOV R1, R2
+; putc: print the character in R1 (keeps every register).
+putc:   PUSH R0
+        PUSH R1
+        PUSH R2
+        PUSH R3
+        STOREB [char_buf], R1
+        MOV R1, CONSOLEIO_write
+        MOV R2, 1
+        MOV R3, char_buf
+        VMCALL __HYPERVISOR_console_io
+        POP R3
+        POP R2
+        POP R1
+        POP R0
         RET
 
-; puthex: print R1 as 0x and 8 hex digits (clobbers R0, R1, R2, R3)
-puthex: MOV R2, R1
-        MOV R1, '0'
-        VMCALL HC_CONSOLE_WRITE
-        MOV R1, 'x'
-        VMCALL HC_CONSOLE_WRITE
+; puts: print the zero-terminated string at R1 with one console_io (R1 ends at the zero, as
+; natively; clobbers R2).
+puts:   PUSH R0
+        PUSH R3
+        MOV R3, R1                  ; the buffer
+puts.len:
+        LOADB R2, [R1]
+        CMP R2, 0
+        JZ puts.write
+        INC R1
+        JMP puts.len
+puts.write:
+        PUSH R1
+        MOV R2, R1
+        SUB R2, R3                  ; the count
+        MOV R1, CONSOLEIO_write
+        VMCALL __HYPERVISOR_console_io
+        POP R1
+        POP R3
+        POP R0
+        RET
+
+; puthex: print R1 as 0x and 8 hex digits, built in hex_buf and written with one console_io
+; (clobbers R1, R2, R3, as natively).
+puthex: PUSH R0
+        PUSH R4
+        MOV R2, R1
+        MOV R4, hex_buf + 2
         MOV R3, 8
 puthex.next:
         MOV R1, R2
@@ -192,10 +221,17 @@ puthex.next:
         JBE puthex.digit
         ADD R1, 'A' - '9' - 1       ; 10–15 → 'A'–'F'
 puthex.digit:
-        VMCALL HC_CONSOLE_WRITE
+        STOREB [R4], R1
+        INC R4
         SHL R2, 4
         DEC R3
         JNZ puthex.next
+        MOV R1, CONSOLEIO_write
+        MOV R2, 10
+        MOV R3, hex_buf
+        VMCALL __HYPERVISOR_console_io
+        POP R4
+        POP R0
         RET
 
 ; --- data --------------------------------------------------------------------------------------------
@@ -214,9 +250,21 @@ gp_text:
         .asciz "kernel: #GP at "
 gp_text2:
         .asciz ", user mode may not do that; skipped\n"
+hex_buf:
+        .ascii "0x00000000"
+char_buf:
+        .byte 0
 
         .align 4
-idt:    .space 4 * 13               ; the trap table, registered with set_trap_table
-        .word gp_handler            ; 13: #GP
-        .org idt + 4 * 0x80
-        .word syscall               ; 0x80: system calls
+exit_status:                        ; struct sched_shutdown { unsigned int reason; }
+        .word 0
+; The trap table: struct trap_info { uint8 vector; uint8 flags (DPL | TI_IF); uint16 cs; address },
+; ended by an entry whose address is 0.
+trap_table:
+        .byte 13, 0                 ; #GP, DPL 0, trap gate
+        .byte FLAT_KERNEL_CS & 0xFF, FLAT_KERNEL_CS >> 8
+        .word gp_handler
+        .byte 0x80, 3               ; 0x80, DPL 3 (user may INT 0x80), trap gate: int80_direct_trap
+        .byte FLAT_KERNEL_CS & 0xFF, FLAT_KERNEL_CS >> 8
+        .word syscall
+        .word 0, 0                  ; end of the table

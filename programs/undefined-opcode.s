@@ -10,10 +10,11 @@
 ; expect-exit: 0
 ; expect-reg: R5=3 R0=0x1234
 ;
-; Under hardware assistance VMCALL always exits and the hypervisor serves hypercall 0, console_write:
-; it prints R1 ('x') and returns 0 in R0, so there is one #UD fewer.
-; expect-console[hardware-assisted]: x#UD at 0x00000200\n#UD at 0x00000210\nR0 kept: 0x00000000\n
-; expect-reg[hardware-assisted]: R5=2 R0=0
+; Under hardware assistance VMCALL always exits and the hypervisor serves Xen's hypercall 17,
+; xen_version (XENVER_version in R1): it returns Xen's version, (3 << 16) | 0, in R0, so there is
+; one #UD fewer.
+; expect-console[hardware-assisted]: #UD at 0x00000200\n#UD at 0x00000210\nR0 kept: 0x00030000\n
+; expect-reg[hardware-assisted]: R5=2 R0=0x30000
 
         .equ CONSOLE, 0xE9
         .equ POWER, 0xF4
@@ -21,11 +22,11 @@
 start:  LIDT idt
         MOV R5, 0                   ; #UD count (the handler increments it)
         MOV R0, 0x1234              ; a hypercall would return its result in R0
-        MOV R1, 'x'                 ; (hypercall 0 would be console_write of R1)
+        MOV R1, 0                   ; (hypercall 17 is xen_version; R1 = XENVER_version)
         JMP tests
 
         .org 0x100
-tests:  VMCALL 0                    ; 0x100: no hypervisor → #UD, R0 unchanged
+tests:  VMCALL 17                   ; 0x100: no hypervisor → #UD, R0 unchanged
         CALL zeros                  ; 0x108
         CALL bad                    ; 0x110
         MOV R4, R0

@@ -19,6 +19,8 @@ export const LIBRARY_PROGRAMS = [
   'io-port',
   'timer-pending',
   'pv-user-syscalls',
+  'pv-batching',
+  'pv-masked-event',
   'hello',
 ];
 export const LIBRARY_SCENARIOS = ['two-vms-one-crashes'];

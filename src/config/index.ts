@@ -17,3 +17,4 @@ export {
   VENDORS,
   type Vendor,
 } from './ids';
+export { XEN_HYPERCALLS, type XenHypercallName } from './xen';

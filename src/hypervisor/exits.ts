@@ -40,7 +40,7 @@ export type GuestExit =
   /** A TLB miss on a virtual page; `pte` is the guest's entry (identity when guest paging is off). */
   | { readonly kind: 'tlb-miss'; readonly page: number; readonly pte: number; readonly access: Access }
   /** A store into a write-protected guest-physical page (a guest page table). */
-  | { readonly kind: 'watched-write'; readonly pa: number; readonly size: number }
+  | { readonly kind: 'watched-write'; readonly pa: number; readonly size: number; readonly va?: number; readonly value?: number }
   /** Translated code reached an indirect branch (binary translation's translation-cache lookup). */
   | { readonly kind: 'indirect-branch'; readonly ins: SystemInstruction }
   /** The machine stopped: halted, powered off or crashed. */
@@ -69,7 +69,8 @@ export type TrapCause =
   | 'hidden-fault'
   | 'page-table-store'
   | 'privileged-cpl1'
-  | 'software-interrupt-no-trap-table';
+  | 'software-interrupt-no-trap-table'
+  | 'hypercall-from-user';
 
 /** What the hypervisor (or the CPU) does next. */
 export type Action =
@@ -111,6 +112,12 @@ export type Action =
   | { readonly do: 'shadow-write' }
   /** Xen validates and emulates a store to the guest's read-only page table. */
   | { readonly do: 'validate-pte' }
+  /** Xen builds a bounce frame for the delivered vector from the guest's trap table (create_bounce_frame). */
+  | { readonly do: 'bounce' }
+  /** x86_32 Xen's int80_direct_trap: the CPU enters the guest kernel's 0x80 handler directly, no Xen. */
+  | { readonly do: 'int80' }
+  /** Xen sends virtual IRQ `virq` on its event channel (the timer: VIRQ_TIMER); an upcall may follow. */
+  | { readonly do: 'virq'; readonly virq: number }
   /** Translated code looks the branch target up in the translation cache. */
   | { readonly do: 'tc-lookup' }
   /** The VM is gone (a triple fault seen by the hypervisor). */

@@ -165,10 +165,16 @@ describe('paravirtualization and interpretation handlers', () => {
       action: { number: 3 },
     });
     expect(handleParavirtualized(vm, system('CLI'), classic).action).toEqual({ do: 'raise', vector: 13 });
+    // INT 0x80 bounces through Xen until it is registered as a DPL-3 trap gate (int80_direct_trap).
     const int: GuestExit = { kind: 'delivery', vector: 128, cause: 'software', returnPc: 0 };
-    expect(handleParavirtualized(vm, int, classic).via.kind).toBe('trap');
-    vm.vcpu.trapTable = true;
-    expect(handleParavirtualized(vm, int, classic)).toMatchObject({ via: { kind: 'none' }, action: { do: 'deliver' } });
+    expect(handleParavirtualized(vm, int, classic)).toMatchObject({ via: { kind: 'trap' }, action: { do: 'bounce' } });
+    vm.vcpu.xen.traps[0x80] = 0x400;
+    vm.vcpu.xen.trapFlags[0x80] = 3;
+    expect(handleParavirtualized(vm, int, classic)).toMatchObject({ via: { kind: 'none' }, action: { do: 'int80' } });
+    vm.vcpu.xen.trapFlags[0x80] = 3 | 4; // TI_IF: an interrupt gate is not installed directly
+    expect(handleParavirtualized(vm, int, classic).action).toEqual({ do: 'bounce' });
+    // The timer is an event: VIRQ_TIMER on its channel.
+    expect(handleParavirtualized(vm, { kind: 'timer' }, classic).action).toEqual({ do: 'virq', virq: 0 });
   });
 
   it('interpretation: nothing ever leaves the guest', () => {

@@ -28,11 +28,31 @@ done: OUT 0xF4, R4
 msg: .asciz "victim ok\\n"
 `;
 
-/** The same victim, paravirtualized: the console and power-off go through hypercalls. */
-const PV_VICTIM = VICTIM.replace('  OUT 0xE9, R0', '  MOV R1, R0\n  VMCALL 0          ; console_write')
-  .replace('done: OUT 0xF4, R4', 'done: MOV R1, R4\n  VMCALL 9           ; shutdown')
-  .replace('  MOV R1, msg\nprint: LOADB R0, [R1]', '  MOV R6, msg\nprint: LOADB R0, [R6]')
-  .replace('  INC R1\n  JMP print', '  INC R6\n  JMP print');
+/** The same victim, paravirtualized: Xen's console_io (18) and sched_op(SCHEDOP_shutdown) (29). */
+const PV_VICTIM = `
+  MOV R1, 0
+  MOV R2, 0x4000
+loop: STORE [R2], R1
+  LOAD R3, [R2]
+  ADD R4, R3
+  INC R1
+  CMP R1, 3000
+  JNZ loop
+done: STORE [reason], R4
+  MOV R1, 0          ; CONSOLEIO_write
+  MOV R2, 10
+  MOV R3, msg
+  VMCALL 18          ; console_io
+  MOV R1, 2          ; SCHEDOP_shutdown
+  MOV R2, reason
+  VMCALL 29          ; sched_op
+msg: .asciz "victim ok\\n"
+  .align 4
+reason: .word 0
+`;
+
+/** A PV guest that shuts down at once. */
+const PV_GONE = '  MOV R1, 2\n  MOV R2, reason\n  VMCALL 29\nreason: .word 0\n';
 
 const victimFor = (t: TechniqueId) => (t === 'paravirtualization' ? PV_VICTIM : VICTIM);
 
@@ -146,10 +166,10 @@ describe('independence of VMs', () => {
   for (const technique of HOSTED) {
     it(`${technique}: a VM's counters, events and cycles are the same alone and beside a neighbour running (and rewriting) the same code`, () => {
       // Host frames are placed by VM index: the victim is VM 1 both times, and the neighbour runs first.
-      // Alone, VM 0 powers off at once (hypercall 9 is shutdown).
+      // Alone, VM 0 powers off at once (sched_op SCHEDOP_shutdown).
       const pv = technique === 'paravirtualization';
       const victim = { name: 'victim', source: pv ? PV_VICTIM : CALLING };
-      const alone = runAt([{ name: 'gone', source: pv ? '  VMCALL 9' : '  OUT 0xF4, 0' }, victim], technique);
+      const alone = runAt([{ name: 'gone', source: pv ? PV_GONE : '  OUT 0xF4, 0' }, victim], technique);
       const beside = runAt([{ name: 'hostile', source: pv ? PV_VICTIM : CALLING_REWRITTEN }, victim], technique);
       expect(beside.counters).toEqual(alone.counters);
       expect(beside.events).toEqual(alone.events);

@@ -36,7 +36,6 @@ import type { Counters, EventSink, TraceEvent } from '../trace/events';
 import { CycleMeter } from './costs';
 import { type Action, EXIT_REASONS, type GuestExit, type Outcome, unreachable, type Via } from './exits';
 import type { Handler, MonitorPaging } from './handler';
-import { serveHypercall } from './hypercalls';
 import { cpuView, type Inspection, pageTableOf, type RealCpu, type ShadowEntry, type TranslatedBlockView, tlbOf } from './inspection';
 import { fillShadow, type Recorder, rebuildShadow, shadowWrite, shadowWriteWords } from './shadow';
 import type { FidelityViolation, RunConfig, RunStopReason, TechniqueRun, VmView } from './technique';
@@ -44,6 +43,9 @@ import { effectOf } from './techniques/effects';
 import { completeDirect, runDirectly } from './techniques/sensitive';
 import { type Block, isIndirect, TranslationCache } from './translation-cache';
 import { HYPERVISOR_IDT, type LastExit, type Vcpu, Vm } from './vm';
+import { INT80, TI_IF, VCPU_INFO } from './xen/abi';
+import { bounce, portOfVirq, setPending, upcallDue } from './xen/events';
+import { checkPte, serveHypercall } from './xen/hypercalls';
 
 /** The mutable parts of a monitor's state that a snapshot must capture besides the machines. */
 interface MonitorState {
@@ -221,8 +223,8 @@ export class Monitor implements TechniqueRun, Host {
     return this.dispatch(this.guests[m.vm], { kind: 'system', ins });
   }
 
-  delivering(m: Machine, vector: number, cause: DeliveryCause, returnPc: number): void {
-    this.dispatch(this.guests[m.vm], { kind: 'delivery', vector, cause, returnPc });
+  delivering(m: Machine, vector: number, cause: DeliveryCause, returnPc: number): boolean {
+    return this.dispatch(this.guests[m.vm], { kind: 'delivery', vector, cause, returnPc });
   }
 
   timerFired(m: Machine): void {
@@ -233,8 +235,37 @@ export class Monitor implements TechniqueRun, Host {
     this.dispatch(this.guests[m.vm], { kind: 'tlb-miss', page, pte, access });
   }
 
-  watchedWrite(m: Machine, pa: number, size: number): void {
-    this.dispatch(this.guests[m.vm], { kind: 'watched-write', pa, size });
+  watchedWrite(m: Machine, pa: number, size: number, va: number, value: number): boolean {
+    return this.dispatch(this.guests[m.vm], { kind: 'watched-write', pa, size, va, value });
+  }
+
+  /**
+   * Xen's return-to-guest path (x86_32 entry.S test_all_events): an event is pending and the vCPU's
+   * evtchn_upcall_mask is clear, so Xen masks events and enters the guest's event callback through a
+   * bounce frame. Reached between instructions, after the exit or hypercall that made it due.
+   */
+  upcall(m: Machine): void {
+    const vm = this.guests[m.vm];
+    const x = vm.vcpu.xen;
+    if (!upcallDue(m, x)) return;
+    const from = m.pc;
+    if (!bounce(m, x, x.callback, m.pc, true)) {
+      m.setState('crashed', 'Xen: the event upcall frame could not be written on the guest kernel stack (domain_crash)');
+      return;
+    }
+    x.upcalls++;
+    vm.counters.injected++;
+    m.meter.charge('upcall');
+    if (this.events)
+      this.record(
+        vm,
+        {
+          kind: 'inject',
+          vector: 0,
+          name: `event upcall to the callback at 0x${(x.callback >>> 0).toString(16)} (evtchn_upcall_mask ← 1)`,
+        },
+        from,
+      );
   }
 
   stateChanged(m: Machine): void {
@@ -475,11 +506,24 @@ export class Monitor implements TechniqueRun, Host {
         if (callout) this.lookupNext(vm);
         return false;
       }
-      case 'validate-pte': {
-        const e = exit as Extract<GuestExit, { kind: 'watched-write' }>;
-        this.emulated(vm, o.via, this.events ? `page-table entry at 0x${e.pa.toString(16)} validated and written` : '');
-        return false;
+      case 'validate-pte':
+        return this.validatePte(vm, exit as Extract<GuestExit, { kind: 'watched-write' }>, o.via);
+      case 'bounce': {
+        const e = exit as Extract<GuestExit, { kind: 'delivery' }>;
+        return this.bounceTrap(vm, e);
       }
+      case 'int80': {
+        const e = exit as Extract<GuestExit, { kind: 'delivery' }>;
+        const x = vm.vcpu.xen;
+        m.meter.charge('exceptionDelivery');
+        if (this.events)
+          this.record(vm, { kind: 'interrupt', vector: e.vector, name: vectorName(e.vector), cause: e.cause, returnPc: e.returnPc >>> 0 });
+        if (!bounce(m, x, x.traps[INT80], e.returnPc, false)) m.setState('crashed', 'the 0x80 frame could not be pushed');
+        return true;
+      }
+      case 'virq':
+        this.sendVirq(vm, a.virq);
+        return false;
       case 'tc-lookup': {
         const e = exit as Extract<GuestExit, { kind: 'indirect-branch' }>;
         m.meter.charge('indirectBranch');
@@ -530,32 +574,124 @@ export class Monitor implements TechniqueRun, Host {
     }
   }
 
-  /** Serves a hypercall (paravirtualization, or a hardware-assisted VMCALL exit) on the vCPU. */
+  /**
+   * Serves a Xen hypercall (paravirtualization, or a hardware-assisted VMCALL exit) on the vCPU: one
+   * crossing, counted once; a multicall's entries are counted under their own names too and charged
+   * one `multicallEntry` each.
+   */
   private hypercall(vm: Vm, n: number): void {
     const m = vm.machine;
     const pc = m.pc;
-    const out = serveHypercall(m, n);
-    vm.counters.hypercalls++;
-    vm.counters.hypercallsByName[out.name] = (vm.counters.hypercallsByName[out.name] ?? 0) + 1;
-    if (out.name === 'set_trap_table') vm.vcpu.trapTable = true;
+    const pv = this.handler.id === 'paravirtualization';
+    const out = serveHypercall({ m, xen: vm.vcpu.xen, pv, words: this.events !== null }, n);
+    const c = vm.counters;
+    c.hypercalls++;
+    c.hypercallsByName[out.name] = (c.hypercallsByName[out.name] ?? 0) + 1;
+    for (const e of out.entries) c.hypercallsByName[e] = (c.hypercallsByName[e] ?? 0) + 1;
+    if (out.entries.length) m.meter.charge('multicallEntry', out.entries.length);
+    vm.vcpu.xen.multicallEntries += out.entries.length;
+    if (out.yielded) this.sliceLeft = 0;
     if (this.paging === 'shadow') {
       if (out.pagingChanged) rebuildShadow(this.recorder, vm, m.cr0, m.cr3);
-      if (out.pteWritten !== undefined) shadowWrite(this.recorder, vm, out.pteWritten, 4);
+      for (const pa of out.ptesWritten) shadowWrite(this.recorder, vm, pa, 4);
     } else if (this.paging === 'direct' && out.pagingChanged) {
       this.watchPageTable(vm);
     }
     if (this.events) this.record(vm, { kind: 'hypercall', number: n, name: out.name, args: out.args, result: out.result }, pc);
+    // Back to the guest through test_all_events: an event pending and now unmasked is delivered.
+    if (pv && m.state === 'running' && upcallDue(m, vm.vcpu.xen)) m.eventPending = true;
   }
 
-  /** Paravirtualization: the guest's page table is mapped read-only to it (direct stores trap). */
+  /** Paravirtualization: frames typed as page tables are mapped read-only to the guest (direct stores trap). */
   private watchPageTable(vm: Vm): void {
     const m = vm.machine;
-    m.watch.fill(0);
-    if (m.cr0 & CR0_PG) {
-      const start = m.cr3 >>> 0;
-      if (start < MEMORY_SIZE) m.watch[start >>> PAGE_SHIFT] = 1;
-      if (start + 63 < MEMORY_SIZE) m.watch[(start + 63) >>> PAGE_SHIFT] = 1;
+    const typed = vm.vcpu.xen.pageTable;
+    for (let f = 0; f < 16; f++) m.watch[f] = typed[f];
+  }
+
+  /**
+   * Xen's writable page tables (ptwr_emulated_update, xen/arch/x86/pv/ro-page-fault.c): a store to a
+   * typed page-table frame faults into Xen, which validates the new entry as mmu_update would and
+   * writes it, or, when it is refused, propagates the page fault to the guest. True: refused.
+   */
+  private validatePte(vm: Vm, e: Extract<GuestExit, { kind: 'watched-write' }>, via: Via): boolean {
+    const m = vm.machine;
+    const word = e.pa & ~3;
+    let value = e.value ?? 0;
+    if (e.size === 1) {
+      const shift = 8 * (e.pa & 3);
+      const old = m.mem[word] | (m.mem[word + 1] << 8) | (m.mem[word + 2] << 16) | (m.mem[word + 3] << 24);
+      value = (old & ~(0xff << shift)) | ((value & 0xff) << shift);
     }
+    const rc = checkPte(vm.vcpu.xen, value);
+    const hex = (v: number) => `0x${(v >>> 0).toString(16)}`;
+    this.emulated(
+      vm,
+      via,
+      !this.events
+        ? ''
+        : rc
+          ? `entry ${hex(value)} at ${hex(word)} refused (${rc}): the #PF goes to the guest`
+          : `page-table entry at ${hex(word)} ← ${hex(value)} validated and written`,
+    );
+    if (!rc) return false;
+    m.cr2 = e.va ?? m.cr2;
+    vm.vcpu.xen.inXen = true;
+    m.raise(14, 0);
+    vm.vcpu.xen.inXen = false;
+    return true;
+  }
+
+  /**
+   * Xen reflects a trap into the guest (do_guest_trap / pv_inject_event → create_bounce_frame): the
+   * handler from the trap table set_trap_table copied, a bounce frame on the guest kernel stack,
+   * events masked when the entry has TI_IF; a #PF's address goes into vcpu_info's arch.cr2. A vector
+   * without a handler crashes the domain, as Xen does. A software INT n the entry's DPL does not
+   * allow becomes the #GP Xen's IDT gate raised.
+   */
+  private bounceTrap(vm: Vm, e: Extract<GuestExit, { kind: 'delivery' }>): boolean {
+    const m = vm.machine;
+    const x = vm.vcpu.xen;
+    let vector = e.vector;
+    let returnPc = e.returnPc;
+    if (e.cause === 'software' && (x.trapFlags[vector] & 3) < (m.cpl === 3 ? 3 : 1)) {
+      // Xen's do_general_protection: `INT n` is forwarded only if permit_softint(DPL); else #GP at the INT.
+      vector = 13;
+      returnPc = (e.returnPc - 8) | 0;
+    }
+    const entry = x.traps[vector];
+    if (!entry) {
+      m.setState('crashed', `Xen: no trap handler registered for vector ${vector} (domain_crash)`);
+      return true;
+    }
+    if (vector === 14 && x.vcpuInfo >= 0) {
+      const p = x.vcpuInfo + VCPU_INFO.cr2;
+      for (let i = 0; i < 4; i++) m.storeByte(p + i, (m.cr2 >>> (8 * i)) & 0xff);
+    }
+    x.bounces++;
+    vm.counters.reflected++;
+    m.meter.charge('bounceFrame');
+    if (this.events) this.record(vm, { kind: 'reflect', vector, name: `${vectorName(vector)} (Xen bounce frame)` });
+    if (!bounce(m, x, entry, returnPc, (x.trapFlags[vector] & TI_IF) !== 0))
+      m.setState('crashed', 'Xen: the bounce frame could not be written on the guest kernel stack (domain_crash)');
+    return true;
+  }
+
+  /**
+   * Xen's timer interrupt for a PV vCPU: the one-shot set_timer_op timeout expired, so Xen sends
+   * VIRQ_TIMER (send_timer_event → send_guest_vcpu_virq) on its event channel; the physical interrupt
+   * never reaches the guest's IDT. A blocked vCPU wakes (vcpu_unblock) even when masked.
+   */
+  private sendVirq(vm: Vm, virq: number): void {
+    const m = vm.machine;
+    const x = vm.vcpu.xen;
+    m.irqPending = false;
+    if (m.timerPeriod === 0) m.timerNext = -1;
+    x.timer = -1;
+    const port = portOfVirq(x, virq);
+    if (port) setPending(m, x, port);
+    if (x.vcpuInfo >= 0 && m.mem[x.vcpuInfo + VCPU_INFO.pending]) m.waiting = false;
+    if (upcallDue(m, x)) m.eventPending = true;
   }
 
   /** Type 2: the hypervisor goes through the host OS and back (two world switches). */

@@ -10,6 +10,7 @@ export { EXIT_REASONS, type ExitReasonName } from './exits';
 import { cpuView } from './inspection';
 import type { FidelityViolation, RunConfig, VmView } from './technique';
 import type { TranslationCache } from './translation-cache';
+import { newXenVcpu, type XenVcpu } from './xen/state';
 
 /** The address of the hypervisor's own IDT: what a directly executed SIDT returns (the Red Pill). */
 export const HYPERVISOR_IDT = 0xfc000000 | 0;
@@ -29,6 +30,8 @@ export interface Vcpu {
   launched: boolean;
   /** Hardware-assisted: IDT-vectoring information of the last exit (an event it interrupted, re-injected on entry), or 0. */
   vectoring: number;
+  /** Xen's per-vCPU state (trap table, callbacks, vcpu_info, event channels, typed frames). */
+  xen: XenVcpu;
 }
 
 /** The exit information of a VM's last VM exit (hardware-assisted), as numbers: worded when inspected. */
@@ -72,6 +75,7 @@ export class Vm {
     privilegeFault: false,
     launched: false,
     vectoring: 0,
+    xen: newXenVcpu(),
   };
   lastExit: LastExit = { reason: null, pc: 0, insLo: 0, insHi: 0, cr2: 0, reg: 0, exit: null, action: null };
   /** Binary translation: this VM's own translation cache (never shared with another VM). */

@@ -48,14 +48,22 @@ export interface Host {
    * and is about to run. Return true when the host ran it (or raised its fault) itself.
    */
   system(m: Machine, ins: SystemInstruction): boolean;
-  /** The CPU delivers vector v into the guest now (the frame is built right after). */
-  delivering(m: Machine, vector: number, cause: DeliveryCause, returnPc: number): void;
+  /**
+   * The CPU delivers vector v into the guest now (the frame is built right after). Return true when the
+   * host delivered it itself (Xen's bounce frame): the CPU then builds no frame.
+   */
+  delivering(m: Machine, vector: number, cause: DeliveryCause, returnPc: number): boolean | undefined;
   /** The timer fired: an external interrupt reached the CPU. */
   timerFired(m: Machine): void;
   /** A TLB miss on a virtual page, about to be filled with `pte` (identity when guest paging is off). */
   tlbMiss(m: Machine, page: number, pte: number, access: Access): void;
-  /** A store into a watched guest-physical page (a guest page table under shadow paging). */
-  watchedWrite(m: Machine, pa: number, size: number): void;
+  /**
+   * A store into a watched guest-physical page (a guest page table under shadow paging); `va` and
+   * `value` are the store's. Return true when the host refused it (and delivered a fault): nothing is stored.
+   */
+  watchedWrite(m: Machine, pa: number, size: number, va: number, value: number): boolean | undefined;
+  /** `eventPending` was set: the host delivers its event now, between instructions (Xen's upcall). */
+  upcall?(m: Machine): void;
   /** The machine stopped: halted, powered off or crashed. */
   stateChanged(m: Machine, reason?: string): void;
   /**
@@ -110,6 +118,8 @@ export class Machine {
   /** Tick at which the timer fires next, or -1 when it is stopped. */
   timerNext = -1;
   irqPending = false;
+  /** The host has an event to deliver at the next instruction boundary (it asked; see Host.upcall). */
+  eventPending = false;
   readonly consoleOut = new ConsoleBuffer();
 
   /** TLB: virtual page → (frame base | P/W/U bits), or -1; the 8 slots in round-robin order. */
@@ -313,7 +323,7 @@ export class Machine {
       ps.push(p);
     }
     if (this.host && (this.watch[ps[0] >>> PAGE_SHIFT] || this.watch[ps[size - 1] >>> PAGE_SHIFT])) {
-      this.host.watchedWrite(this, this.watch[ps[0] >>> PAGE_SHIFT] ? ps[0] : ps[size - 1], size);
+      if (this.host.watchedWrite(this, this.watch[ps[0] >>> PAGE_SHIFT] ? ps[0] : ps[size - 1], size, va, value) === true) return false;
     }
     for (let i = 0; i < size; i++) this.storeByte(ps[i], (value >>> (8 * i)) & 0xff);
     return true;
@@ -353,8 +363,9 @@ export class Machine {
    */
   deliver(vector: number, returnPc: number, cause: 'exception' | 'timer' | 'software'): boolean {
     this.interrupts++;
-    if (this.host) this.host.delivering(this, vector, cause, returnPc);
-    else this.meter.counts.exceptionDelivery++;
+    if (this.host) {
+      if (this.host.delivering(this, vector, cause, returnPc) === true) return this.state === 'running';
+    } else this.meter.counts.exceptionDelivery++;
     if (this.events && !this.host) {
       this.emit({
         ...this.at(),

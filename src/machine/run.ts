@@ -81,6 +81,11 @@ export function run(m: Machine, budget: number): RunStop {
       left--;
       continue;
     }
+    if (m.eventPending) {
+      m.eventPending = false;
+      m.host?.upcall?.(m);
+      continue;
+    }
     if (m.irqPending && m.flags & IF) {
       m.takeInterrupt();
       continue;

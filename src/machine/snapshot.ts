@@ -22,6 +22,7 @@ const SCALARS = [
   'timerPeriod',
   'timerNext',
   'irqPending',
+  'eventPending',
   'tlbNext',
   'retired',
   'interrupts',

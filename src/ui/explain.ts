@@ -24,19 +24,23 @@ export const KERNEL_RING: Readonly<Record<TechniqueId, string>> = {
   paravirtualization: 'real ring 1, modified to call the hypervisor',
 };
 
+/** What each of Xen's hypercalls does (xen/include/public/xen.h names; docs/xen-interface.md). */
 const HYPERCALL_DOES: Readonly<Record<string, string>> = {
-  console_write: 'writes the character to the console, as OUT 0xE9 would',
-  set_trap_table: 'registers the guest kernel’s interrupt table, as LIDT would',
-  irq_disable: 'clears the virtual IF, as CLI would',
-  irq_enable: 'sets the virtual IF and delivers any pending interrupt, as STI would',
+  set_trap_table: 'copies the guest kernel’s trap table (trap_info entries), as LIDT would',
+  mmu_update:
+    'validates and writes a batch of page-table entries (refusing frames the VM does not own and writable mappings of page tables)',
   stack_switch: 'sets the kernel stack, as MOV KSP would',
-  mmu_set_base: 'switches page tables (and paging on or off), as MOV CR3 and CR0.PG would',
-  mmu_update: 'checks and writes one page-table entry (refusing frames the VM does not own)',
-  iret: 'returns from the guest kernel’s handler, as IRET would',
-  sched_block: 'blocks the vCPU until an interrupt, as HLT would',
-  shutdown: 'powers the VM off, as OUT 0xF4 would',
-  set_timer: 'programs the timer, as OUT 0x40 would',
-  mmu_flush: 'flushes TLB entries, as INVLPG or a CR3 reload would',
+  set_callbacks: 'registers the event upcall entry (where event-channel events are delivered)',
+  multicall: 'runs a batch of hypercalls for the price of one crossing',
+  update_va_mapping: 'validates and writes the page-table entry of one address, and may flush it',
+  set_timer_op: 'arms a one-shot timeout: VIRQ_TIMER arrives as an event when it expires',
+  xen_version: 'returns Xen’s version (a PV kernel also calls it to have pending events delivered)',
+  console_io: 'writes a buffer to the console, as OUT 0xE9 would byte by byte',
+  iret: 'returns from the guest kernel’s handler, as IRET would, and restores the event mask from IF',
+  vcpu_op: 'registers the vcpu_info (event mask, pending flags, CR2) with Xen',
+  mmuext_op: 'switches page tables, flushes the TLB or one entry (MOV CR3, INVLPG)',
+  sched_op: 'yields, blocks until an event (HLT) or shuts the domain down (OUT 0xF4)',
+  event_channel_op: 'binds a virtual IRQ (VIRQ_TIMER) to an event channel, sends or unmasks one',
 };
 
 export function explain(e: TraceEvent, technique: TechniqueId): Explanation {
@@ -75,12 +79,24 @@ export function explain(e: TraceEvent, technique: TechniqueId): Explanation {
       };
     }
     case 'reflect':
+      if (technique === 'paravirtualization')
+        return {
+          summary: `${e.name} (vector ${e.vector}) into the guest kernel`,
+          why: `${e.name} belongs to the guest: Xen caught it first (it owns the real IDT) and hands it on.`,
+          did: "Xen built a bounce frame on the guest kernel's stack and entered the handler the guest registered with set_trap_table (a #PF's address goes to vcpu_info's arch.cr2).",
+        };
       return {
         summary: `${e.name} (vector ${e.vector}) into the guest kernel`,
         why: `${e.name} belongs to the guest: its own kernel must handle it, as on bare metal.`,
         did: 'The hypervisor built the interrupt frame on the guest kernel’s stack and jumped to the handler in the guest’s IDT, switching the virtual CPL to 0.',
       };
     case 'inject':
+      if (technique === 'paravirtualization')
+        return {
+          summary: e.name,
+          why: "An event channel (VIRQ_TIMER, or another port) became pending, and the vCPU's evtchn_upcall_mask was 0.",
+          did: 'Xen masked events and made an upcall: a bounce frame on the guest kernel stack, entering the callback registered with set_callbacks. Its iret restores the mask.',
+        };
       return {
         summary: `virtual ${e.name} (vector ${e.vector})`,
         why:
@@ -111,7 +127,7 @@ export function explain(e: TraceEvent, technique: TechniqueId): Explanation {
       return {
         summary: `${e.name}(${e.args.map(hex).join(', ')}) → ${e.result}`,
         why: `The paravirtualized guest kernel asked the hypervisor explicitly (VMCALL ${e.number}) instead of running a privileged instruction.`,
-        did: `The hypervisor ${HYPERCALL_DOES[e.name] ?? 'does not know this call'}; result ${e.result === 0 ? '0 (success)' : `${e.result} (refused)`}.`,
+        did: `The hypervisor ${HYPERCALL_DOES[e.name] ?? 'does not know this call (-ENOSYS)'}; result ${e.result === 0 ? '0 (success)' : e.result < 0 ? `${e.result} (a Xen errno: refused)` : e.result}.`,
       };
     case 'translate': {
       const replaced = e.replaced === 1 ? '1 sensitive instruction' : `${e.replaced} sensitive instructions`;

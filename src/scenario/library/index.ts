@@ -147,10 +147,11 @@ const SPECS: Spec[] = [
     program: 'pv-user-syscalls',
     settings: { technique: 'paravirtualization', preset: 'modern' },
     notes:
-      'The kernel was modified to ask the hypervisor instead of executing privileged instructions: set_trap_table instead of LIDT, stack_switch instead of MOV KSP, iret, console_write, shutdown. System calls registered with set_trap_table reach the guest kernel directly.',
+      "The kernel was modified to call Xen instead of executing privileged instructions, with Xen's own hypercalls: set_trap_table (0) instead of LIDT, stack_switch (3) instead of MOV KSP, iret (23) instead of IRET, console_io (18) and sched_op (29). INT 0x80, registered as a trap gate, reaches the guest kernel directly (x86_32 Xen's int80_direct_trap); the user's CLI is a #GP that Xen bounces into the kernel.",
     lookFor: [
-      'Each `hypercall` event names the call, its arguments and its result.',
-      'The hypercall table counts calls by name.',
+      'Each `hypercall` event names the call, its number, its arguments and its result (0 or a negative Xen errno).',
+      "The hypercall table counts calls by Xen's names.",
+      'The system calls (INT 0x80) make no trap: only the CLI traps, and is bounced to the #GP handler.',
       'Run it natively: it crashes at its first VMCALL (#UD) — the price of paravirtualization.',
     ],
   },
@@ -161,11 +162,40 @@ const SPECS: Spec[] = [
     program: 'user-syscalls',
     settings: { technique: 'paravirtualization', preset: 'modern' },
     notes:
-      "Xen runs the guest kernel at CPL 1. An unmodified kernel's first privileged instruction faults there, and #GP is reflected into a kernel that has no IDT yet.",
+      "Xen runs the guest kernel at CPL 1. An unmodified kernel's first privileged instruction (LIDT) faults there; Xen's emulate_privileged_op does not emulate it, so it is a #GP for the guest, and the guest registered no trap table: Xen crashes the domain.",
     lookFor: [
       "The first event is a `trap` for #GP: the kernel's LIDT faulted at real CPL 1.",
-      'The reflection fails: the VM triple-faults and stops.',
+      'No handler is registered for #GP: the domain crashes and stops.',
       'Compare with the `xen-pv` scenario, where the same OS makes hypercalls.',
+    ],
+  },
+  {
+    id: 'xen-batching',
+    title: 'Why Xen batches: mmu_update and multicall',
+    topics: ['paravirtualization', 'hypercalls', 'Xen', 'costs'],
+    program: 'pv-batching',
+    settings: { technique: 'paravirtualization', preset: '2006' },
+    notes:
+      'The same eight page-table entries are rewritten three times: with eight update_va_mapping hypercalls, with one mmu_update carrying eight requests, and with one multicall of eight update_va_mapping entries. Every crossing into Xen costs a hypercall round trip; an entry inside a batch costs only its dispatch. Linux queues its PV MMU updates in a multicall buffer for this reason (lazy MMU mode).',
+    lookFor: [
+      'Round 1: eight `hypercall` events for update_va_mapping, then a flush: nine crossings.',
+      'Round 2: one `mmu_update` hypercall with R2 = 8 requests.',
+      'Round 3: one `multicall`; the hypercall table still counts its eight update_va_mapping entries.',
+      'The Costs panel: the hypercall category is paid per crossing, plus a small multicallEntry charge per entry.',
+    ],
+  },
+  {
+    id: 'xen-masked-event',
+    title: 'An event channel against a masked vCPU',
+    topics: ['paravirtualization', 'event channels', 'Xen', 'interrupts'],
+    program: 'pv-masked-event',
+    settings: { technique: 'paravirtualization', preset: 'modern' },
+    notes:
+      "A PV kernel's interrupt flag is evtchn_upcall_mask in its vcpu_info: CLI and STI are plain stores. The timer is VIRQ_TIMER on an event channel. It fires while the vCPU is masked: Xen marks it pending in vcpu_info and shared_info, and makes no upcall. When the kernel unmasks, it sees evtchn_upcall_pending and makes a hypercall (Linux's xen_force_evtchn_callback); the upcall comes on the way back.",
+    lookFor: [
+      'A `trap` for the timer interrupt while masked, and no upcall after it.',
+      'The `xen_version` hypercall after the unmasking store, then an `inject` event: the upcall.',
+      'No hypercall for the masking stores: CLI and STI cost what a store costs.',
     ],
   },
   {

@@ -46,13 +46,13 @@ describe('what each technique does, as data', () => {
     expect(classic('INVLPG')['hardware-assisted']).toMatch(/reason 14/);
     expect(classic('VMCALL')['hardware-assisted']).toMatch(/reason 18/);
     for (const [name, hypercall] of [
-      ['CLI', 'irq_disable'],
-      ['STI', 'irq_enable'],
-      ['HLT', 'sched_block'],
+      ['CLI', 'evtchn_upcall_mask'],
+      ['STI', 'evtchn_upcall_mask'],
+      ['HLT', 'SCHEDOP_block'],
       ['LIDT', 'set_trap_table'],
       ['MOV TO KSP', 'stack_switch'],
-      ['MOV TO CR', 'mmu_set_base'],
-      ['INVLPG', 'mmu_flush'],
+      ['MOV TO CR', 'MMUEXT_NEW_BASEPTR'],
+      ['INVLPG', 'MMUEXT_INVLPG_LOCAL'],
       ['IRET', 'iret'],
     ]) {
       expect(classic(name).paravirtualization, name).toContain(hypercall);

@@ -62,7 +62,7 @@ const ENTRIES: Readonly<Record<string, InstructionTechniques>> = {
       'trap-and-emulate': 'traps (#GP at real CPL 3), emulated: vIF ← 0',
       'binary-translation': 'translated inline: vIF ← 0, no trap',
       'hardware-assisted': 'direct: changes IF in the VMCS guest state, no exit',
-      paravirtualization: `the kernel calls the irq_disable hypercall instead; ${PV_RAW_FAULTS}`,
+      paravirtualization: `the kernel stores 1 to evtchn_upcall_mask in its vcpu_info instead (xen_irq_disable: no hypercall); ${PV_RAW_FAULTS}`,
     },
   },
   STI: {
@@ -72,7 +72,7 @@ const ENTRIES: Readonly<Record<string, InstructionTechniques>> = {
       'trap-and-emulate': 'traps (#GP at real CPL 3), emulated: vIF ← 1, then a pending virtual interrupt is injected',
       'binary-translation': 'translated inline: vIF ← 1, no trap; a pending interrupt calls the hypervisor to inject it',
       'hardware-assisted': 'direct; when an interrupt is pending, an interrupt-window exit (reason 7) follows',
-      paravirtualization: `the kernel calls the irq_enable hypercall instead (it delivers pending interrupts); ${PV_RAW_FAULTS}`,
+      paravirtualization: `the kernel stores 0 to evtchn_upcall_mask instead (xen_irq_enable), and makes a hypercall only if an event is pending; ${PV_RAW_FAULTS}`,
     },
   },
   POPF: {
@@ -150,7 +150,7 @@ const ENTRIES: Readonly<Record<string, InstructionTechniques>> = {
       'trap-and-emulate': 'traps (#GP at real CPL 3); the hypervisor emulates the device',
       'binary-translation': 'translated into a call to the device model',
       'hardware-assisted': 'VM exit (I/O instruction, reason 30); the hypervisor emulates the device',
-      paravirtualization: `the kernel calls console_write, set_timer or shutdown instead; ${PV_RAW_FAULTS}`,
+      paravirtualization: `the kernel calls console_io, set_timer_op or sched_op (SCHEDOP_shutdown) instead; port I/O the domain may do is emulated by Xen (emulate_privileged_op)`,
     },
   },
   HLT: {
@@ -160,7 +160,7 @@ const ENTRIES: Readonly<Record<string, InstructionTechniques>> = {
       'trap-and-emulate': 'traps; the hypervisor idles the vCPU until its next interrupt',
       'binary-translation': 'callout to the hypervisor',
       'hardware-assisted': 'VM exit (HLT, reason 12)',
-      paravirtualization: `the kernel calls the sched_block hypercall instead; ${PV_RAW_FAULTS}`,
+      paravirtualization: `the kernel calls sched_op (SCHEDOP_block) instead; ${PV_RAW_FAULTS}`,
     },
   },
   LIDT: {
@@ -181,7 +181,7 @@ const ENTRIES: Readonly<Record<string, InstructionTechniques>> = {
       'binary-translation': 'callout; writing CR3 or CR0 switches or rebuilds the shadow page table',
       'hardware-assisted':
         'with shadow paging: VM exit (control-register access, reason 28); with EPT: direct (CR3 exits only if CR3-load exiting is on)',
-      paravirtualization: `the kernel calls the mmu_set_base hypercall instead; ${PV_RAW_FAULTS}`,
+      paravirtualization: `the kernel calls mmuext_op (MMUEXT_NEW_BASEPTR) instead; a move from CR0/CR2/CR3 is emulated by Xen; ${PV_RAW_FAULTS}`,
     },
   },
   'MOV FROM CR': {
@@ -221,7 +221,7 @@ const ENTRIES: Readonly<Record<string, InstructionTechniques>> = {
       'trap-and-emulate': 'traps; the hypervisor syncs the shadow page table (drops that entry)',
       'binary-translation': 'callout; the hypervisor syncs the shadow page table',
       'hardware-assisted': 'with shadow paging: VM exit (INVLPG, reason 14); with EPT: direct',
-      paravirtualization: `the kernel calls the mmu_flush hypercall instead; ${PV_RAW_FAULTS}`,
+      paravirtualization: `the kernel calls mmuext_op (MMUEXT_INVLPG_LOCAL) instead; ${PV_RAW_FAULTS}`,
     },
   },
   IRET: {
@@ -252,7 +252,7 @@ const ENTRIES: Readonly<Record<string, InstructionTechniques>> = {
       'trap-and-emulate': '#UD: no hypercall interface, reflected into the guest',
       'binary-translation': '#UD: no hypercall interface, reflected into the guest',
       'hardware-assisted': 'VM exit (VMCALL, reason 18); the hypervisor serves the hypercall',
-      paravirtualization: 'the hypercall: the hypervisor serves it (arguments R1–R3, result R0)',
+      paravirtualization: "Xen's hypercall n (arguments R1–R5, result R0: 0 or −errno); from guest user mode a #GP",
     },
   },
 };

@@ -3,25 +3,29 @@
 // table with counts (paravirtualization, and VMCALL under hardware assistance), and for the other
 // techniques what they do with each sensitive instruction.
 import { useRef } from 'react';
+import { XEN_HYPERCALLS, type XenHypercallName } from '../../config';
 import type { TechniqueId, TranslatedBlockView, VmcsView, VmInspection } from '../../protocol/messages';
 import { useApp } from '../context';
 import { fmt } from '../format';
 
 const hex = (v: number) => `0x${(v >>> 0).toString(16).toUpperCase()}`;
 
-export const HYPERCALLS: readonly { name: string; native: string }[] = [
-  { name: 'console_write', native: 'OUT 0xE9' },
+/** Xen's hypercalls (their numbers from src/config/xen.ts), with what a PV kernel calls each one instead of. */
+export const HYPERCALLS: readonly { name: XenHypercallName; native: string }[] = [
   { name: 'set_trap_table', native: 'LIDT' },
-  { name: 'irq_disable', native: 'CLI' },
-  { name: 'irq_enable', native: 'STI' },
+  { name: 'mmu_update', native: 'page-table stores (a batch)' },
   { name: 'stack_switch', native: 'MOV KSP' },
-  { name: 'mmu_set_base', native: 'MOV CR3, CR0.PG' },
-  { name: 'mmu_update', native: 'page-table store' },
+  { name: 'set_callbacks', native: 'the IDT entry of the timer' },
+  { name: 'multicall', native: 'several hypercalls, one crossing' },
+  { name: 'update_va_mapping', native: 'a page-table store and INVLPG' },
+  { name: 'set_timer_op', native: 'OUT 0x40 (one-shot)' },
+  { name: 'xen_version', native: "STI's pending interrupt (xen_force_evtchn_callback)" },
+  { name: 'console_io', native: 'OUT 0xE9' },
   { name: 'iret', native: 'IRET' },
-  { name: 'sched_block', native: 'HLT' },
-  { name: 'shutdown', native: 'OUT 0xF4' },
-  { name: 'set_timer', native: 'OUT 0x40' },
-  { name: 'mmu_flush', native: 'INVLPG' },
+  { name: 'vcpu_op', native: '(register vcpu_info)' },
+  { name: 'mmuext_op', native: 'MOV CR3, INVLPG' },
+  { name: 'sched_op', native: 'HLT, OUT 0xF4' },
+  { name: 'event_channel_op', native: '(bind VIRQ_TIMER)' },
 ];
 
 /** What each technique does with the sensitive instructions of guest-kernel code (virtualization.md). */
@@ -156,7 +160,7 @@ function Blocks({ blocks, pc }: { blocks: readonly TranslatedBlockView[]; pc: nu
 function Hypercalls({ counts }: { counts: Readonly<Record<string, number>> }) {
   return (
     <table className="hypercalls">
-      <caption>Hypercall table (VMCALL n, arguments in R1–R3, result in R0)</caption>
+      <caption>Xen's hypercall table (VMCALL n, arguments in R1–R5, result in R0: 0 or −errno)</caption>
       <thead>
         <tr>
           <th scope="col">n</th>
@@ -166,9 +170,9 @@ function Hypercalls({ counts }: { counts: Readonly<Record<string, number>> }) {
         </tr>
       </thead>
       <tbody>
-        {HYPERCALLS.map((h, n) => (
+        {HYPERCALLS.map((h) => (
           <tr key={h.name} className={counts[h.name] ? 'used' : undefined}>
-            <td>{n}</td>
+            <td>{XEN_HYPERCALLS[h.name]}</td>
             <td className="name">{h.name}</td>
             <td>{h.native}</td>
             <td className="count">{fmt(counts[h.name] ?? 0)}</td>
