@@ -9,6 +9,7 @@ import { Machine } from '../src/machine/machine';
 import { restore, snapshot } from '../src/machine/snapshot';
 import { scenarioFromSource } from '../src/scenario/scenario';
 import { computeLoop, forkwait } from '../src/testing/workloads';
+import { parseMarkdown } from '../src/ui/markdown';
 
 const COMPUTE = `
   MOV R0, 0
@@ -191,6 +192,14 @@ for (const technique of TECHNIQUE_IDS) {
   results[
     `compare, forkwait-like guest (${steps && !('skipped' in steps) ? steps.counters.instructions.toLocaleString('en-US') : '?'} instructions, ${n} techniques)`
   ] = `${dt.toFixed(0)} ms`;
+}
+
+{
+  // Hostile notes (a share link carries them): the parser must stay linear.
+  const hostile = ['*x '.repeat(30_000), '['.repeat(90_000), '`'.repeat(90_000), '_a '.repeat(30_000), '**'.repeat(45_000)];
+  const t0 = performance.now();
+  for (const s of hostile) parseMarkdown(s);
+  results['markdown, five hostile 90 KB notes'] = `${(performance.now() - t0).toFixed(0)} ms`;
 }
 
 const width = Math.max(...Object.keys(results).map((k) => k.length));
