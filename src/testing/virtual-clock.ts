@@ -52,7 +52,8 @@ export class VirtualClock {
 
   private nextTimer(): Timer | undefined {
     let best: Timer | undefined;
-    for (const timer of this.timers.values()) if (!best || timer.at < best.at || (timer.at === best.at && timer.seq < best.seq)) best = timer;
+    for (const timer of this.timers.values())
+      if (!best || timer.at < best.at || (timer.at === best.at && timer.seq < best.seq)) best = timer;
     return best;
   }
 

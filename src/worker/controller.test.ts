@@ -198,7 +198,7 @@ describe('RunController', () => {
     h.wait(20);
     expect(h.lastStatus()).toEqual({ state: 'paused', steps: 0, stop: null });
     h.send({ kind: 'run' });
-    expect((h.until((s) => s.state === 'stopped')).stop).toBe('all-stopped');
+    expect(h.until((s) => s.state === 'stopped').stop).toBe('all-stopped');
   });
 });
 
