@@ -73,7 +73,7 @@ function run(
 }
 
 /** Runs `source` natively and under every technique; returns the differences. */
-export function differences(source: string, isa: Variant): string[] {
+function differences(source: string, isa: Variant): string[] {
   const native = run(source, isa, 'native');
   if (native.kind !== 'ran') throw new Error(`native refused: ${native.reason}`);
   const out: string[] = [];
