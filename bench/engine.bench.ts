@@ -91,82 +91,123 @@ function machineFor(src: string): Machine {
   return m;
 }
 
-function ips(src: string, budget: number, setup?: (m: Machine) => void): number {
-  let best = 0;
-  for (let i = 0; i < 5; i++) {
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const only = process.argv[2] ?? '';
+
+/** Min / median / max of `RUNS` samples after one warm-up run (the warm-up lets the JIT settle). */
+function stats(sample: () => number): [number, number, number] {
+  sample();
+  const xs = Array.from({ length: RUNS }, sample).sort((a, b) => a - b);
+  return [xs[0], xs[Math.floor(xs.length / 2)], xs[xs.length - 1]];
+}
+
+const rows: [string, string][] = [];
+function report(label: string, sample: () => number, unit: string, scale: number, digits = 1): void {
+  if (only && !label.includes(only)) return;
+  const [lo, med, hi] = stats(sample);
+  const f = (x: number) => (x / scale).toFixed(digits);
+  rows.push([label, `${f(lo)} / ${f(med)} / ${f(hi)} ${unit}`]);
+  console.error(`  ${label}: ${rows[rows.length - 1][1]}`);
+}
+
+/** Guest instructions per second of a bare machine over `budget` instructions. */
+function ips(src: string, budget: number, setup?: (m: Machine) => void): () => number {
+  return () => {
     const m = machineFor(src);
     setup?.(m);
     const t0 = performance.now();
     run(m, budget);
     const dt = performance.now() - t0;
     if (m.state !== 'running') throw new Error(`benchmark guest stopped: ${m.state} ${m.crashReason}`);
-    best = Math.max(best, m.retired / (dt / 1000));
-  }
-  return best;
+    return m.retired / (dt / 1000);
+  };
 }
 
-function fmt(n: number, unit: string): string {
-  return `${(n / 1e6).toFixed(1)} M ${unit}`;
-}
-
-const results: Record<string, string> = {};
-results['native, compute loop'] = fmt(ips(COMPUTE, 200_000_000), 'guest instructions/s');
-results['native, compute loop, event sink attached (no tracing)'] = fmt(
-  ips(COMPUTE, 200_000_000, (m) => {
+const M = 1e6;
+report('native, compute loop', ips(COMPUTE, 100_000_000), 'M guest instructions/s', M);
+report(
+  'native, compute loop, event sink attached (no tracing)',
+  ips(COMPUTE, 100_000_000, (m) => {
     m.events = { push() {} };
   }),
-  'guest instructions/s',
+  'M guest instructions/s',
+  M,
 );
-results['native, system calls + page faults'] = fmt(ips(SYSCALL_PF, 20_000_000), 'guest instructions/s');
+report('native, system calls + page faults', ips(SYSCALL_PF, 20_000_000), 'M guest instructions/s', M);
 
-{
+if (!only || 'snapshot restore'.includes(only)) {
   const m = machineFor(SYSCALL_PF);
   run(m, 1_000_000);
   const N = 2000;
-  let spent = 0;
-  const snaps = [];
-  for (let i = 0; i < N; i++) {
-    run(m, 5000);
-    const t = performance.now();
-    snaps.push(snapshot(m));
-    spent += performance.now() - t;
-  }
-  const snapUs = (spent / N) * 1000;
-  const t0 = performance.now();
-  for (let i = 0; i < N; i++) restore(m, snaps[(i * 7919) % N]);
-  const restoreUs = ((performance.now() - t0) / N) * 1000;
-  results['snapshot, taken every 5,000 instructions'] = `${snapUs.toFixed(1)} µs`;
-  results['restore of a random earlier snapshot'] = `${restoreUs.toFixed(1)} µs`;
+  const snaps: ReturnType<typeof snapshot>[] = [];
+  report(
+    'snapshot, taken every 5,000 instructions',
+    () => {
+      let spent = 0;
+      snaps.length = 0;
+      for (let i = 0; i < N; i++) {
+        run(m, 5000);
+        const t = performance.now();
+        snaps.push(snapshot(m));
+        spent += performance.now() - t;
+      }
+      return (spent / N) * 1000;
+    },
+    'µs',
+    1,
+  );
+  report(
+    'restore of a random earlier snapshot',
+    () => {
+      const t0 = performance.now();
+      for (let i = 0; i < N; i++) restore(m, snaps[(i * 7919) % N]);
+      return ((performance.now() - t0) / N) * 1000;
+    },
+    'µs',
+    1,
+  );
 }
 
-/** Host throughput of a technique: guest instructions per second of wall-clock time. */
-function techniqueIps(src: string, technique: TechniqueId, preset: '2006' | 'modern'): number | undefined {
-  let best = 0;
-  for (let i = 0; i < 3; i++) {
-    const p = prepare(scenarioFromSource(src), { technique, preset });
-    if (p.kind !== 'ready') return undefined;
+/** Host throughput of a technique: guest instructions per second of wall-clock time, nobody listening. */
+function techniqueIps(src: string, technique: TechniqueId, preset: '2006' | 'modern', paging: 'auto' | 'shadow' = 'auto') {
+  const scenario = scenarioFromSource(src);
+  if (prepare(scenario, { technique, preset, paging }).kind !== 'ready') return undefined;
+  return () => {
+    const p = prepare(scenario, { technique, preset, paging });
+    if (p.kind !== 'ready') throw new Error('refused');
     const t0 = performance.now();
     p.engine.runToEnd();
     const dt = performance.now() - t0;
-    best = Math.max(best, p.engine.run.steps() / (dt / 1000));
-  }
-  return best;
+    return p.engine.run.steps() / (dt / 1000);
+  };
 }
 
 for (const technique of TECHNIQUE_IDS) {
   const c = techniqueIps(computeLoop(20_000_000), technique, 'modern');
-  const f = techniqueIps(forkwait(3000), technique, '2006');
-  if (c === undefined) {
-    results[`engine, ${technique}`] = 'not built yet';
-    continue;
-  }
-  results[`engine, ${technique}, compute loop`] = fmt(c, 'guest instructions/s');
-  results[`engine, ${technique}, forkwait-like (2006)`] =
-    technique === 'paravirtualization'
-      ? 'n/a: an unmodified kernel cannot run paravirtualized'
-      : f === undefined
-        ? 'refused'
-        : fmt(f, 'guest instructions/s');
+  if (c) report(`engine, ${technique}, compute loop`, c, 'M guest instructions/s', M);
+  if (technique === 'paravirtualization') continue; // an unmodified kernel cannot run paravirtualized
+  const f = techniqueIps(forkwait(3000), technique, '2006', technique === 'native' ? 'auto' : 'shadow');
+  if (f) report(`engine, ${technique}, forkwait-like (2006, shadow paging)`, f, 'M guest instructions/s', M);
+}
+
+if (!only || 'compare'.includes(only)) {
+  const src = forkwait(8000);
+  const input = { label: 'forkwait', scenario: { ...scenarioFromSource(src), preset: '2006' as const } };
+  const r = compareScenario(input, { trace: false, json: true });
+  const native = r.kind === 'ok' ? r.results.find((x) => !('skipped' in x) && x.technique === 'native') : undefined;
+  const n = r.kind === 'ok' ? r.results.filter((x) => !('skipped' in x)).length : 0;
+  const count = native && !('skipped' in native) ? native.counters.instructions.toLocaleString('en-US') : '?';
+  report(
+    `compare, forkwait-like guest (${count} instructions, ${n} techniques)`,
+    () => {
+      const t0 = performance.now();
+      compareScenario(input, { trace: false, json: true });
+      return performance.now() - t0;
+    },
+    'ms',
+    1,
+    0,
+  );
 }
 
 {
@@ -176,32 +217,26 @@ for (const technique of TECHNIQUE_IDS) {
     p.engine.runToEnd();
     const c = p.engine.result().counters;
     const lookups = c.tcHits + c.translatedBlocks;
-    results['binary translation, forkwait-like: translated blocks / cache hits'] =
-      `${c.translatedBlocks} / ${c.tcHits.toLocaleString('en-US')} (hit rate ${((100 * c.tcHits) / Math.max(1, lookups)).toFixed(1)}%)`;
+    rows.push([
+      'binary translation, forkwait-like: translated blocks / cache hits',
+      `${c.translatedBlocks} / ${c.tcHits.toLocaleString('en-US')} (hit rate ${((100 * c.tcHits) / Math.max(1, lookups)).toFixed(1)}%)`,
+    ]);
   }
 }
 
-{
-  const src = forkwait(8000);
-  const input = { label: 'forkwait', scenario: { ...scenarioFromSource(src), preset: '2006' as const } };
-  const t0 = performance.now();
-  const r = compareScenario(input, { trace: false, json: true });
-  const dt = performance.now() - t0;
-  const n = r.kind === 'ok' ? r.results.filter((x) => !('skipped' in x)).length : 0;
-  const steps = r.kind === 'ok' ? r.results.find((x) => !('skipped' in x) && x.technique === 'native') : undefined;
-  results[
-    `compare, forkwait-like guest (${steps && !('skipped' in steps) ? steps.counters.instructions.toLocaleString('en-US') : '?'} instructions, ${n} techniques)`
-  ] = `${dt.toFixed(0)} ms`;
-}
+report(
+  'markdown, five hostile 90 KB notes (a share link carries notes: the parser must stay linear)',
+  () => {
+    const hostile = ['*x '.repeat(30_000), '['.repeat(90_000), '`'.repeat(90_000), '_a '.repeat(30_000), '**'.repeat(45_000)];
+    const t0 = performance.now();
+    for (const s of hostile) parseMarkdown(s);
+    return performance.now() - t0;
+  },
+  'ms',
+  1,
+  0,
+);
 
-{
-  // Hostile notes (a share link carries them): the parser must stay linear.
-  const hostile = ['*x '.repeat(30_000), '['.repeat(90_000), '`'.repeat(90_000), '_a '.repeat(30_000), '**'.repeat(45_000)];
-  const t0 = performance.now();
-  for (const s of hostile) parseMarkdown(s);
-  results['markdown, five hostile 90 KB notes'] = `${(performance.now() - t0).toFixed(0)} ms`;
-}
-
-const width = Math.max(...Object.keys(results).map((k) => k.length));
-console.log('VirtLab engine benchmarks (Node', process.version, ')');
-for (const [k, v] of Object.entries(results)) console.log(`  ${k.padEnd(width)}  ${v}`);
+const width = Math.max(...rows.map(([k]) => k.length));
+console.log(`VirtLab engine benchmarks (Node ${process.version}; min / median / max of ${RUNS} runs after a warm-up)`);
+for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);

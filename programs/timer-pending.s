@@ -1,13 +1,14 @@
 ; timer-pending.s — a tick that arrives while IF = 0 waits, and only one waits.
 ;
 ; With interrupts disabled, timer ticks cannot be delivered: the first one becomes pending, and
-; later ones are lost (ticks do not queue: at most one is pending). As soon as STI sets IF = 1 the
-; pending tick is delivered, before the next instruction runs, so the return address in the frame
-; is the instruction right after the STI.
+; later ones are lost (ticks do not queue: at most one is pending). STI sets IF = 1, but as on x86
+; no interrupt is taken until the instruction after STI has run (the STI interrupt shadow, which is
+; what makes `STI; HLT` safe): the pending tick is delivered right after that one instruction, so
+; the return address in the frame is the second instruction after the STI.
 ;
 ; Here the timer (period 100) runs during a 350-instruction busy loop with IF = 0: three ticks
-; come and go, one stays pending. After STI exactly one interrupt arrives, at `after_sti`; the
-; next tick would be far away, and CLI at `after_sti` shuts the door before it.
+; come and go, one stays pending. After STI and its shadowed NOP exactly one interrupt arrives, at
+; `after_sti`; the next tick would be far away, and CLI at `after_sti` shuts the door before it.
 ;
 ; expect-console: ticks taken: 1\ntaken right after STI: yes\n
 ; expect-state: powered-off
@@ -24,9 +25,10 @@ start:  LIDT idt
         MOV R4, 175
 spin:   DEC R4                      ; 175 × 2 = 350 instructions: ticks at 100, 200, 300
         JNZ spin
-        STI                         ; the pending tick is taken now…
+        STI                         ; IF = 1, but x86's STI shadow holds the tick…
+        NOP                         ; …until this one instruction has run;
 after_sti:
-        CLI                         ; …before this instruction runs
+        CLI                         ; the pending tick is taken before this one runs
         OUT TIMER, 0
 
         MOV R1, taken_text

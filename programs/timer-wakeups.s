@@ -2,8 +2,8 @@
 ;
 ; OUT 0x40, N starts the timer (vector 32 every N instructions); HLT with IF = 1 sleeps until the
 ; next interrupt, which returns to the instruction after the HLT. With IF = 0 a tick does not
-; interrupt: it stays pending (one at most) and is taken right after STI, before the next
-; instruction. OUT 0x40, 0 stops the timer. The exit code is the number of ticks taken.
+; interrupt: it stays pending (one at most) and is taken once STI's interrupt shadow ends, after
+; the one instruction that follows STI (x86's rule). OUT 0x40, 0 stops the timer. The exit code is the number of ticks taken.
 ;
 ; This program uses only what a paravirtualized kernel can ask the hypervisor for (pv-timer.s is
 ; its twin, hypercall for instruction); timer.s also reads the tick counter and the period back
@@ -34,9 +34,10 @@ wait:   HLT                         ; sleep until the next interrupt
 spin:   DEC R3                      ; …for 120 instructions: a tick arrives and stays pending
         JNZ spin
         MOV R3, R5                  ; the ticks taken while IF = 0 (none, we hope)
-        STI                         ; the pending tick is taken before the next instruction…
+        STI                         ; the STI shadow: the next instruction runs first…
+        NOP
 after_sti:
-        CLI                         ; …which is this one
+        CLI                         ; …then the pending tick is taken, before this one
         OUT TIMER, 0                ; stop the timer
         STORE [pending], R3
         MOV R3, 100

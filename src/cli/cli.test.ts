@@ -1,11 +1,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { LIBRARY } from '../scenario/library';
 import { base64url } from '../scenario/link';
+import { DEFAULT_TRACE_LIMIT } from './commands';
 import { main } from './main';
 
 const dir = mkdtempSync(join(tmpdir(), 'virtlab-cli-'));
@@ -29,6 +30,9 @@ function cli(...args: string[]): { code: number; out: string; err: string } {
   );
   return { code, out, err };
 }
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
+const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/;
 
 const HELLO = file(
   'hello.s',
@@ -185,6 +189,139 @@ describe('virtlab command line', () => {
     const r = cli('run', junk);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/junk\.s:1:1: error:/);
+  });
+
+  it('runs from a bundle that starts quickly, rebuilt when a source changes', () => {
+    execFileSync(process.execPath, ['bin/virtlab.mjs', '--build']);
+    const built = statSync('dist-cli/virtlab.mjs').mtimeMs;
+    const t0 = performance.now();
+    const out = execFileSync(process.execPath, ['bin/virtlab.mjs', 'run', HELLO, '--json'], { encoding: 'utf8' });
+    const ms = performance.now() - t0;
+    expect(JSON.parse(out).vms[0].console).toBe('hello\n');
+    // Well under half a second on an idle machine (tsx took 1.6 s); generous here for a busy one.
+    expect(ms).toBeLessThan(3000);
+    expect(statSync('dist-cli/virtlab.mjs').mtimeMs).toBe(built);
+    // A source newer than the bundle (its content unchanged): the next run builds it again.
+    const source = 'src/cli/escape.ts';
+    const { atime, mtime } = statSync(source);
+    try {
+      utimesSync(source, atime, new Date(built + 1000));
+      execFileSync(process.execPath, ['bin/virtlab.mjs', 'run', HELLO, '--json'], { encoding: 'utf8' });
+      expect(statSync('dist-cli/virtlab.mjs').mtimeMs).toBeGreaterThan(built);
+    } finally {
+      utimesSync(source, atime, mtime);
+    }
+  });
+
+  it('keeps at most the trace limit of events, and says so in the JSON, the summary and stderr', () => {
+    const spin = file('spin-trace.s', 'x: JMP x');
+    const r = cli('run', spin, '--json', '--trace', '--max-steps', String(DEFAULT_TRACE_LIMIT + 5000));
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.events.length).toBe(DEFAULT_TRACE_LIMIT);
+    expect(j.trace).toEqual({
+      limit: DEFAULT_TRACE_LIMIT,
+      kept: DEFAULT_TRACE_LIMIT,
+      truncated: true,
+      droppedFromStep: DEFAULT_TRACE_LIMIT,
+    });
+    expect(j.events.at(-1).step).toBe(DEFAULT_TRACE_LIMIT - 1);
+    expect(j.counters.instructions).toBe(DEFAULT_TRACE_LIMIT + 5000);
+    expect(r.err).toMatch(
+      /trace of native cut at 100,000 events: kept the first 100,000, which cover the run up to step 100,000 of 105,000/,
+    );
+    const small = cli('run', spin, '--trace-limit', '10', '--max-steps', '50');
+    expect(small.out).toMatch(/trace of native cut at 10 events: kept the first 10, which cover the run up to step 10 of 50/);
+    const whole = JSON.parse(cli('run', HELLO, '--json', '--trace').out);
+    expect(whole.trace).toEqual({ limit: DEFAULT_TRACE_LIMIT, kept: whole.events.length, truncated: false });
+    // Exactly the limit: nothing was dropped.
+    const exact = JSON.parse(cli('run', spin, '--json', '--trace-limit', '50', '--max-steps', '50').out);
+    expect(exact.trace).toEqual({ limit: 50, kept: 50, truncated: false });
+    const c = cli('compare', spin, '--json', '--trace-limit', '1000000', '--max-steps', '20');
+    const results = JSON.parse(c.out).results;
+    expect(results[0].trace.limit).toBe(166_666);
+    expect(cli('run', spin, '--trace-limit', '0').code).toBe(2);
+    expect(cli('run', spin, '--trace-limit', '1000001').err).toMatch(/--trace-limit must be a whole number from 1 to 1,000,000/);
+  });
+
+  it('gives every hostile input a one-line error naming the limit, exit 1, no stack trace', () => {
+    const big = file('big.s', '; comment\n'.repeat(30_000));
+    const bigJson = file('big.vlab.json', `{"vms":[{"source":"HLT"}],"pad":"${' '.repeat(1_100_000)}"}`);
+    const deep = file('deep.vlab.json', `{"vms":[{"source":"HLT"}],"x":${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`);
+    const parens = file('parens.s', ` MOV R0, ${'('.repeat(100_000)}1${')'.repeat(100_000)}\n`);
+    const sum = file('sum.s', ` MOV R0, ${'1+'.repeat(50_000)}1\n`);
+    const space = file('space.s', ' .space 0xFFFFFFFF\n HLT\n');
+    const label = file('label.s', `${'x'.repeat(120_000)}: HLT\n JMP ${'x'.repeat(119_999)}y\n`);
+    const ascii = file('ascii.s', ` .ascii "${'a'.repeat(200_000)}"\n`);
+    let cycle = '.equ c0, c2000\n';
+    for (let i = 1; i <= 2000; i++) cycle += `.equ c${i}, c${i - 1}\n`;
+    const cyc = file('cycle.s', `${cycle} MOV R0, c5\n`);
+    // Random text does not compress: its link would be longer than any VirtLab opens.
+    let noise = '';
+    for (let i = 0, x = 1; i < 200_000; i++)
+      noise += String.fromCharCode(97 + (((x = (Math.imul(x, 1103515245) + 12345) >>> 0) >>> 16) % 26));
+    const incompressible = file('noise.vlab.json', JSON.stringify({ vms: [{ source: `; ${noise}\n HLT\n` }] }));
+    const cases: [string[], RegExp][] = [
+      [['run', '/dev/zero'], /cannot read '\/dev\/zero': is a device, not a regular file/],
+      [['run', dir], /is a directory/],
+      [['run', big], /is 300,000 bytes, and a program file may be at most 256 KiB \(262,144 bytes/],
+      [['run', bigJson], /a scenario file may be at most 1 MiB \(1,048,576 bytes/],
+      [['share', deep], /x: an unknown field nested more than 64 levels deep/],
+      [['run', parens], /parens\.s:1:\d+: error: expression nested too deeply \(more than 256 levels/],
+      [['run', sum], /sum\.s:1:\d+: error: expression nested too deeply/],
+      [['run', space], /space\.s:1:2: error: \.space needs a size from 0 to 65536 \(the whole memory\), not 0xFFFFFFFF/],
+      [
+        ['run', label],
+        /label\.s:2:6: error: undefined label 'x{40}…\(120,000 characters\)'; did you mean 'x{40}…\(120,000 characters\)'\?/,
+      ],
+      [['run', ascii], /ascii\.s:1:2: error: the program no longer fits in 64 KiB/],
+      [['run', cyc], /cycle\.s:2002:\d+: error: 'c5' is defined in terms of itself/],
+      [['share', incompressible], /is too big to share: its link would be [\d,]+ characters, and links are capped at 65,536/],
+      [['open', '#s=0x1.AAAA'], /no version number \('0x1' is not one: digits only/],
+      [['open', '#s=1e0.AAAA'], /no version number \('1e0' is not one/],
+    ];
+    for (const [args, why] of cases) {
+      const t0 = performance.now();
+      const r = cli(...args);
+      const where = `${args[0]} ${args[1].slice(-20)}`;
+      expect(r.code, where).toBe(1);
+      expect(r.err, where).toMatch(why);
+      expect(r.err, where).not.toMatch(/internal|\n\s+at |RangeError/);
+      expect(r.err.trim().split('\n').length, where).toBeLessThanOrEqual(2);
+      expect(performance.now() - t0, where).toBeLessThan(5000);
+    }
+  });
+
+  it('computes .equ chains once', () => {
+    let src = '.equ a0, 1\n';
+    for (let i = 1; i <= 34; i++) src += `.equ a${i}, a${i - 1}+a${i - 1}\n`;
+    src += '.equ b, a34 + a30\n OUT 0xF4, b >> 28\n';
+    const t0 = performance.now();
+    const j = JSON.parse(cli('run', file('equ.s', src), '--json').out);
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(j.vms[0].exitCode).toBe(4); // 2^34 wraps to 0, 2^30 >> 28 = 4
+  });
+
+  it('escapes control characters and ANSI escapes in everything it prints', () => {
+    const s = file(
+      'ctl.vlab.json',
+      JSON.stringify({
+        title: 'x\u001b]0;pwned\u0007',
+        vms: [{ name: 'a\u001b[2J\u009b31m\u202eb', source: ' OUT 0xE9, 27\n OUT 0xF4, 0\n' }],
+      }),
+    );
+    const r = cli('run', s);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('a\\x1b[2J\\x9b31m\\u202eb: powered off');
+    expect(r.out).toContain('console: "\\u001b"');
+    expect(r.out).not.toMatch(RAW_CONTROL);
+    const j = cli('run', s, '--json');
+    expect(j.out).not.toMatch(RAW_CONTROL);
+    expect(JSON.parse(j.out).vms[0].name).toBe('a\u001b[2J\u009b31m\u202eb');
+    const missing = cli('run', join(dir, 'no\u001b[31mfile.s'));
+    expect(missing.err).toContain("'");
+    expect(missing.err).toContain('no\\x1b[31mfile.s');
+    expect(missing.err).not.toMatch(RAW_CONTROL);
   });
 
   it('works as `npm run -s virtlab` in a real process', () => {

@@ -1,16 +1,28 @@
 // Human-readable output of the command line (the JSON is the contract; this is for people).
 
-import type { RunResultJson } from '../hypervisor/engine';
 import type { Analysis } from '../isa/analysis';
-import type { CompareEntry } from './commands';
+import { type CompareEntry, MAX_TRACE_LIMIT, type RunJson } from './commands';
+import { printableField } from './escape';
 
 const hex = (v: number) => `0x${(v >>> 0).toString(16).toUpperCase().padStart(4, '0')}`;
 
+/** Guest output in quotes, every control character escaped; a long one cut (the JSON has it whole). */
 function quote(s: string): string {
-  return JSON.stringify(s);
+  const max = 2000;
+  const shown = s.length > max ? s.slice(0, max) : s;
+  return `${printableField(JSON.stringify(shown))}${s.length > max ? ` … (${s.length.toLocaleString('en-US')} characters; --json has them all)` : ''}`;
 }
 
-export function formatRun(r: RunResultJson): string {
+const n = (v: number) => v.toLocaleString('en-US');
+
+/** Says that a run's trace was cut, and how to keep more. */
+export function traceNotice(r: RunJson): string {
+  const t = r.trace;
+  if (!t) return '';
+  return `trace of ${r.technique} cut at ${n(t.limit)} events: kept the first ${n(t.kept)}, which cover the run up to step ${n(t.droppedFromStep ?? 0)} of ${n(r.counters.instructions)}; nothing after was recorded (--trace-limit N keeps up to ${n(MAX_TRACE_LIMIT)}; --max-steps N runs less)`;
+}
+
+export function formatRun(r: RunJson): string {
   const lines: string[] = [];
   lines.push(`technique ${r.technique} · isa ${r.isa} · preset ${r.preset} · paging ${r.paging}`);
   lines.push(`stop: ${r.stop.reason} after ${r.counters.instructions.toLocaleString('en-US')} guest instructions`);
@@ -19,10 +31,10 @@ export function formatRun(r: RunResultJson): string {
       vm.state === 'powered-off'
         ? `powered off, exit code ${vm.exitCode}`
         : vm.state === 'crashed'
-          ? `crashed: ${vm.crashReason}`
+          ? `crashed: ${printableField(String(vm.crashReason))}`
           : vm.state;
     lines.push('');
-    lines.push(`${vm.name}: ${how}`);
+    lines.push(`${printableField(vm.name)}: ${how}`);
     lines.push(`  console: ${vm.console.length ? quote(vm.console) : '(empty)'}`);
     const c = vm.cpu;
     lines.push(
@@ -39,6 +51,11 @@ export function formatRun(r: RunResultJson): string {
   lines.push('');
   const cats = Object.entries(r.cycles.byCategory).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`);
   lines.push(`cycles: ${r.cycles.total.toLocaleString('en-US')} (${cats.join(', ') || 'none'})`);
+  if (r.trace) {
+    lines.push(
+      r.trace.truncated ? traceNotice(r) : `trace: ${n(r.trace.kept)} event${r.trace.kept === 1 ? '' : 's'} recorded (--json prints them)`,
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -81,7 +98,7 @@ export function formatAnalysis(a: Analysis): string {
 export function formatScenarios(list: { id: string; title: string; technique: string; topics: readonly string[] }[]): string {
   const w = Math.max(...list.map((e) => e.id.length)) + 2;
   const lines = list.map(
-    (e) => `@${e.id.padEnd(w)}${e.technique.padEnd(20)}${e.title}\n${' '.repeat(w + 21)}topics: ${e.topics.join(', ')}`,
+    (e) => `@${e.id.padEnd(w)}${e.technique.padEnd(20)}${printableField(e.title)}\n${' '.repeat(w + 21)}topics: ${e.topics.join(', ')}`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -6,11 +6,12 @@ import { TECHNIQUE_IDS, type TechniqueId } from '../hypervisor/technique';
 import { analyze } from '../isa/analysis';
 import { VARIANTS, type Variant } from '../isa/table';
 import { LIBRARY } from '../scenario/library';
-import { decodeLink, shareLink } from '../scenario/link';
+import { decodeLink, MAX_LINK_CHARS, shareLink } from '../scenario/link';
 import { scenarioToJson } from '../scenario/scenario';
-import { compareScenario, loadInput, runScenario, withOptions } from './commands';
-import { InputError, UsageError } from './errors';
-import { formatAnalysis, formatCompare, formatRun, formatScenarios } from './format';
+import { type CompareEntry, compareScenario, DEFAULT_TRACE_LIMIT, loadInput, MAX_TRACE_LIMIT, runScenario, withOptions } from './commands';
+import { InputError, kib, MAX_PROGRAM_BYTES, MAX_SCENARIO_BYTES, UsageError } from './errors';
+import { printable, printableField, safeJson } from './escape';
+import { formatAnalysis, formatCompare, formatRun, formatScenarios, traceNotice } from './format';
 
 export interface Options {
   technique?: TechniqueId;
@@ -19,6 +20,8 @@ export interface Options {
   paging?: 'auto' | 'shadow' | 'nested';
   maxSteps?: number;
   trace: boolean;
+  /** Events kept per run by --trace (the first ones); past them the run goes on untraced. */
+  traceLimit?: number;
   json: boolean;
   base?: string;
 }
@@ -44,8 +47,14 @@ options:
   --preset 2006|modern
   --paging auto|shadow|nested
   --max-steps N
-  --trace              include events (instruction events too) in the output
+  --trace              include events (instruction events too) in the output: the first
+                       ${DEFAULT_TRACE_LIMIT.toLocaleString('en-US')} of each run; past them the run goes on untraced
+                       ("trace" in the JSON says how many were kept and where the rest began)
+  --trace-limit N      keep the first N events instead (1 to ${MAX_TRACE_LIMIT.toLocaleString('en-US')}); implies --trace
   --json               print JSON instead of a summary
+
+limits: a program file is at most ${kib(MAX_PROGRAM_BYTES)}, a scenario file at most ${kib(MAX_SCENARIO_BYTES)}
+(regular files only); a share link at most 64 KiB.
 `;
 
 function parseArgs(argv: string[]): { command: string; positional: string[]; options: Options } {
@@ -57,7 +66,9 @@ function parseArgs(argv: string[]): { command: string; positional: string[]; opt
     return v;
   };
   const pick = <T extends string>(v: string, allowed: readonly T[], name: string): T => {
-    if (!(allowed as readonly string[]).includes(v)) throw new UsageError(`${name} must be one of ${allowed.join(', ')}, not '${v}'`);
+    if (!(allowed as readonly string[]).includes(v)) {
+      throw new UsageError(`${name} must be one of ${allowed.join(', ')}, not '${printableField(v.slice(0, 80))}'`);
+    }
     return v as T;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -86,9 +97,25 @@ function parseArgs(argv: string[]): { command: string; positional: string[]; opt
         break;
       case '--max-steps': {
         const v = value(i, arg);
+        // As before: Number() of it (1e6 and 0x10 stay accepted), now with the scenario's upper bound.
         const n = Number(v.replace(/_/g, ''));
-        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--max-steps must be a whole number ≥ 1, not '${v}'`);
+        if (!Number.isInteger(n) || n < 1 || n > 1e12) {
+          throw new UsageError(`--max-steps must be a whole number from 1 to 1,000,000,000,000, not '${printableField(v.slice(0, 40))}'`);
+        }
         options.maxSteps = n;
+        i++;
+        break;
+      }
+      case '--trace-limit': {
+        const v = value(i, arg);
+        const n = wholeNumber(v);
+        if (n === undefined || n < 1 || n > MAX_TRACE_LIMIT) {
+          throw new UsageError(
+            `--trace-limit must be a whole number from 1 to ${MAX_TRACE_LIMIT.toLocaleString('en-US')}, not '${printableField(v.slice(0, 40))}'`,
+          );
+        }
+        options.traceLimit = n;
+        options.trace = true;
         i++;
         break;
       }
@@ -107,7 +134,7 @@ function parseArgs(argv: string[]): { command: string; positional: string[]; opt
         positional.unshift('help');
         break;
       default:
-        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${arg}'`);
+        if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option '${printableField(arg.slice(0, 80))}'`);
         positional.push(arg);
     }
   }
@@ -115,7 +142,28 @@ function parseArgs(argv: string[]): { command: string; positional: string[]; opt
   return { command, positional, options };
 }
 
-export function main(argv: string[], out: (s: string) => void, err: (s: string) => void): number {
+/** Digits only (an underscore may group them: 1_000_000): not 0x10, 1e6, ' 5' or 5.0. */
+function wholeNumber(v: string): number | undefined {
+  if (!/^[0-9]+(_[0-9]+)*$/.test(v)) return undefined;
+  const n = Number(v.replace(/_/g, ''));
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** On stderr, for each run whose trace was cut at its limit. */
+function traceWarnings(results: readonly CompareEntry[]): string {
+  return results
+    .filter((r) => 'trace' in r && r.trace?.truncated)
+    .map((r) => `virtlab: ${traceNotice(r as Parameters<typeof traceNotice>[0])}\n`)
+    .join('');
+}
+
+export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: string) => void): number {
+  // Whatever is printed may carry untrusted text (names, titles, paths, guest output): no control
+  // character reaches the terminal raw. JSON goes through safeJson, which escapes the same characters.
+  const out = (s: string) => rawOut(printable(s));
+  const err = (s: string) => rawErr(printable(s));
+  /** JSON, already escaped by safeJson (a second pass over a long trace would only cost memory). */
+  const outJson = (value: unknown) => rawOut(safeJson(value));
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs([...argv]);
@@ -135,7 +183,8 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
       case 'analyze': {
         if (positional.length) throw new UsageError('analyze takes no file');
         const a = analyze(options.isa ?? 'classic');
-        out(options.json ? `${JSON.stringify(a, null, 2)}\n` : formatAnalysis(a));
+        if (options.json) outJson(a);
+        else out(formatAnalysis(a));
         return 0;
       }
       case 'run': {
@@ -145,7 +194,10 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
           err(r.lines.map((l) => `${l}\n`).join(''));
           return 1;
         }
-        out(options.json ? `${JSON.stringify(r.result, null, 2)}\n` : formatRun(r.result));
+        if (options.json) outJson(r.result);
+        else out(formatRun(r.result));
+        const warn = traceWarnings([r.result]);
+        if (warn) err(warn);
         return 0;
       }
       case 'compare': {
@@ -155,19 +207,39 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
           err(r.lines.map((l) => `${l}\n`).join(''));
           return 1;
         }
-        out(options.json ? `${JSON.stringify({ results: r.results }, null, 2)}\n` : formatCompare(r.results));
+        if (options.json) {
+          // Printed one result at a time (the text JSON.stringify would give for the whole), so that
+          // six traces never have to fit in one string.
+          const head = '{\n  "results": [\n';
+          const tail = '\n  ]\n}\n';
+          rawOut(head.slice(0, -1));
+          r.results.forEach((x, i) => {
+            // Each one as it stands inside the whole (indented by JSON.stringify itself), cut out of it.
+            const one = safeJson({ results: [x] });
+            rawOut(`${i ? ',' : ''}\n${one.slice(head.length, one.length - tail.length)}`);
+          });
+          rawOut(r.results.length ? tail : ']\n}\n');
+        } else out(formatCompare(r.results));
+        const warn = traceWarnings(r.results);
+        if (warn) err(warn);
         return 0;
       }
       case 'share': {
         const input = loadInput(onePositional(positional, 'share'));
-        out(`${shareLink(options.base ?? DEFAULT_BASE, withOptions(input.scenario, options))}\n`);
+        const link = shareLink(options.base ?? DEFAULT_BASE, withOptions(input.scenario, options));
+        if (link.length > MAX_LINK_CHARS) {
+          throw new InputError(
+            `${input.label} is too big to share: its link would be ${link.length.toLocaleString('en-US')} characters, and links are capped at ${MAX_LINK_CHARS.toLocaleString('en-US')} (no VirtLab would open it); shorten its sources`,
+          );
+        }
+        out(`${link}\n`);
         return 0;
       }
       case 'open': {
         if (positional.length !== 1) throw new UsageError('open takes one link');
         const d = decodeLink(positional[0]);
-        if (!d.ok) throw new InputError(`cannot open the link: ${d.error}`);
-        out(`${JSON.stringify(scenarioToJson(d.scenario), null, 2)}\n`);
+        if (!d.ok) throw new InputError(`cannot open the link: ${printableField(d.error)}`);
+        outJson(scenarioToJson(d.scenario));
         if (d.at !== undefined) err(`(the link opens the run at step ${d.at})\n`);
         return 0;
       }
@@ -179,11 +251,12 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
           technique: (e.scenario.technique as string) ?? 'native',
           topics: e.topics,
         }));
-        out(options.json ? `${JSON.stringify(list, null, 2)}\n` : formatScenarios(list));
+        if (options.json) outJson(list);
+        else out(formatScenarios(list));
         return 0;
       }
       default:
-        throw new UsageError(`unknown command '${command}'`);
+        throw new UsageError(`unknown command '${printableField(command.slice(0, 80))}'`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
@@ -195,7 +268,7 @@ export function main(argv: string[], out: (s: string) => void, err: (s: string) 
       return 1;
     }
     err(
-      `virtlab: internal error: ${(e as Error)?.message ?? String(e)}\n(this is a bug in VirtLab; please report it with the input that caused it)\n`,
+      `virtlab: internal error: ${String((e as Error)?.message ?? e).slice(0, 500)}\n(this is a bug in VirtLab; please report it with the input that caused it)\n`,
     );
     return 1;
   }
@@ -206,13 +279,20 @@ function onePositional(p: string[], command: string): string {
   return p[0];
 }
 
-const isMain = process.argv[1] && /cli[\\/]main\.[tj]s$|virtlab(\.m?js)?$/.test(process.argv[1]);
-if (isMain) {
-  const chunks: string[] = [];
+/** Runs the command line as a process: prints, then exits with its status (bin/virtlab.mjs calls this). */
+export function runMain(argv: string[]): void {
+  // A reader that goes away (`virtlab … | head`) ends the output, not the process with a stack trace.
+  process.stdout.on('error', () => process.exit(process.exitCode ?? 0));
+  process.stderr.on('error', () => {});
+  // Written as it comes (synchronous for files, pipes and terminals on Linux and macOS), so that a long
+  // trace is never held twice; the exit waits for the last piece.
   const code = main(
-    process.argv.slice(2),
-    (s) => chunks.push(s),
+    argv,
+    (s) => process.stdout.write(s),
     (s) => process.stderr.write(s),
   );
-  process.stdout.write(chunks.join(''), () => process.exit(code));
+  process.stdout.write('', () => process.exit(code));
 }
+
+// Run directly, through a TypeScript loader (`node --import tsx src/cli/main.ts …`); bin/virtlab.mjs starts the bundle.
+if (process.argv[1] && /cli[\\/]main\.ts$/.test(process.argv[1])) runMain(process.argv.slice(2));

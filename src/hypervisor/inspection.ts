@@ -1,8 +1,10 @@
 // What the page's panels show about a run at one moment: the guest's virtual state beside the real
 // CPU's, the memory structures (guest page table, TLB, shadow table or EPT, P2M) and the technique's
 // own (the VMCS, the translation cache, the hypercall table). Plain data: it crosses to the page.
+
+import type { ExitControls, TechniqueId } from '../config';
 import { CR0_PG, type Machine } from '../machine/machine';
-import type { CpuView, ExitControls, TechniqueId } from './technique';
+import type { CpuView } from './views';
 
 export interface RealCpu {
   /** The privilege level the real CPU runs this VM's code at now. */

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateScenario } from '../scenario/scenario';
 import { prepare, type RunResultJson } from './engine';
+import type { Monitor } from './monitor';
 import type { TechniqueId } from './technique';
 
 const HOSTED: TechniqueId[] = ['interpret', 'trap-and-emulate', 'binary-translation', 'hardware-assisted', 'paravirtualization'];
@@ -111,5 +112,73 @@ describe('isolation', () => {
         expect(r.counters.worldSwitches).toBeGreaterThan(0);
       }
     }
+  });
+});
+
+/** The victim beside a neighbour that runs the very same code and rewrites its own copy of it. */
+const SAME_CODE_REWRITTEN_BASE = VICTIM.replace(
+  'loop: STORE [R2], R1',
+  'loop: STORE [R2], R1\n  STORE [loop + 4], R1\n  STORE [print + 4], R1',
+);
+
+/** The victim with a CALL and a RET in its loop: under binary translation, thousands of cache hits. */
+const CALLING = `${VICTIM.replace('  INC R1\n  CMP R1, 3000', '  CALL bump\n  CMP R1, 3000')}  .align 8\nbump: INC R1\n  RET\n`;
+const SAME_CODE_REWRITTEN = SAME_CODE_REWRITTEN_BASE;
+const CALLING_REWRITTEN = CALLING.replace('loop: STORE [R2], R1', 'loop: STORE [R2], R1\n  STORE [loop + 4], R1\n  STORE [bump + 4], R1');
+
+describe('independence of VMs', () => {
+  function runAt(vms: { name: string; source: string }[], technique: TechniqueId) {
+    const s = validateScenario({ vms, technique, preset: 'modern', maxSteps: 60_000, hypervisor: { timeSlice: 500 } });
+    if (!s.ok) throw new Error(s.errors.join('\n'));
+    const p = prepare(s.scenario);
+    if (p.kind !== 'ready') throw new Error(JSON.stringify(p));
+    p.engine.recordEvents(false);
+    p.engine.runToEnd();
+    const index = vms.findIndex((v) => v.name === 'victim');
+    const monitor = p.engine.run as Monitor;
+    const { worldSwitches: _w, ...counters } = p.engine.result().vms[index].counters;
+    const events = p.engine.events
+      .filter((e) => e.vm === index && e.kind !== 'world-switch')
+      .map(({ time: _t, step: _s, vm: _v, ...rest }) => rest);
+    return { counters, events, cycles: monitor.guests[index].machine.meter.total() };
+  }
+
+  for (const technique of HOSTED) {
+    it(`${technique}: a VM's counters, events and cycles are the same alone and beside a neighbour running (and rewriting) the same code`, () => {
+      // Host frames are placed by VM index: the victim is VM 1 both times, and the neighbour runs first.
+      // Alone, VM 0 powers off at once (hypercall 9 is shutdown).
+      const pv = technique === 'paravirtualization';
+      const victim = { name: 'victim', source: pv ? PV_VICTIM : CALLING };
+      const alone = runAt([{ name: 'gone', source: pv ? '  VMCALL 9' : '  OUT 0xF4, 0' }, victim], technique);
+      const beside = runAt([{ name: 'hostile', source: pv ? PV_VICTIM : CALLING_REWRITTEN }, victim], technique);
+      expect(beside.counters).toEqual(alone.counters);
+      expect(beside.events).toEqual(alone.events);
+      expect(beside.cycles).toBe(alone.cycles);
+      if (technique === 'binary-translation') expect(alone.counters.tcHits).toBeGreaterThan(2000);
+    });
+  }
+
+  it('binary translation with several VMs: restoring a snapshot and running on gives exactly the same run', () => {
+    const s = validateScenario({
+      technique: 'binary-translation',
+      preset: '2006',
+      maxSteps: 60_000,
+      hypervisor: { timeSlice: 300 },
+      vms: [
+        { name: 'a', source: SAME_CODE_REWRITTEN },
+        { name: 'b', source: VICTIM },
+      ],
+    });
+    if (!s.ok) throw new Error(s.errors.join('\n'));
+    const p = prepare(s.scenario);
+    if (p.kind !== 'ready') throw new Error(JSON.stringify(p));
+    const run = p.engine.run;
+    run.run(7_000);
+    const snap = run.snapshot();
+    run.run(60_000);
+    const first = { vms: run.vms(), cycles: run.cycles(), blocks: run.inspect().vms.map((v) => v.blocks) };
+    run.restore(snap);
+    run.run(60_000);
+    expect({ vms: run.vms(), cycles: run.cycles(), blocks: run.inspect().vms.map((v) => v.blocks) }).toEqual(first);
   });
 });

@@ -1,74 +1,90 @@
 // The monitor: the VMs of a scenario, their vCPUs, the scheduler and world switches, and the one
-// place where every transition from guest to hypervisor is recorded, counted and charged (`exit`).
-// Techniques (techniques/<id>/) decide *when* the real system would leave the guest; the monitor
-// says what that transition is and what it costs (Firecracker's vcpu.rs, one exhaustive match).
+// place where every transition from guest to hypervisor is recorded, counted and charged.
+//
+// The machine tells its host where the real system would leave the guest (machine/host.ts); the
+// monitor turns each of those moments into a `GuestExit` value, asks the technique's handler what the
+// real system does (`Handler.handle`, one exhaustive switch), and applies the outcome here: the exit
+// (`via`), then the action, then, under hardware assistance, the VM entry that follows
+// whenever the guest resumes. Events are built only when a sink listens.
+//
+// Followed: Firecracker's `Vcpu::run_emulation` / `handle_kvm_exit` and Cloud Hypervisor's
+// `Vcpu::run() -> VmExit` (an exit is a value; one match handles it); KVM's `vcpu_enter_guest`
+// (arch/x86/kvm/x86.c) for the order exit → handler → pending-event injection → entry.
 
-export { EXIT_REASONS, type Exit, type ExitReasonName, HYPERVISOR_IDT, type Vcpu, Vm } from './vm';
+export { EXIT_REASONS, type ExitReasonName, HYPERVISOR_IDT, type Vcpu, Vm } from './vm';
 
 import { formatInstruction } from '../isa/disassembler';
 import { decode } from '../isa/encoding';
 import { VECTOR_NAMES } from '../isa/table';
 import { IF } from '../machine/alu';
-import type { Host } from '../machine/host';
+import type { DeliveryCause, Host, SystemInstruction } from '../machine/host';
 import { run as runMachine } from '../machine/interpreter';
-import { CR0_PG, type Machine } from '../machine/machine';
+import { type Access, CR0_PG, type Machine } from '../machine/machine';
 import { type MachineSnapshot, restore, snapshot } from '../machine/snapshot';
 import type { Counters, EventSink, TraceEvent } from '../trace/events';
-import { type CostTable, CycleMeter } from './costs';
-import {
-  cpuView,
-  type Inspection,
-  pageTableOf,
-  type RealCpu,
-  type ShadowEntry,
-  type TranslatedBlockView,
-  tlbOf,
-  type VmcsView,
-} from './inspection';
-import { fillShadow, type Recorder, rebuildShadow, shadowNeedsFill, shadowWrite } from './shadow';
-import type { FidelityViolation, PagingMode, RunConfig, RunStopReason, TechniqueId, TechniqueRun, VmView } from './technique';
-import { EXIT_REASONS, type Exit, type ExitReasonName, HYPERVISOR_IDT, type Vcpu, Vm } from './vm';
-
-export interface MonitorOptions {
-  readonly paging: PagingMode | 'none' | 'software' | 'direct';
-  /** The real CPU always translates (shadow or nested paging). */
-  readonly realMmu: boolean;
-}
+import { CycleMeter } from './costs';
+import { type Action, EXIT_REASONS, type GuestExit, type Outcome, unreachable, type Via } from './exits';
+import type { Handler, MonitorPaging } from './handler';
+import { serveHypercall } from './hypercalls';
+import { cpuView, type Inspection, pageTableOf, type RealCpu, type ShadowEntry, type TranslatedBlockView, tlbOf } from './inspection';
+import { fillShadow, type Recorder, rebuildShadow, shadowWrite, shadowWriteWords } from './shadow';
+import type { FidelityViolation, RunConfig, RunStopReason, TechniqueRun, VmView } from './technique';
+import { effectOf } from './techniques/effects';
+import { completeDirect, runDirectly } from './techniques/sensitive';
+import { type Block, isIndirect, TranslationCache } from './translation-cache';
+import { HYPERVISOR_IDT, type LastExit, type Vcpu, Vm } from './vm';
 
 /** The mutable parts of a monitor's state that a snapshot must capture besides the machines. */
 interface MonitorState {
   current: number;
   sliceLeft: number;
-  vms: { counters: Counters; fidelity: FidelityViolation[]; shadow: Uint8Array; ept: Uint8Array; vcpu: Vcpu }[];
+  vms: {
+    counters: Counters;
+    fidelity: FidelityViolation[];
+    shadow: Uint8Array;
+    ept: Uint8Array;
+    vcpu: Vcpu;
+    lastExit: LastExit;
+    callouts: number;
+    tc: ReturnType<TranslationCache['save']> | null;
+  }[];
   meter: Record<string, number>;
-  extra: unknown;
 }
 
-/**
- * The base of every hypervisor technique: scheduling, world switches, recording. Subclasses are the
- * techniques; they implement the machine's Host hooks and call `exit` and the recorders below.
- */
-export abstract class Monitor implements TechniqueRun, Host {
+type EventBody = DistributiveOmit<TraceEvent, 'vm' | 'pc' | 'time'>;
+
+const vectorName = (v: number) => VECTOR_NAMES[v] ?? `INT ${v}`;
+
+export class Monitor implements TechniqueRun, Host {
   readonly guests: Vm[];
   /** Cycles the hypervisor spends outside any VM (world switches, the host OS). */
   readonly meter: CycleMeter;
+  readonly paging: MonitorPaging;
   private events: EventSink | null = null;
   private current = 0;
   private sliceLeft: number;
-  readonly paging: PagingMode | 'none' | 'software' | 'direct';
+  private readonly recorder: Recorder;
 
   constructor(
     readonly config: RunConfig,
-    options: MonitorOptions,
+    readonly handler: Handler,
   ) {
-    this.paging = options.paging;
+    this.paging = handler.paging;
     this.meter = new CycleMeter(config.costs);
     this.guests = config.vms.map((v, i) => new Vm(i, v.name, config, config.costs));
     for (const vm of this.guests) {
       vm.machine.host = this;
-      vm.machine.alwaysTranslate = options.realMmu;
+      vm.machine.alwaysTranslate = handler.realMmu;
+      if (handler.translates) vm.tc = new TranslationCache();
+      // Several VMs: a vCPU halted with interrupts on blocks and the CPU goes to the next VM ("HLT and blocking").
+      vm.machine.yieldWhenWaiting = config.vms.length > 1 && (handler.yields?.(vm) ?? true);
     }
     this.sliceLeft = config.timeSlice;
+    this.recorder = {
+      charge: (vm, c, n) => vm.machine.meter.charge(c, n),
+      listening: () => this.events !== null,
+      record: (vm, e) => this.record(vm, e),
+    };
   }
 
   // ---- the run loop: round-robin by time slices of guest instructions -----------------------------------
@@ -77,29 +93,80 @@ export abstract class Monitor implements TechniqueRun, Host {
     let left = budget;
     while (left > 0) {
       const vm = this.guests[this.current];
-      if (vm.machine.state !== 'running' || this.sliceLeft <= 0) {
-        if (!this.switchToNext()) return 'all-stopped';
+      if (!this.runnable(vm) || this.sliceLeft <= 0) {
+        if (!this.switchToNext()) {
+          if (!this.guests.some((v) => v.machine.state === 'running')) return 'all-stopped';
+          this.idle(); // every running VM is blocked: host time passes until the first timer fires
+        }
         continue;
       }
+      if (this.handler.vmx && !vm.vcpu.launched) this.launch(vm);
       // Alone on the host a VM runs as long as the budget allows: slices only matter between VMs.
       const alone = this.guests.length === 1;
-      const n = alone ? left : Math.min(left, this.sliceLeft);
+      // A blocked VM's timer ends the slice when it fires: the woken vCPU runs at once (the host scheduler's
+      // wake-up preemption, as when kvm_vcpu_kick wakes a vCPU thread blocked in kvm_vcpu_block).
+      const n = alone ? left : Math.min(left, this.sliceLeft, this.nextWake(vm));
       const before = vm.machine.retired;
       const stop = runMachine(vm.machine, n);
       const done = vm.machine.retired - before;
-      if (!alone) this.sliceLeft -= done;
+      if (!alone) {
+        this.sliceLeft -= done;
+        // One host clock: the timers of blocked VMs count the instructions the running VM retired.
+        if (this.passTime(done, vm)) this.sliceLeft = 0;
+        if (stop === 'blocked') this.sliceLeft = 0; // kvm_vcpu_block: the CPU goes to the next VM at once
+      }
       left -= stop === 'budget' ? n : Math.max(done, 1);
       if (stop === 'breakpoint') return 'breakpoint';
     }
     return this.guests.some((v) => v.machine.state === 'running') ? 'budget' : 'all-stopped';
   }
 
-  /** Moves to the next running VM: a world switch when it is another VM. False when none runs. */
+  /** A VM the CPU can run now: running, and not blocked in HLT waiting for a timer that has not fired. */
+  private runnable(vm: Vm): boolean {
+    return vm.machine.state === 'running' && !this.blocked(vm);
+  }
+
+  /** Host time passes for the blocked VMs (their timers count it), `n` instructions of another VM. True when one woke. */
+  private passTime(n: number, running: Vm | null): boolean {
+    let woke = false;
+    if (n <= 0) return woke;
+    for (const other of this.guests) {
+      const m = other.machine;
+      if (other === running || !this.blocked(other)) continue;
+      m.tick(n);
+      // Ticks that fell due meanwhile are one pending interrupt, as on one interrupt line.
+      while (m.timerNext >= 0 && m.timerNext <= m.ticks) m.timerNext += m.timerPeriod;
+      woke ||= m.irqPending;
+    }
+    return woke;
+  }
+
+  private blocked(vm: Vm): boolean {
+    const m = vm.machine;
+    return m.state === 'running' && m.waiting && m.yieldWhenWaiting && !m.irqPending && m.timerNext >= 0;
+  }
+
+  /** Host instructions until the first blocked VM's timer fires (other than `running`). */
+  private nextWake(running: Vm): number {
+    let wait = Number.POSITIVE_INFINITY;
+    for (const v of this.guests)
+      if (v !== running && this.blocked(v)) wait = Math.min(wait, Math.max(1, v.machine.timerNext - v.machine.ticks));
+    return wait;
+  }
+
+  /** Every running VM is blocked: the host idles until the earliest timer among them fires. */
+  private idle(): void {
+    let wait = Number.POSITIVE_INFINITY;
+    for (const v of this.guests) if (this.blocked(v)) wait = Math.min(wait, v.machine.timerNext - v.machine.ticks);
+    this.passTime(Number.isFinite(wait) ? Math.max(1, wait) : 1, null);
+  }
+
+  /** Moves to the next runnable VM: a world switch when it is another VM. False when none can run. */
   private switchToNext(): boolean {
     const n = this.guests.length;
     for (let k = 1; k <= n; k++) {
       const next = (this.current + k) % n;
-      if (this.guests[next].machine.state !== 'running') continue;
+      if (!this.runnable(this.guests[next])) continue;
       if (next !== this.current) this.worldSwitch(this.guests[this.current], this.guests[next]);
       this.current = next;
       this.sliceLeft = this.config.timeSlice;
@@ -108,10 +175,18 @@ export abstract class Monitor implements TechniqueRun, Host {
     return false;
   }
 
+  /** Hardware assistance: the hypervisor sets up the vCPU's VMCS and enters the guest for the first time (VMLAUNCH). */
+  private launch(vm: Vm): void {
+    vm.vcpu.launched = true;
+    if (!this.events || !this.handler.vmx) return;
+    for (const st of this.handler.vmx.setup(vm)) this.record(vm, { kind: 'vmx', ...st });
+    this.record(vm, { kind: 'vm-entry', instruction: 'VMLAUNCH' });
+  }
+
   private worldSwitch(from: Vm, to: Vm): void {
     this.meter.charge('worldSwitch');
     to.counters.worldSwitches++;
-    this.record(to, { kind: 'world-switch', from: from.name, to: to.name });
+    if (this.events) this.record(to, { kind: 'world-switch', from: from.name, to: to.name });
     if (!this.config.taggedTlb) to.machine.flushTlb('world switch: the 2006 CPU has no tagged TLB');
   }
 
@@ -121,9 +196,430 @@ export abstract class Monitor implements TechniqueRun, Host {
     return s;
   }
 
-  // ---- recording: events, counters, costs --------------------------------------------------------------
+  now(): number {
+    let t = this.meter.total();
+    for (const vm of this.guests) t += vm.machine.meter.total();
+    return t;
+  }
 
-  protected record(vm: Vm, e: DistributiveOmit<TraceEvent, 'vm' | 'pc' | 'time'>, pc = vm.machine.pc): void {
+  // ---- the machine's moments, as exit values ---------------------------------------------------------------
+
+  system(m: Machine, ins: SystemInstruction): boolean {
+    return this.dispatch(this.guests[m.vm], { kind: 'system', ins });
+  }
+
+  delivering(m: Machine, vector: number, cause: DeliveryCause, returnPc: number): void {
+    this.dispatch(this.guests[m.vm], { kind: 'delivery', vector, cause, returnPc });
+  }
+
+  timerFired(m: Machine): void {
+    this.dispatch(this.guests[m.vm], { kind: 'timer' });
+  }
+
+  tlbMiss(m: Machine, page: number, pte: number, access: Access): void {
+    this.dispatch(this.guests[m.vm], { kind: 'tlb-miss', page, pte, access });
+  }
+
+  watchedWrite(m: Machine, pa: number, size: number): void {
+    this.dispatch(this.guests[m.vm], { kind: 'watched-write', pa, size });
+  }
+
+  stateChanged(m: Machine): void {
+    this.dispatch(this.guests[m.vm], { kind: 'stopped' });
+  }
+
+  observe(m: Machine, _name: string, ins: SystemInstruction): void {
+    this.dispatch(this.guests[m.vm], { kind: 'indirect-branch', ins });
+  }
+
+  /**
+   * Handles one exit: asks the technique, then applies its outcome. Returns true when the hypervisor
+   * completed the instruction itself (system exits). A retry (an EPT violation mapped) asks again,
+   * as the guest re-executes the access after the VM entry.
+   */
+  private dispatch(vm: Vm, exit: GuestExit): boolean {
+    for (;;) {
+      const o = this.handler.handle(vm, exit);
+      const pc = vm.machine.pc;
+      this.leave(vm, exit, o);
+      const done = this.apply(vm, exit, o);
+      if (this.events && this.handler.vmx && o.via.kind === 'vm-exit')
+        for (const st of this.handler.vmx.writes(vm, exit, o, pc)) this.record(vm, { kind: 'vmx', ...st });
+      // The guest resumes unless the vCPU blocked or the entry waits for the injection that follows.
+      if (vm.vcpu.outside && !vm.vcpu.blocked && o.action.do !== 'inject-on-entry' && vm.machine.state === 'running') this.enter(vm);
+      if (o.action.do !== 'map-ept') return done;
+    }
+  }
+
+  /**
+   * The VM entry (VMRESUME). An event whose delivery the exit interrupted is re-injected first
+   * (KVM's vmx_complete_interrupts queues it again; the entry delivers it): the machine then finishes
+   * building the very frame it was building.
+   */
+  private enter(vm: Vm): void {
+    vm.vcpu.outside = false;
+    const vectoring = vm.vcpu.vectoring;
+    if (vectoring) {
+      vm.vcpu.vectoring = 0;
+      const vector = vectoring & 0xff;
+      vm.counters.injected++;
+      vm.machine.meter.charge('inject');
+      if (this.events) {
+        this.record(vm, { kind: 'vmx', name: 'VMWRITE', field: 'VM_ENTRY_INTR_INFO_FIELD', value: vectoring });
+        this.record(vm, { kind: 'inject', vector, name: vectorName(vector) });
+      }
+    }
+    if (this.events) this.record(vm, this.handler.vmx ? { kind: 'vm-entry', instruction: 'VMRESUME' } : { kind: 'vm-entry' });
+  }
+
+  /** How control left the guest: recorded, counted and charged. */
+  private leave(vm: Vm, exit: GuestExit, o: Outcome): void {
+    const via = o.via;
+    const c = vm.counters;
+    const m = vm.machine;
+    switch (via.kind) {
+      case 'none':
+        return;
+      case 'trap':
+        c.traps++;
+        m.meter.charge('trapRoundTrip');
+        if (this.events) {
+          const [cause, action] = this.handler.trapText?.(vm, exit, o) ?? [via.cause, o.action.do];
+          this.record(vm, {
+            kind: 'trap',
+            cause,
+            instruction: this.instructionAt(vm),
+            realCpl: this.handler.realCpl(vm),
+            virtualCpl: m.cpl,
+            action,
+          });
+        }
+        break;
+      case 'vm-exit': {
+        c.vmExits++;
+        c.vmExitsByReason[via.reason] = (c.vmExitsByReason[via.reason] ?? 0) + 1;
+        m.meter.charge('vmExitRoundTrip');
+        vm.vcpu.outside = true;
+        // An exit while the CPU delivers an event: the IDT-vectoring information says which (SDM §27.2.4).
+        vm.vcpu.vectoring = m.inDelivery && this.handler.vmx ? this.handler.vmx.injection(m.deliveryVector, m.deliveryCause) : 0;
+        this.keepExitInfo(vm, via.reason, exit, o.action);
+        if (this.events) {
+          const qualification = this.handler.qualification?.(vm, exit, o) ?? '';
+          const handler = this.handler.exitHandler?.(via.reason);
+          this.record(vm, {
+            kind: 'vm-exit',
+            reason: EXIT_REASONS[via.reason],
+            reasonName: via.reason,
+            qualification,
+            ...(handler ? { handler } : {}),
+          });
+          if (this.handler.vmx)
+            for (const st of this.handler.vmx.reads(vm, exit, o, vm.vcpu.vectoring)) this.record(vm, { kind: 'vmx', ...st });
+        }
+        if (!this.config.taggedTlb) m.flushTlb('VM exit: the 2006 CPU has no tagged TLB (no VPID)');
+        break;
+      }
+      case 'hypercall':
+        m.meter.charge('hypercallRoundTrip');
+        break;
+      case 'callout':
+        m.meter.charge(via.cost);
+        vm.callouts++;
+        break;
+      default:
+        unreachable(via);
+    }
+    // Type 2: a timer interrupt that leaves the guest reaches the host OS first (two world switches).
+    if (exit.kind === 'timer') this.viaHostOs(vm, 'host timer interrupt');
+  }
+
+  /** What the hypervisor does next. True when it completed a system instruction itself. */
+  private apply(vm: Vm, exit: GuestExit, o: Outcome): boolean {
+    const m = vm.machine;
+    const a = o.action;
+    const c = vm.counters;
+    switch (a.do) {
+      case 'resume':
+        return false;
+      case 'execute':
+        if (a.charge) m.meter.charge(a.charge);
+        return false;
+      case 'emulate': {
+        const ins = insOf(exit);
+        this.emulated(vm, o.via, this.events ? (o.via.kind === 'callout' ? `callout: ${effectOf(m, ins)}` : effectOf(m, ins)) : '');
+        if (this.paging === 'shadow') this.followPaging(vm, ins);
+        this.lookupAfterCallout(vm, o.via, ins);
+        return false;
+      }
+      case 'inline':
+        m.meter.charge('inlineVirtual');
+        return false;
+      case 'device': {
+        const ins = insOf(exit);
+        const callout = o.via.kind === 'callout';
+        this.emulated(vm, o.via, this.events ? (callout ? `call into the ${effectOf(m, ins)}` : effectOf(m, ins)) : '');
+        // The device model runs inside the exit: in a type 2 hypervisor, in the host OS.
+        const type2 = this.config.hypervisorType === 2;
+        if (type2) this.hostOs(vm, 'I/O', true);
+        const isIn = ins.name === 'IN';
+        m.completeIo(isIn, ins.a, isIn ? ins.imm : ins.port, ins.src, ins.units);
+        if (type2) this.hostOs(vm, 'I/O', false);
+        this.lookupAfterCallout(vm, o.via, ins);
+        return true;
+      }
+      case 'hypercall':
+        this.hypercall(vm, a.number);
+        return true;
+      case 'refuse-hypercall':
+        // KVM's kvm_emulate_hypercall: `if (kvm_x86_call(get_cpl)(vcpu) != 0) { ret = -KVM_EPERM; goto out; }`.
+        m.r[0] = -1;
+        completeDirect(m, insOf(exit));
+        return true;
+      case 'direct': {
+        const ins = insOf(exit);
+        const out = runDirectly(m, ins, { cpl: a.realCpl, interrupts: true, paging: true, idtr: HYPERVISOR_IDT });
+        if (out === 'faulted') return true;
+        if (out) {
+          c.fidelityViolations++;
+          if (vm.fidelity.length < 1000) vm.fidelity.push({ pc: m.pc >>> 0, ...out });
+          if (this.events) this.record(vm, { kind: 'fidelity-violation', ...out });
+        }
+        completeDirect(m, ins);
+        return true;
+      }
+      case 'raise':
+        vm.vcpu.privilegeFault = true;
+        m.raise(a.vector, 0);
+        vm.vcpu.privilegeFault = false;
+        return true;
+      case 'reflect': {
+        const v = (exit as { vector: number }).vector;
+        c.reflected++;
+        m.meter.charge(a.cost);
+        if (this.events) this.record(vm, { kind: 'reflect', vector: v, name: vectorName(v) });
+        return false;
+      }
+      case 'inject': {
+        const v = (exit as { vector: number }).vector;
+        vm.vcpu.blocked = false;
+        vm.vcpu.windowArmed = false;
+        c.injected++;
+        m.meter.charge(a.cost);
+        if (this.events) {
+          if (this.handler.vmx) {
+            const cause = (exit as { cause?: DeliveryCause }).cause ?? 'exception';
+            this.record(vm, {
+              kind: 'vmx',
+              name: 'VMWRITE',
+              field: 'VM_ENTRY_INTR_INFO_FIELD',
+              value: this.handler.vmx.injection(v, cause),
+            });
+          }
+          this.record(vm, { kind: 'inject', vector: v, name: vectorName(v) });
+        }
+        return false;
+      }
+      case 'deliver': {
+        const e = exit as Extract<GuestExit, { kind: 'delivery' }>;
+        m.meter.charge(a.charge);
+        if (this.events)
+          this.record(vm, { kind: 'interrupt', vector: e.vector, name: vectorName(e.vector), cause: e.cause, returnPc: e.returnPc >>> 0 });
+        return false;
+      }
+      case 'pend':
+        if (a.window) vm.vcpu.windowArmed = true;
+        return false;
+      case 'inject-on-entry':
+        return false;
+      case 'block': {
+        const ins = insOf(exit);
+        this.emulated(vm, o.via, this.events ? effectOf(m, ins) : '');
+        vm.vcpu.blocked = true;
+        return false;
+      }
+      case 'walk':
+        m.meter.charge('memoryReference', a.refs);
+        return false;
+      case 'fill-shadow':
+        m.meter.charge('memoryReference');
+        fillShadow(this.recorder, vm, a.page);
+        return false;
+      case 'map-ept':
+        vm.ept[a.frame] = 1;
+        if (this.events)
+          this.record(vm, {
+            kind: 'shadow-update',
+            page: a.frame,
+            detail: `EPT entry: guest frame ${a.frame} → host frame ${vm.p2m[a.frame]}`,
+          });
+        return false;
+      case 'shadow-write': {
+        const e = exit as Extract<GuestExit, { kind: 'watched-write' }>;
+        const text = this.events ? this.instructionAt(vm) : '';
+        const entry = shadowWrite(this.recorder, vm, e.pa, e.size);
+        const callout = o.via.kind === 'callout';
+        const what = !this.events ? '' : callout ? `callout (page-table store): ${shadowWriteWords(entry)}` : shadowWriteWords(entry);
+        this.emulated(vm, o.via, what, text);
+        if (callout) this.lookupNext(vm);
+        return false;
+      }
+      case 'validate-pte': {
+        const e = exit as Extract<GuestExit, { kind: 'watched-write' }>;
+        this.emulated(vm, o.via, this.events ? `page-table entry at 0x${e.pa.toString(16)} validated and written` : '');
+        return false;
+      }
+      case 'tc-lookup': {
+        const e = exit as Extract<GuestExit, { kind: 'indirect-branch' }>;
+        m.meter.charge('indirectBranch');
+        const target = e.ins.name === 'RET' ? this.peekWord(m, m.r[7]) : m.r[e.ins.b];
+        const tpa = target === undefined ? -1 : this.peekPhys(m, target);
+        if (tpa >= 0 && vm.tc?.hasBlock(tpa)) {
+          c.tcHits++;
+          if (this.events) this.record(vm, { kind: 'tc-hit', block: target! >>> 0 });
+        }
+        return false;
+      }
+      case 'stop':
+        return false;
+      default:
+        return unreachable(a);
+    }
+  }
+
+  /** The hypervisor emulated an instruction on the vCPU: counted, charged (callouts pay their own way), recorded. */
+  private emulated(vm: Vm, via: Via, effect: string, text?: string): void {
+    vm.counters.emulated++;
+    if (via.kind !== 'callout') vm.machine.meter.charge('emulate');
+    if (this.events) this.record(vm, { kind: 'emulate', instruction: text ?? this.instructionAt(vm), effect });
+  }
+
+  /** Shadow paging follows the guest's paging: a CR0/CR3 write rebuilds the shadow, INVLPG drops an entry. */
+  private followPaging(vm: Vm, ins: SystemInstruction): void {
+    const m = vm.machine;
+    if (ins.name === 'MOV TO CR' && ins.a !== 2) {
+      const value = m.r[ins.b];
+      rebuildShadow(this.recorder, vm, ins.a === 0 ? value : m.cr0, ins.a === 3 ? value : m.cr3);
+    } else if (ins.name === 'INVLPG') {
+      vm.shadow[(m.r[ins.b] >>> 12) & 15] = 0;
+    }
+  }
+
+  /** Back from a callout, translated code resumes through a translation-cache lookup of the next block. */
+  private lookupAfterCallout(vm: Vm, via: Via, ins: SystemInstruction): void {
+    if (via.kind === 'callout' && ins.name !== 'IRET' && ins.name !== 'HLT') this.lookupNext(vm);
+  }
+
+  private lookupNext(vm: Vm): void {
+    const m = vm.machine;
+    const next = this.peekPhys(m, (m.pc + 8) | 0);
+    if (next >= 0 && vm.tc?.has(next)) {
+      vm.counters.tcHits++;
+      if (this.events) this.record(vm, { kind: 'tc-hit', block: (m.pc + 8) >>> 0 });
+    }
+  }
+
+  /** Serves a hypercall (paravirtualization, or a hardware-assisted VMCALL exit) on the vCPU. */
+  private hypercall(vm: Vm, n: number): void {
+    const m = vm.machine;
+    const pc = m.pc;
+    const out = serveHypercall(m, n);
+    vm.counters.hypercalls++;
+    vm.counters.hypercallsByName[out.name] = (vm.counters.hypercallsByName[out.name] ?? 0) + 1;
+    if (out.name === 'set_trap_table') vm.vcpu.trapTable = true;
+    if (this.paging === 'shadow') {
+      if (out.pagingChanged) rebuildShadow(this.recorder, vm, m.cr0, m.cr3);
+      if (out.pteWritten !== undefined) shadowWrite(this.recorder, vm, out.pteWritten, 4);
+    } else if (this.paging === 'direct' && out.pagingChanged) {
+      this.watchPageTable(vm);
+    }
+    if (this.events) this.record(vm, { kind: 'hypercall', number: n, name: out.name, args: out.args, result: out.result }, pc);
+  }
+
+  /** Paravirtualization: the guest's page table is mapped read-only to it (direct stores trap). */
+  private watchPageTable(vm: Vm): void {
+    const m = vm.machine;
+    m.watch.fill(0);
+    if (m.cr0 & CR0_PG) {
+      const start = m.cr3 >>> 0;
+      if (start < 0x10000) m.watch[start >>> 12] = 1;
+      if (start + 63 < 0x10000) m.watch[(start + 63) >>> 12] = 1;
+    }
+  }
+
+  /** Type 2: the hypervisor goes through the host OS and back (two world switches). */
+  private viaHostOs(vm: Vm, why: string): void {
+    if (this.config.hypervisorType !== 2) return;
+    this.hostOs(vm, why, true);
+    this.hostOs(vm, why, false);
+  }
+
+  private hostOs(vm: Vm, why: string, there: boolean): void {
+    if (there) this.meter.charge('hostOsRoundTrip');
+    vm.counters.worldSwitches++;
+    if (this.events)
+      this.record(
+        vm,
+        there
+          ? { kind: 'world-switch', from: 'hypervisor', to: `host OS (${why})` }
+          : { kind: 'world-switch', from: 'host OS', to: 'hypervisor' },
+      );
+  }
+
+  /** The VMCS exit-information fields, kept as numbers (worded only when inspected). */
+  private keepExitInfo(vm: Vm, reason: LastExit['reason'], exit: GuestExit, action: Action): void {
+    const m = vm.machine;
+    const l = vm.lastExit;
+    l.reason = reason;
+    l.pc = m.pc >>> 0;
+    const pa = this.peekPhys(m, m.pc);
+    l.insLo = pa >= 0 && pa + 7 < 0x10000 ? m.mem[pa] | (m.mem[pa + 1] << 8) | (m.mem[pa + 2] << 16) | (m.mem[pa + 3] << 24) : 0;
+    l.insHi = pa >= 0 && pa + 7 < 0x10000 ? m.mem[pa + 4] | (m.mem[pa + 5] << 8) | (m.mem[pa + 6] << 16) | (m.mem[pa + 7] << 24) : 0;
+    l.cr2 = m.cr2;
+    l.reg = exit.kind === 'system' ? m.r[exit.ins.b & 7] : 0;
+    l.exit = exit;
+    l.action = action;
+  }
+
+  // ---- binary translation: each VM's translation cache ------------------------------------------------------
+
+  decoded(m: Machine, pa: number, name: string, immediate: boolean): boolean {
+    const vm = this.guests[m.vm];
+    const tc = vm.tc;
+    if (!tc || m.cpl !== 0) return false;
+    if (!tc.has(pa)) {
+      const block = tc.translate(m.mem, m.pc >>> 0, pa, (va) => this.peekPhys(m, va));
+      if (block) this.translated(vm, block);
+    }
+    return isIndirect(name, immediate);
+  }
+
+  private translated(vm: Vm, block: Block): void {
+    const out = block.instructions;
+    vm.counters.translatedBlocks++;
+    vm.machine.meter.charge('translatePerInstruction', out.length);
+    if (this.events)
+      this.record(vm, {
+        kind: 'translate',
+        block: block.pc,
+        instructions: out.length,
+        replaced: out.filter((x) => x.kind !== 'kept').length,
+        code: out.map(({ original, kind, becomes }) => ({ original, kind, becomes })),
+      });
+  }
+
+  codeWritten(m: Machine, pa: number): void {
+    const vm = this.guests[m.vm];
+    if (!vm.tc) return;
+    for (const block of vm.tc.invalidate(pa)) {
+      // Its instructions must be decoded (translated) afresh.
+      m.xop.fill(-1, block.pa, block.pa + block.instructions.length * 8);
+      if (this.events) this.record(vm, { kind: 'tc-invalidate', block: block.pc >>> 0 });
+    }
+  }
+
+  // ---- recording ----------------------------------------------------------------------------------------------
+
+  private record(vm: Vm, e: EventBody, pc = vm.machine.pc): void {
     if (!this.events) return;
     // Completing the caller's literal is much cheaper than spreading it into a new object.
     const ev = e as { vm?: number; pc?: number; time?: number };
@@ -133,18 +629,8 @@ export abstract class Monitor implements TechniqueRun, Host {
     this.events.push(ev as TraceEvent);
   }
 
-  now(): number {
-    let t = this.meter.total();
-    for (const vm of this.guests) t += vm.machine.meter.total();
-    return t;
-  }
-
-  protected charge(vm: Vm, cost: keyof CostTable, times = 1): void {
-    vm.machine.meter.charge(cost, times);
-  }
-
   /** The text of the instruction at the guest's PC, for events. */
-  protected instructionAt(vm: Vm): string {
+  instructionAt(vm: Vm): string {
     const m = vm.machine;
     const bytes = new Uint8Array(8);
     for (let i = 0; i < 8; i++) {
@@ -156,7 +642,7 @@ export abstract class Monitor implements TechniqueRun, Host {
   }
 
   /** Guest-virtual to guest-physical without side effects (no TLB fill, no fault), or -1. */
-  protected peekPhys(m: Machine, va: number): number {
+  peekPhys(m: Machine, va: number): number {
     const a = va >>> 0;
     if (a >= 0x10000) return -1;
     if (!(m.cr0 & CR0_PG)) return a;
@@ -166,155 +652,28 @@ export abstract class Monitor implements TechniqueRun, Host {
     return pte & 1 ? (pte & 0xf000) | (a & 0xfff) : -1;
   }
 
-  /**
-   * Every transition from guest to hypervisor comes through here: it is recorded as its event,
-   * counted, charged, and (without a tagged TLB) empties the TLB.
-   */
-  protected exit(vm: Vm, exit: Exit): void {
-    const c = vm.counters;
-    switch (exit.kind) {
-      case 'trap':
-        c.traps++;
-        this.charge(vm, 'trapRoundTrip');
-        this.record(vm, {
-          kind: 'trap',
-          cause: exit.cause,
-          instruction: this.instructionAt(vm),
-          realCpl: this.realCpl(vm),
-          virtualCpl: vm.virtualCpl,
-          action: exit.action,
-        });
-        break;
-      case 'vm-exit': {
-        c.vmExits++;
-        c.vmExitsByReason[exit.reason] = (c.vmExitsByReason[exit.reason] ?? 0) + 1;
-        this.charge(vm, 'vmExitRoundTrip');
-        this.record(vm, { kind: 'vm-exit', reason: EXIT_REASONS[exit.reason], reasonName: exit.reason, qualification: exit.qualification });
-        this.onVmExit(vm, exit.reason, exit.qualification);
-        if (!this.config.taggedTlb) vm.machine.flushTlb('VM exit: the 2006 CPU has no tagged TLB (no VPID)');
-        return;
-      }
-      case 'hypercall':
-        this.countHypercall(vm, exit.name);
-        this.charge(vm, 'hypercallRoundTrip');
-        break;
-      case 'callout':
-        this.charge(vm, 'callout');
-        return;
+  private peekWord(m: Machine, va: number): number | undefined {
+    let v = 0;
+    for (let i = 0; i < 4; i++) {
+      const p = this.peekPhys(m, (va + i) | 0);
+      if (p < 0) return undefined;
+      v |= m.mem[p] << (8 * i);
     }
-    // A trap needs no TLB flush: the hypervisor lives in a corner of every address space (as VMware's did).
+    return v;
   }
-
-  /** Hook for hardware-assisted: keeps the VMCS exit information. */
-  protected onVmExit(_vm: Vm, _reason: ExitReasonName, _qualification: string): void {}
-
-  protected countHypercall(vm: Vm, name: string): void {
-    vm.counters.hypercalls++;
-    vm.counters.hypercallsByName[name] = (vm.counters.hypercallsByName[name] ?? 0) + 1;
-  }
-
-  protected vmEntry(vm: Vm): void {
-    this.record(vm, { kind: 'vm-entry' });
-  }
-
-  protected emulate(vm: Vm, instruction: string, effect: string): void {
-    vm.counters.emulated++;
-    this.charge(vm, 'emulate');
-    this.record(vm, { kind: 'emulate', instruction, effect });
-  }
-
-  protected reflect(vm: Vm, vector: number): void {
-    vm.counters.reflected++;
-    this.charge(vm, 'reflect');
-    this.record(vm, { kind: 'reflect', vector, name: VECTOR_NAMES[vector] ?? `INT ${vector}` });
-  }
-
-  protected inject(vm: Vm, vector: number, cost: 'inject' | 'reflect'): void {
-    vm.counters.injected++;
-    this.charge(vm, cost);
-    this.record(vm, { kind: 'inject', vector, name: VECTOR_NAMES[vector] ?? `INT ${vector}` });
-  }
-
-  protected fidelityViolation(vm: Vm, instruction: string, expected: string, actual: string): void {
-    vm.counters.fidelityViolations++;
-    if (vm.fidelity.length < 1000) vm.fidelity.push({ pc: vm.machine.pc >>> 0, instruction, expected, actual });
-    this.record(vm, { kind: 'fidelity-violation', instruction, expected, actual });
-  }
-
-  /** Type 2: the hypervisor goes through the host OS and back (two world switches). */
-  protected viaHostOs(vm: Vm, why: string): void {
-    if (this.config.hypervisorType !== 2) return;
-    this.meter.charge('hostOsRoundTrip');
-    vm.counters.worldSwitches += 2;
-    this.record(vm, { kind: 'world-switch', from: 'hypervisor', to: `host OS (${why})` });
-    this.record(vm, { kind: 'world-switch', from: 'host OS', to: 'hypervisor' });
-  }
-
-  // ---- shadow page tables (shadow.ts): used by trap-and-emulate, binary translation, hardware-assisted ----
-
-  private readonly recorder: Recorder = { charge: (vm, c, n) => this.charge(vm, c, n), record: (vm, e) => this.record(vm, e) };
-
-  protected rebuildShadow(vm: Vm, cr0: number, cr3: number): void {
-    rebuildShadow(this.recorder, vm, cr0, cr3);
-  }
-
-  protected shadowWrite(vm: Vm, pa: number, size: number): string {
-    return shadowWrite(this.recorder, vm, pa, size);
-  }
-
-  protected shadowNeedsFill(vm: Vm, page: number, pte: number): boolean {
-    return shadowNeedsFill(this.recorder, vm, page, pte);
-  }
-
-  protected fillShadow(vm: Vm, page: number): void {
-    fillShadow(this.recorder, vm, page);
-  }
-
-  /** A hypercall has been served (after its exit): counted by name, with its arguments and result. */
-  protected hypercallDone(vm: Vm, number: number, name: string, args: number[], result: number, pc: number): void {
-    this.record(vm, { kind: 'hypercall', number, name, args, result }, pc);
-  }
-
-  // ---- what techniques must say -------------------------------------------------------------------------
-
-  /** The real CPL while this VM's guest code runs. */
-  abstract realCpl(vm: Vm): number;
-
-  // Host hooks: techniques implement them.
-  abstract system(m: Machine, ins: Parameters<Host['system']>[1]): boolean;
-  abstract delivering(m: Machine, vector: number, cause: Parameters<Host['delivering']>[2], returnPc: number): void;
-  abstract timerFired(m: Machine): void;
-  abstract tlbMiss(m: Machine, page: number, pte: number, access: Parameters<Host['tlbMiss']>[3]): void;
-  abstract watchedWrite(m: Machine, pa: number, size: number): void;
-  stateChanged(_m: Machine, _reason?: string): void {}
-
-  protected vmOf(m: Machine): Vm {
-    return this.guests[m.vm];
-  }
-
-  /** Technique-specific state for snapshots (default: none). */
-  protected saveExtra(): unknown {
-    return undefined;
-  }
-  protected loadExtra(_s: unknown): void {}
 
   // ---- TechniqueRun --------------------------------------------------------------------------------------
 
   cycles() {
-    const meters = [this.meter, ...this.guests.map((v) => v.machine.meter)];
     const byCategory: Record<string, number> = {};
     let total = 0;
-    for (const m of meters) {
-      const adjusted = this.adjustMeter(m);
-      total += adjusted.total();
-      for (const [k, v] of Object.entries(adjusted.byCategory())) byCategory[k] = (byCategory[k] ?? 0) + v;
-    }
+    const add = (meter: CycleMeter) => {
+      total += meter.total();
+      for (const [k, v] of Object.entries(meter.byCategory())) byCategory[k] = (byCategory[k] ?? 0) + v;
+    };
+    add(this.meter);
+    for (const vm of this.guests) add(this.handler.adjustMeter?.(vm, vm.machine.meter) ?? vm.machine.meter);
     return { total, byCategory };
-  }
-
-  /** Interpretation charges instructions differently; others use the meter as it is. */
-  protected adjustMeter(m: CycleMeter): CycleMeter {
-    return m;
   }
 
   /** The guest-visible (virtual) state of every VM. */
@@ -348,9 +707,17 @@ export abstract class Monitor implements TechniqueRun, Host {
       state: structuredClone({
         current: this.current,
         sliceLeft: this.sliceLeft,
-        vms: this.guests.map((v) => ({ counters: v.counters, fidelity: v.fidelity, shadow: v.shadow, ept: v.ept, vcpu: v.vcpu })),
+        vms: this.guests.map((v) => ({
+          counters: v.counters,
+          fidelity: v.fidelity,
+          shadow: v.shadow,
+          ept: v.ept,
+          vcpu: v.vcpu,
+          lastExit: v.lastExit,
+          callouts: v.callouts,
+          tc: v.tc ? v.tc.save() : null,
+        })),
         meter: { ...this.meter.counts },
-        extra: this.saveExtra(),
       }),
     };
   }
@@ -359,22 +726,29 @@ export abstract class Monitor implements TechniqueRun, Host {
     const snap = s as { machines: MachineSnapshot[]; state: MonitorState };
     const st = structuredClone(snap.state);
     this.guests.forEach((vm, i) => {
+      const v = st.vms[i];
       restore(vm.machine, snap.machines[i]);
-      vm.counters = st.vms[i].counters;
-      vm.fidelity = st.vms[i].fidelity;
-      vm.shadow = st.vms[i].shadow;
-      vm.ept = st.vms[i].ept;
-      vm.vcpu = st.vms[i].vcpu;
+      vm.counters = v.counters;
+      vm.fidelity = v.fidelity;
+      vm.shadow = v.shadow;
+      vm.ept = v.ept;
+      vm.vcpu = v.vcpu;
+      vm.lastExit = v.lastExit;
+      vm.callouts = v.callouts;
+      if (vm.tc && v.tc) {
+        vm.tc.load(v.tc);
+        // Decoded instructions must match the restored cache: decode everything afresh.
+        vm.machine.xop.fill(-1);
+      }
     });
     this.current = st.current;
     this.sliceLeft = st.sliceLeft;
     Object.assign(this.meter.counts, st.meter);
-    this.loadExtra(st.extra);
   }
 
   inspect(): Inspection {
     return {
-      technique: this.techniqueId,
+      technique: this.handler.id,
       hypervisorType: this.config.hypervisorType,
       current: this.current,
       vms: this.guests.map((vm) => {
@@ -384,55 +758,49 @@ export abstract class Monitor implements TechniqueRun, Host {
           const frame = pageTable ? pageTable[page].frame : page;
           return { page, hostFrame: filled ? vm.p2m[frame] : null };
         };
+        const base: RealCpu = {
+          cpl: this.handler.realCpl(vm),
+          interruptsEnabled: true,
+          mode: null,
+          cr3: this.paging === 'shadow' ? `shadow table of ${vm.name}` : 'the guest page table',
+          idtr: HYPERVISOR_IDT >>> 0,
+        };
+        const blocks: TranslatedBlockView[] | null = vm.tc
+          ? [...vm.tc.blocks.values()].map((b) => ({ pc: b.pc, instructions: b.instructions }))
+          : null;
         return {
           name: vm.name,
           layer: m.cpl === 0 ? 'guest-kernel' : 'guest-user',
           virtual: cpuView(m),
-          real: this.realState(vm),
+          real: this.handler.realState?.(vm, base) ?? base,
           tlb: tlbOf(m),
           pageTable,
           p2m: vm.p2m,
           shadow: this.paging === 'shadow' ? Array.from({ length: 16 }, (_, p) => mapped(p, vm.shadow[p] === 1)) : null,
           ept:
             this.paging === 'nested' ? Array.from({ length: 16 }, (_, f) => ({ page: f, hostFrame: vm.ept[f] ? vm.p2m[f] : null })) : null,
-          vmcs: this.vmcsOf(vm),
-          blocks: this.blocksOf(vm),
-          hypercalls: vm.counters.hypercalls || this.techniqueId === 'paravirtualization' ? { ...vm.counters.hypercallsByName } : null,
+          vmcs: this.handler.vmcs?.(vm) ?? null,
+          blocks,
+          hypercalls: vm.counters.hypercalls || this.handler.id === 'paravirtualization' ? { ...vm.counters.hypercallsByName } : null,
         };
       }),
     };
   }
 
-  /** The technique's id, for inspection. */
-  protected abstract readonly techniqueId: TechniqueId;
-
-  /** The real CPU while this VM's code runs. */
-  protected realState(vm: Vm): RealCpu {
-    return {
-      cpl: this.realCpl(vm),
-      interruptsEnabled: true,
-      mode: null,
-      cr3: this.paging === 'shadow' ? `shadow table of ${vm.name}` : 'the guest page table',
-      idtr: HYPERVISOR_IDT >>> 0,
-    };
-  }
-
-  protected vmcsOf(_vm: Vm): VmcsView | null {
-    return null;
-  }
-
-  protected blocksOf(_vm: Vm): TranslatedBlockView[] | null {
-    return null;
-  }
-
   readMemory(vm: number, address: number, length: number): Uint8Array {
     return this.guests[vm]?.machine.mem.slice(address, address + length) ?? new Uint8Array(0);
   }
+}
 
-  /** Real IF while guest code runs directly: the hypervisor keeps interrupts enabled. */
-  protected vif(vm: Vm): boolean {
-    return (vm.machine.flags & IF) !== 0;
-  }
+/** The instruction of a system exit (emulate, device and block only follow system exits). */
+function insOf(exit: GuestExit): SystemInstruction {
+  if (exit.kind !== 'system') throw new Error(`an instruction action needs a system exit, not ${exit.kind}`);
+  return exit.ins;
+}
+
+/** Real IF while guest code runs directly: the hypervisor keeps interrupts enabled. */
+export function vif(m: Machine): boolean {
+  return (m.flags & IF) !== 0;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

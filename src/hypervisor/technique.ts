@@ -1,31 +1,18 @@
 // The one small interface every technique implements (QEMU's accel/, Cloud Hypervisor's Vcpu):
 // the engine asks a technique whether it can run a configuration, creates a run, and drives it by
 // budgets of guest instructions. Techniques live in techniques/<id>/, one folder each.
+import type { ExitControls, HypervisorType, PagingMode, PagingSetting, TechniqueId } from '../config';
 import type { Variant } from '../isa/table';
-import type { Counters, EventSink, VmState } from '../trace/events';
+import type { EventSink } from '../trace/events';
 import type { CostCategory, CostTable, PresetId } from './costs';
 import type { Inspection } from './inspection';
+import type { VmView } from './views';
 
-export const TECHNIQUE_IDS = [
-  'native',
-  'interpret',
-  'trap-and-emulate',
-  'binary-translation',
-  'hardware-assisted',
-  'paravirtualization',
-] as const;
-export type TechniqueId = (typeof TECHNIQUE_IDS)[number];
-
-export type PagingMode = 'shadow' | 'nested';
-
-export interface ExitControls {
-  hlt: boolean;
-  io: boolean;
-  cr3: boolean;
-  invlpg: boolean;
-  /** Exception vectors that cause a VM exit (the exception bitmap). */
-  exceptions: number[];
-}
+// The settings' names live in the shared vocabulary (src/config), and what a run reports of each VM in
+// views.ts (which inspection.ts imports without importing this file); the engine's modules keep importing
+// them from here.
+export { type ExitControls, type PagingMode, TECHNIQUE_IDS, type TechniqueId } from '../config';
+export type { CpuView, FidelityViolation, VmView } from './views';
 
 /** Everything a technique needs to run, with every default of the spec applied. */
 export interface RunConfig {
@@ -35,49 +22,11 @@ export interface RunConfig {
   readonly taggedTlb: boolean;
   readonly nestedPagingAvailable: boolean;
   /** The paging the scenario asked for ('auto' resolves per technique). */
-  readonly paging: 'auto' | PagingMode;
-  readonly hypervisorType: 1 | 2;
+  readonly paging: PagingSetting;
+  readonly hypervisorType: HypervisorType;
   readonly exits: Partial<ExitControls>;
   readonly timeSlice: number;
   readonly vms: readonly { readonly name: string; readonly image: Uint8Array }[];
-}
-
-export interface CpuView {
-  R0: number;
-  R1: number;
-  R2: number;
-  R3: number;
-  R4: number;
-  R5: number;
-  R6: number;
-  R7: number;
-  PC: number;
-  FLAGS: number;
-  CPL: number;
-  CR0: number;
-  CR2: number;
-  CR3: number;
-  IDTR: number;
-  KSP: number;
-}
-
-export interface FidelityViolation {
-  readonly pc: number;
-  readonly instruction: string;
-  readonly expected: string;
-  readonly actual: string;
-}
-
-/** One VM as the guest sees it (virtual state), after or during a run. */
-export interface VmView {
-  readonly name: string;
-  readonly state: VmState;
-  readonly exitCode: number | null;
-  readonly crashReason?: string;
-  readonly console: string;
-  readonly cpu: CpuView;
-  readonly counters: Counters;
-  readonly fidelity: readonly FidelityViolation[];
 }
 
 export type RunStopReason = 'all-stopped' | 'budget' | 'breakpoint';

@@ -2,43 +2,54 @@
 import { Machine } from '../machine/machine';
 import { type Counters, emptyCounters } from '../trace/events';
 import type { CostTable } from './costs';
+import type { Action, ExitReasonName, GuestExit } from './exits';
+
+export { EXIT_REASONS, type ExitReasonName } from './exits';
+
 import { cpuView } from './inspection';
 import type { FidelityViolation, RunConfig, VmView } from './technique';
-
-/** Intel's VM-exit reasons (basic exit reason numbers) used by VX. */
-export const EXIT_REASONS = {
-  EXCEPTION: 0,
-  EXTERNAL_INTERRUPT: 1,
-  TRIPLE_FAULT: 2,
-  INTERRUPT_WINDOW: 7,
-  HLT: 12,
-  INVLPG: 14,
-  VMCALL: 18,
-  CR_ACCESS: 28,
-  IO_INSTRUCTION: 30,
-  EPT_VIOLATION: 48,
-} as const;
-export type ExitReasonName = keyof typeof EXIT_REASONS;
+import type { TranslationCache } from './translation-cache';
 
 /** The address of the hypervisor's own IDT: what a directly executed SIDT returns (the Red Pill). */
 export const HYPERVISOR_IDT = 0xfc000000 | 0;
 
-/** Every way control passes from a guest to the hypervisor. */
-export type Exit =
-  /** The guest faulted into the hypervisor (trap-and-emulate, binary translation, paravirtualization). */
-  | { readonly kind: 'trap'; readonly cause: string; readonly action: string }
-  /** A hardware-assisted VM exit. */
-  | { readonly kind: 'vm-exit'; readonly reason: ExitReasonName; readonly qualification: string }
-  /** An explicit hypercall (paravirtualization; hardware-assisted VMCALL exits use 'vm-exit'). */
-  | { readonly kind: 'hypercall'; readonly number: number; readonly name: string }
-  /** A callout from translated code into the hypervisor (binary translation: same ring, no trap). */
-  | { readonly kind: 'callout'; readonly instruction: string };
-
 export interface Vcpu {
-  /** Virtual interrupts pending for injection are the machine's `irqPending`; this marks an armed window. */
+  /** Hardware-assisted: an interrupt-window exit is armed (a virtual interrupt waits for vIF = 1). */
   windowArmed: boolean;
   /** Hardware-assisted: the vCPU executed HLT and waits in the hypervisor for an interrupt. */
   blocked: boolean;
+  /** Hardware-assisted: the vCPU is in root mode (after a VM exit, before the VM entry that follows it). */
+  outside: boolean;
+  /** Paravirtualization: the kernel registered its trap table (system calls then go straight to it). */
+  trapTable: boolean;
+  /** Paravirtualization: the #GP of an unmodified privileged instruction is being delivered (to name its cause). */
+  privilegeFault: boolean;
+  /** Hardware-assisted: the first entry (VMLAUNCH) was made; every later one is a VMRESUME. */
+  launched: boolean;
+  /** Hardware-assisted: IDT-vectoring information of the last exit (an event it interrupted, re-injected on entry), or 0. */
+  vectoring: number;
+}
+
+/** The exit information of a VM's last VM exit (hardware-assisted), as numbers: worded when inspected. */
+export interface LastExit {
+  reason: ExitReasonName | null;
+  /** The guest PC of the exit, the instruction there (two words), CR2 and the operand register then. */
+  pc: number;
+  insLo: number;
+  insHi: number;
+  cr2: number;
+  reg: number;
+  exit: GuestExit | null;
+  action: Action | null;
+}
+
+/**
+ * Where the hypervisor keeps this VM's structures in its own 64 KiB (host frames 0–15): the VMCS at
+ * 0x1000 × (index + 1), the EPT root 0x800 above it, the shadow page table's root 0xC00 above it.
+ * VirtLab's choice: the spec gives the hypervisor 64 KiB and places nothing in it.
+ */
+export function shadowRoot(vm: { readonly index: number }): number {
+  return 0x1000 * (vm.index + 1) + 0xc00;
 }
 
 /** One VM: its machine (which holds the guest-visible state), P2M, shadow/EPT state and counters. */
@@ -52,7 +63,20 @@ export class Vm {
   shadow: Uint8Array = new Uint8Array(16);
   /** Nested paging: which guest-physical frames have an EPT entry (filled lazily, as KVM does). */
   ept: Uint8Array = new Uint8Array(16);
-  vcpu: Vcpu = { windowArmed: false, blocked: false };
+  vcpu: Vcpu = {
+    windowArmed: false,
+    blocked: false,
+    outside: false,
+    trapTable: false,
+    privilegeFault: false,
+    launched: false,
+    vectoring: 0,
+  };
+  lastExit: LastExit = { reason: null, pc: 0, insLo: 0, insHi: 0, cr2: 0, reg: 0, exit: null, action: null };
+  /** Binary translation: this VM's own translation cache (never shared with another VM). */
+  tc: TranslationCache | null = null;
+  /** Binary translation: callouts from translated code into the hypervisor. */
+  callouts = 0;
 
   constructor(
     readonly index: number,

@@ -42,6 +42,30 @@ interface Statement {
 }
 
 const ALL_MNEMONICS = [...ROWS_BY_MNEMONIC.keys()];
+
+/** Every name an expression refers to, without recursion (expressions nest at most a few hundred deep). */
+function symbolsOf(e: Expr): string[] {
+  const out: string[] = [];
+  const todo: Expr[] = [e];
+  while (todo.length) {
+    const x = todo.pop()!;
+    if (x.k === 'sym') out.push(x.name);
+    else if (x.k === 'un') todo.push(x.e);
+    else if (x.k === 'bin') todo.push(x.r, x.l);
+  }
+  return out;
+}
+
+/** A 32-bit value as a message shows it: as written in hex too when it is large (0xFFFFFFFF, not -1). */
+function describeValue(v: number): string {
+  const u = v >>> 0;
+  return u > 0xffff ? `0x${u.toString(16).toUpperCase()} (${u.toLocaleString('en-US')}${v < 0 ? `, or ${v} signed` : ''})` : String(v);
+}
+
+/** A name as messages show it: a very long one is cut (the column still points at all of it). */
+function shortName(name: string): string {
+  return name.length > 60 ? `${name.slice(0, 40)}…(${name.length.toLocaleString('en-US')} characters)` : name;
+}
 const MAX_DIAGNOSTICS = 500;
 
 export function assemble(source: string): AssembleResult {
@@ -91,7 +115,7 @@ class Assembler {
     const symbols: Record<string, number> = Object.create(null);
     for (const [k, v] of this.labels) symbols[k] = v;
     for (const k of this.equs.keys()) {
-      const v = this.resolve(k, new Set());
+      const v = this.resolve(k);
       if (typeof v === 'number') symbols[k] = v;
     }
     return { ok, image: ok ? image : new Uint8Array(0), diagnostics: this.diagnostics, sourceMap, symbols };
@@ -115,7 +139,7 @@ class Assembler {
       if (at >= tokens.length) continue;
       const head = tokens[at];
       if (head.kind !== 'ident') {
-        this.error(line, head.start, head.end, `expected an instruction or a directive, found '${head.text}'`);
+        this.error(line, head.start, head.end, `expected an instruction or a directive, found '${shortName(head.text)}'`);
         continue;
       }
       if (head.text.startsWith('.')) {
@@ -130,7 +154,7 @@ class Assembler {
         if (!rows) {
           const near = nearest(head.text, ALL_MNEMONICS);
           const hint = tokens[at + 1]?.text === ':' ? '' : near ? `; did you mean '${near}'?` : '';
-          this.error(line, head.start, head.end, `unknown instruction '${head.text}'${hint}`);
+          this.error(line, head.start, head.end, `unknown instruction '${shortName(head.text)}'${hint}`);
           continue;
         }
         this.statements.push({ line, tokens, at, address, size: 8, rows });
@@ -147,9 +171,9 @@ class Assembler {
     if (/^[0-9]/.test(t.text)) {
       this.error(line, t.start, t.end, `a label cannot start with a digit`);
     } else if (isReservedName(t.text)) {
-      this.error(line, t.start, t.end, `'${t.text}' is a register name and cannot be a label`);
+      this.error(line, t.start, t.end, `'${shortName(t.text)}' is a register name and cannot be a label`);
     } else if (this.labels.has(t.text) || this.equs.has(t.text)) {
-      this.error(line, t.start, t.end, `'${t.text}' is already defined`);
+      this.error(line, t.start, t.end, `'${shortName(t.text)}' is already defined`);
     } else {
       this.labels.set(t.text, address);
     }
@@ -190,7 +214,7 @@ class Assembler {
         const v = now(args[0]);
         if (v === undefined) return undefined;
         if (v < 0 || v > MEMORY_SIZE) {
-          this.error(line, head.start, head.end, `.space needs a size from 0 to 65536, not ${v}`);
+          this.error(line, head.start, head.end, `.space needs a size from 0 to 65536 (the whole memory), not ${describeValue(v)}`);
           return undefined;
         }
         return v;
@@ -200,7 +224,7 @@ class Assembler {
         const v = now(args[0]);
         if (v === undefined) return undefined;
         if (v <= 0 || v > MEMORY_SIZE) {
-          this.error(line, head.start, head.end, `.align needs a positive alignment up to 65536, not ${v}`);
+          this.error(line, head.start, head.end, `.align needs a positive alignment up to 65536, not ${describeValue(v)}`);
           return undefined;
         }
         return (v - (address % v)) % v;
@@ -235,7 +259,7 @@ class Assembler {
         if (isReservedName(name.text)) {
           this.error(line, name.start, name.end, `'${name.text}' is a register name and cannot be a .equ name`);
         } else if (this.labels.has(name.text) || this.equs.has(name.text)) {
-          this.error(line, name.start, name.end, `'${name.text}' is already defined`);
+          this.error(line, name.start, name.end, `'${shortName(name.text)}' is already defined`);
         } else {
           this.equs.set(name.text, { expr: e, here: address, line });
         }
@@ -243,7 +267,7 @@ class Assembler {
       }
     }
     const near = nearest(d, DIRECTIVES);
-    this.error(line, head.start, head.end, `unknown directive '${head.text}'${near ? `; did you mean '${near}'?` : ''}`);
+    this.error(line, head.start, head.end, `unknown directive '${shortName(head.text)}'${near ? `; did you mean '${near}'?` : ''}`);
     return undefined;
   }
 
@@ -253,39 +277,89 @@ class Assembler {
       this.error(line, e.start, e.end, e.message);
       return undefined;
     }
-    const v = evaluate(e, here, (name) => this.resolve(name, new Set()));
+    const v = evaluate(e, here, (name) => this.resolve(name));
     if (typeof v !== 'number') {
-      const msg = v.message.startsWith('undefined name') ? `${v.message}: it must be defined above this line` : v.message;
+      const undef = v.message.match(/^undefined name '(.*)'$/);
+      const msg = undef ? `undefined name '${shortName(undef[1])}': it must be defined above this line` : v.message;
       this.error(line, v.start, v.end, msg);
       return undefined;
     }
     return v;
   }
 
-  private resolve(name: string, seen: Set<string>): number | ExprError | undefined {
+  /** Values of `.equ` names computed so far: each is computed once (a chain of doublings stays linear). */
+  private readonly equValues = new Map<string, number>();
+  /** The names each `.equ` expression refers to, found once. */
+  private readonly equRefs = new Map<string, string[]>();
+
+  /** Failures of `.equ` names, remembered once every label is known (pass 2): they cannot change then. */
+  private readonly equErrors = new Map<string, ExprError>();
+  private labelsComplete = false;
+
+  /** Every name on the stack depends on the one that failed: each fails the same way. */
+  private failed(stack: readonly { name: string }[], e: ExprError): ExprError {
+    if (this.labelsComplete) for (const f of stack) this.equErrors.set(f.name, e);
+    return e;
+  }
+
+  /**
+   * The value of a label or `.equ` name; undefined if it is neither (yet). A `.equ` is computed once,
+   * its own names first, without recursion (a chain of thousands of them cannot exhaust the stack);
+   * a name defined in terms of itself is an error. A failure is not remembered: in pass 1 a later label
+   * can still define what was missing.
+   */
+  private resolve(name: string): number | ExprError | undefined {
     const l = this.labels.get(name);
     if (l !== undefined) return l;
-    const q = this.equs.get(name);
-    if (!q) return undefined;
-    if (seen.has(name)) return { message: `'${name}' is defined in terms of itself`, start: 1, end: 2 };
-    seen.add(name);
-    const v = evaluate(q.expr, q.here, (n) => this.resolve(n, seen));
-    seen.delete(name);
-    return v;
+    if (!this.equs.has(name)) return undefined;
+    const known = this.equValues.get(name);
+    if (known !== undefined) return known;
+    const failed = this.equErrors.get(name);
+    if (failed) return failed;
+    const lookup = (n: string): number | undefined => this.labels.get(n) ?? this.equValues.get(n);
+    // Each frame: a name, and how many of its references are known to have values already.
+    const stack: { name: string; next: number }[] = [{ name, next: 0 }];
+    const onStack = new Set([name]);
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      const q = this.equs.get(top.name)!;
+      let refs = this.equRefs.get(top.name);
+      if (!refs) this.equRefs.set(top.name, (refs = symbolsOf(q.expr)));
+      while (top.next < refs.length) {
+        const r = refs[top.next];
+        if (this.equs.has(r) && !this.labels.has(r) && !this.equValues.has(r)) break;
+        top.next++;
+      }
+      if (top.next < refs.length) {
+        const pending = refs[top.next];
+        if (onStack.has(pending))
+          return this.failed(stack, { message: `'${shortName(pending)}' is defined in terms of itself`, start: 1, end: 2 });
+        stack.push({ name: pending, next: 0 });
+        onStack.add(pending);
+        continue;
+      }
+      const v = evaluate(q.expr, q.here, lookup);
+      if (typeof v !== 'number') return this.failed(stack, v);
+      this.equValues.set(top.name, v);
+      stack.pop();
+      onStack.delete(top.name);
+    }
+    return this.equValues.get(name);
   }
 
   /** Evaluates an expression in pass 2, reporting an undefined name with the nearest known one. */
   private value(e: Expr, here: number, line: number): number | undefined {
-    const v = evaluate(e, here, (name) => this.resolve(name, new Set()));
+    const v = evaluate(e, here, (name) => this.resolve(name));
     if (typeof v === 'number') return v;
     let message = v.message;
     const m = message.match(/^undefined name '(.*)'$/);
     if (m) {
       const looksLikeRegister = /^[Rr][0-9]+$/.test(m[1]);
-      const near = looksLikeRegister ? nearest(m[1], REGISTER_NAMES) : nearest(m[1], [...this.labels.keys(), ...this.equs.keys()], false);
+      let near = looksLikeRegister ? nearest(m[1], REGISTER_NAMES) : nearest(m[1], [...this.labels.keys(), ...this.equs.keys()], false);
+      if (near) near = shortName(near);
       message = looksLikeRegister
-        ? `unknown register '${m[1]}' (VX has R0–R7)${near ? `; did you mean '${near}'?` : ''}`
-        : `undefined label '${m[1]}'${near ? `; did you mean '${near}'?` : ''}`;
+        ? `unknown register '${shortName(m[1])}' (VX has R0–R7)${near ? `; did you mean '${near}'?` : ''}`
+        : `undefined label '${shortName(m[1])}'${near ? `; did you mean '${near}'?` : ''}`;
     }
     this.error(line, v.start, v.end, message);
     return undefined;
@@ -293,6 +367,7 @@ class Assembler {
 
   // Pass 2: encode.
   private pass2(): { image: Uint8Array; sourceMap: SourceMapEntry[] } {
+    this.labelsComplete = true;
     const last = this.statements[this.statements.length - 1];
     const size = last ? last.address + last.size : 0;
     const image = new Uint8Array(Math.min(size, MEMORY_SIZE));

@@ -14,6 +14,12 @@ export interface ExprError {
   readonly end: number;
 }
 
+/**
+ * How deep an expression may nest: parentheses, signs and operators each add a level (a + b + c is two).
+ * Far beyond any real program; it keeps parsing and evaluation from running out of stack.
+ */
+export const MAX_EXPRESSION_DEPTH = 256;
+
 const BINARY: Record<string, number> = { '*': 10, '/': 10, '%': 10, '+': 9, '-': 9, '<<': 8, '>>': 8, '&': 7, '^': 6, '|': 5 };
 
 /** Parses tokens[from, to) as one expression. */
@@ -28,6 +34,16 @@ export function parseExpression(tokens: readonly Token[], from: number, to: numb
     start: t?.start ?? tokens[to - 1].end,
     end: t?.end ?? tokens[to - 1].end + 1,
   });
+  /** The depth of each node built (a leaf is 1), to refuse trees deeper than MAX_EXPRESSION_DEPTH. */
+  const depth = new WeakMap<Expr, number>();
+  const depthOf = (e: Expr) => depth.get(e) ?? 1;
+  const tooDeep = (t: Token | undefined): ExprError =>
+    fail(
+      `expression nested too deeply (more than ${MAX_EXPRESSION_DEPTH} levels of parentheses, signs or operators); split it with .equ`,
+      t,
+    );
+  /** Parentheses and signs open so far (the recursion depth of primary). */
+  let open = 0;
 
   function primary(): Expr | ExprError {
     const t = pos < to ? tokens[pos] : undefined;
@@ -47,14 +63,21 @@ export function parseExpression(tokens: readonly Token[], from: number, to: numb
         return { k: 'here' };
       }
       if (t.text === '-' || t.text === '~' || t.text === '+') {
+        if (++open > MAX_EXPRESSION_DEPTH) return tooDeep(t);
         pos++;
         const e = primary();
+        open--;
         if ('message' in e) return e;
-        return t.text === '+' ? e : { k: 'un', op: t.text, e };
+        if (t.text === '+') return e;
+        const u: Expr = { k: 'un', op: t.text, e };
+        depth.set(u, depthOf(e) + 1);
+        return depthOf(u) > MAX_EXPRESSION_DEPTH ? tooDeep(t) : u;
       }
       if (t.text === '(') {
+        if (++open > MAX_EXPRESSION_DEPTH) return tooDeep(t);
         pos++;
         const e = binary(0);
+        open--;
         if ('message' in e) return e;
         const close = pos < to ? tokens[pos] : undefined;
         if (close?.text !== ')') return fail("missing ')'", close);
@@ -77,7 +100,10 @@ export function parseExpression(tokens: readonly Token[], from: number, to: numb
       pos++;
       const right = binary(prec);
       if ('message' in right) return right;
+      const d = Math.max(depthOf(left), depthOf(right)) + 1;
       left = { k: 'bin', op: t.text, l: left, r: right, start: t.start, end: t.end };
+      depth.set(left, d);
+      if (d > MAX_EXPRESSION_DEPTH) return tooDeep(t);
     }
     return left;
   }

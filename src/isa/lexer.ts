@@ -74,7 +74,7 @@ export function lex(line: string): { tokens: Token[]; error?: LexError } {
     if (c === '"') {
       const r = readQuoted(line, i, '"');
       if ('error' in r) return { tokens, error: r.error };
-      tokens.push({ kind: 'string', text: String.fromCharCode(...r.codes), value: 0, start, end: r.next + 1 });
+      tokens.push({ kind: 'string', text: fromCodes(r.codes), value: 0, start, end: r.next + 1 });
       i = r.next;
       continue;
     }
@@ -94,6 +94,13 @@ export function lex(line: string): { tokens: Token[]; error?: LexError } {
     return { tokens, error: { message: `unexpected character ${describeChar(String.fromCodePoint(cp))}`, start, end: start + width } };
   }
   return { tokens };
+}
+
+/** The string of these char codes, built in pieces (spreading a long line's worth overflows the stack). */
+function fromCodes(codes: readonly number[]): string {
+  let out = '';
+  for (let i = 0; i < codes.length; i += 4096) out += String.fromCharCode(...codes.slice(i, i + 4096));
+  return out;
 }
 
 function parseNumber(text: string): number | undefined {

@@ -121,10 +121,19 @@ idt:  .space 4 * 0x30
     expect(m.r[5]).toBe(0x7000 - 16); // KSP was loaded, then four words pushed
   });
 
-  it('triple-faults when the handler is 0', () => {
+  it('triple-faults when the handler is 0 and so is the #DF handler', () => {
     const m = machine('  MOV R0, 0\n  DIV R0, R0');
     expect(run(m, 100)).toBe('crashed');
     expect(m.crashReason).toMatch(/^triple-fault/);
+    expect(m.crashReason).toMatch(/delivering vector \d+: .*; then #DF/);
+  });
+
+  it('delivers #DF (vector 8) when delivering another exception fails, with the running instruction as return address', () => {
+    // #DE has no handler; #DF's handler reports the vector chain by powering off with the return address.
+    const m = machine('  LIDT idt\n  MOV R0, 0\ndiv: DIV R0, R0\n  .align 4\nidt: .space 4 * 8\n  .word df\ndf: POP R1\n  OUT 0xF4, R1\n');
+    expect(run(m, 100)).toBe('powered-off');
+    expect(m.exitCode).toBe(16); // `div` is the third instruction
+    expect(m.exceptions).toBe(2);
   });
 
   it('the fast loop and the reference step agree on random programs', () => {
@@ -208,5 +217,17 @@ patch: MOV R0, 2
 new:  MOV R0, 42`);
     run(m, 100);
     expect(m.exitCode).toBe(42);
+  });
+
+  it('takes no interrupt between STI and the next instruction (the STI shadow): STI; CLI keeps the tick pending', () => {
+    const src = (after: string) =>
+      `  LIDT idt\n  OUT 0x40, 2\n  NOP\n  NOP\n  NOP\n  STI\n  ${after}\n  OUT 0xF4, 7\ntick: OUT 0xF4, R5\n  .align 4\nidt: .space 4 * 32\n  .word tick\n`;
+    const cli = machine(src('CLI'));
+    expect(run(cli, 100)).toBe('powered-off');
+    expect(cli.exitCode).toBe(7); // the tick never came: CLI ran inside the shadow
+    expect(cli.irqPending).toBe(true);
+    const nop = machine(src('MOV R5, 9'));
+    expect(run(nop, 100)).toBe('powered-off');
+    expect(nop.exitCode).toBe(9); // the instruction after STI ran, then the tick was taken
   });
 });

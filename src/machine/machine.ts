@@ -7,7 +7,7 @@ import { type CostTable, CycleMeter, PRESETS } from '../trace/costs';
 import type { EventSink, TraceEvent, VmState } from '../trace/events';
 import { DEFINED, IF } from './alu';
 import { ConsoleBuffer } from './console';
-import type { Host } from './host';
+import type { DeliveryCause, SystemInstruction } from './host-data';
 
 export const PTE_P = 1;
 export const PTE_W = 2;
@@ -18,8 +18,43 @@ const CODE_CHUNK_SHIFT = 8; // self-modifying-code granularity (256 bytes)
 
 export type Access = 'read' | 'write' | 'fetch';
 
+/**
+ * What a machine tells the software beneath it (host.ts): natively nothing is beneath (host = null); under
+ * a hypervisor the technique implements this and sees every moment where the real system would trap, exit
+ * or charge something.
+ */
+export interface Host {
+  /** The time of the whole run (host cycles), so that the machine's own events share one clock. */
+  now(): number;
+  /**
+   * A system instruction (privileged or sensitive, INT, VMCALL) passed the CPU's own privilege check
+   * and is about to run. Return true when the host ran it (or raised its fault) itself.
+   */
+  system(m: Machine, ins: SystemInstruction): boolean;
+  /** The CPU delivers vector v into the guest now (the frame is built right after). */
+  delivering(m: Machine, vector: number, cause: DeliveryCause, returnPc: number): void;
+  /** The timer fired: an external interrupt reached the CPU. */
+  timerFired(m: Machine): void;
+  /** A TLB miss on a virtual page, about to be filled with `pte` (identity when guest paging is off). */
+  tlbMiss(m: Machine, page: number, pte: number, access: Access): void;
+  /** A store into a watched guest-physical page (a guest page table under shadow paging). */
+  watchedWrite(m: Machine, pa: number, size: number): void;
+  /** The machine stopped: halted, powered off or crashed. */
+  stateChanged(m: Machine, reason?: string): void;
+  /**
+   * An instruction at physical address pa was decoded for the first time (binary translation uses
+   * this to translate the block it starts). Return true to have the host `observe` every execution.
+   */
+  decoded?(m: Machine, pa: number, name: string, immediate: boolean): boolean;
+  /** An instruction the host asked to observe is about to run (after the privilege check). */
+  observe?(m: Machine, name: string, ins: SystemInstruction): void;
+  /** A store hit decoded code at pa (self-modifying code): its decoded form has been dropped. */
+  codeWritten?(m: Machine, pa: number): void;
+}
+
 /** Why `run` returned. */
-export type RunStop = 'budget' | 'halted' | 'powered-off' | 'crashed' | 'breakpoint';
+/** Why a run stopped; 'blocked': HLT with IF = 1 under a hypervisor that runs another VM meanwhile. */
+export type RunStop = 'budget' | 'halted' | 'powered-off' | 'crashed' | 'breakpoint' | 'blocked';
 
 export interface MachineOptions {
   readonly variant?: Variant;
@@ -47,6 +82,8 @@ export class Machine {
   exitCode = 0;
   /** HLT with IF = 1: waiting for the next interrupt. */
   waiting = false;
+  /** STI with IF = 0 just ran: no interrupt is taken before the next instruction completes (x86's STI shadow). */
+  stiShadow = false;
 
   readonly mem = new Uint8Array(0x10000);
   ticks = 0;
@@ -88,6 +125,8 @@ export class Machine {
   breakpoints: Uint8Array | null = null;
   /** The hypervisor beneath this machine, or null on bare metal. */
   host: Host | null = null;
+  /** HLT with IF = 1 returns from `run` ('blocked') instead of waiting: the hypervisor runs another VM meanwhile. */
+  yieldWhenWaiting = false;
   /** Under a hypervisor the real MMU is always on (shadow or nested paging), even with guest paging off. */
   alwaysTranslate = false;
   /** Guest-physical pages whose stores the host wants to see (write-protected page tables). */
@@ -284,7 +323,10 @@ export class Machine {
   }
 
   /** True while deliver() reads the IDT and pushes the frame. */
-  private inDelivery = false;
+  inDelivery = false;
+  /** The vector being delivered while `inDelivery` (what IDT-vectoring information reports). */
+  deliveryVector = 0;
+  deliveryCause: 'exception' | 'timer' | 'software' = 'exception';
 
   /**
    * Delivers vector v exactly as isa.md says. Returns false when the machine triple-faulted
@@ -305,15 +347,17 @@ export class Machine {
       });
     }
     // A fault while reading the IDT or building the frame is not delivered: it is a triple fault.
+    this.deliveryVector = vector;
+    this.deliveryCause = cause;
     this.inDelivery = true;
     const handler = this.read((this.idtr + 4 * vector) | 0, 4, 'read', 0);
     if (handler === undefined) {
       this.inDelivery = false;
-      return this.tripleFault(vector, 'the IDT entry could not be read');
+      return this.deliveryFailed(vector, 'the IDT entry could not be read');
     }
     if (handler === 0) {
       this.inDelivery = false;
-      return this.tripleFault(vector, `no handler for vector ${vector} (IDT entry is 0)`);
+      return this.deliveryFailed(vector, `no handler for vector ${vector} (IDT entry is 0)`);
     }
     const oldSp = this.r[7];
     const oldCpl = this.cpl;
@@ -323,7 +367,7 @@ export class Machine {
     for (let i = 0; i < 4; i++) {
       if (!this.write((sp - 4 * (i + 1)) | 0, frame[i], 4, 0)) {
         this.inDelivery = false;
-        return this.tripleFault(vector, 'the interrupt frame could not be pushed');
+        return this.deliveryFailed(vector, 'the interrupt frame could not be pushed');
       }
     }
     this.inDelivery = false;
@@ -332,6 +376,22 @@ export class Machine {
     this.flags &= ~IF;
     this.pc = handler;
     return true;
+  }
+
+  /** Why the delivery that led to #DF failed, for the triple fault's reason. */
+  private doubleFaultCause = '';
+
+  /**
+   * Delivery of `vector` failed (isa.md, x86's rule): the CPU delivers #DF instead, an abort whose
+   * return address is the instruction that was running; if delivering #DF fails too, a triple fault.
+   */
+  private deliveryFailed(vector: number, why: string): boolean {
+    if (vector === 8) return this.tripleFault(8, this.doubleFaultCause ? `${this.doubleFaultCause}; then #DF: ${why}` : why);
+    this.doubleFaultCause = `delivering vector ${vector}: ${why}`;
+    this.exceptions++;
+    const ok = this.deliver(8, this.pc, 'exception');
+    this.doubleFaultCause = '';
+    return ok;
   }
 
   tripleFault(vector: number, why: string): false {

@@ -60,11 +60,19 @@ export function run(m: Machine, budget: number): RunStop {
   const meter = m.meter.counts;
   while (left > 0) {
     if (m.state !== 'running') return stopOf(m);
+    if (m.stiShadow) {
+      // The instruction after STI runs before any interrupt is taken (`STI; HLT`, `STI; CLI` as on x86).
+      step(m);
+      m.stiShadow = false;
+      left--;
+      continue;
+    }
     if (m.irqPending && m.flags & IF) {
       m.takeInterrupt();
       continue;
     }
     if (m.waiting) {
+      if (m.yieldWhenWaiting && m.timerNext >= 0) return 'blocked';
       if (m.timerNext < 0) {
         m.waiting = false;
         m.setState('halted', 'HLT with IF = 1 but no timer running: nothing can wake the CPU');

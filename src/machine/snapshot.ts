@@ -16,6 +16,7 @@ const SCALARS = [
   'crashReason',
   'exitCode',
   'waiting',
+  'stiShadow',
   'ticks',
   'timerPeriod',
   'timerNext',

@@ -157,6 +157,7 @@ export function step(m: Machine): void {
       m.flags = f & ~IF;
       break;
     case 'STI':
+      if (!(f & IF)) m.stiShadow = true;
       m.flags = f | IF;
       break;
     case 'HLT':

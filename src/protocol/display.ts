@@ -1,14 +1,13 @@
 // What the page draws of the run: the status and the snapshot the worker posts about once a frame. Bounded
 // by construction (a console tail, a window of memory, a histogram of the timeline), so that a run of
 // billions of instructions costs the page no more to draw than a short one.
-import type { PresetId } from '../hypervisor/costs';
-import type { StopReason } from '../hypervisor/engine';
-import type { Inspection } from '../hypervisor/inspection';
-import type { CpuView, TechniqueId } from '../hypervisor/technique';
+import type { PresetId, TechniqueId } from '../config';
 import type { Variant } from '../isa/table';
-import type { Counters, VmState } from '../trace/events';
 import type { EventFilter, TimelineCategory } from './event-kinds';
+import type { VmState } from './events';
+import type { Inspection } from './inspection';
 import type { Speed } from './page-messages';
+import type { Counters, CpuView, StopReason } from './views';
 
 /** Where the run controller is. `idle`: nothing runnable is loaded. `stopped`: the run ended (see `stop`). */
 export type RunState = 'idle' | 'running' | 'paused' | 'stopped';

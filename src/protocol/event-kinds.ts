@@ -1,7 +1,7 @@
 // Which events the page lists, steps through and marks on the timeline: shared by the worker (which
 // counts and filters its event log) and the page (which shows the filters and the timeline's legend), so
 // that both sides group the events alike.
-import type { EventKind } from '../trace/events';
+import type { EventKind } from './events';
 
 /**
  * Which events a list shows: all of them, the hypervisor's work only (see HYPERVISOR_EVENT_KINDS), or
@@ -47,6 +47,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'interrupt',
   'vm-exit',
   'vm-entry',
+  'vmx',
   'hypercall',
   'translate',
   'tc-hit',
@@ -95,6 +96,7 @@ export function timelineCategory(kind: EventKind): TimelineCategory | null {
     case 'vm-state':
       return 'state';
     case 'instruction':
+    case 'vmx':
     case 'tc-hit':
     case 'tlb-flush':
     case 'io':

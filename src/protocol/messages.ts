@@ -7,29 +7,26 @@
 // what the page draws, how events are grouped); importers keep to this one path, so that moving a type
 // between them never touches the page or the worker.
 //
-// Types are imported from the engine as types only: nothing of the engine is bundled into the page by
-// the protocol, except the list of technique ids (a constant with no dependencies).
+// The protocol owns the types of everything that crosses (the messages, the views the page renders, the
+// events as data): nothing here imports the engine, not even as types. The engine keeps its own types, and
+// the worker, the one module that sees both sides, checks at compile time that they describe the same data
+// (src/worker/conformance.ts). The settings' vocabulary (technique ids, presets, paging, exit controls) is
+// the shared module's (src/config), re-exported here for the page's convenience.
 
-import type { PresetId } from '../hypervisor/costs';
-import type { CompareEntry, StopReason } from '../hypervisor/engine';
-import type { CpuView, ExitControls, TechniqueId } from '../hypervisor/technique';
-import type { Diagnostic } from '../isa/assembler';
-import type { Variant } from '../isa/table';
-import type { Counters, EventKind, TraceEvent, VmState } from '../trace/events';
 import type { PageMessage } from './page-messages';
 import type { WorkerMessage } from './worker-messages';
 
 export type {
-  Inspection,
-  PageTableEntry,
-  RealCpu,
-  ShadowEntry,
-  TlbEntry,
-  TranslatedBlockView,
-  VmcsView,
-  VmInspection,
-} from '../hypervisor/inspection';
-export { TECHNIQUE_IDS } from '../hypervisor/technique';
+  ExitControls,
+  HypervisorType,
+  PagingMode,
+  PagingSetting,
+  PresetId,
+  TechniqueId,
+} from '../config';
+export { TECHNIQUE_IDS } from '../config';
+export type { Diagnostic } from '../isa/assembler';
+export type { Variant } from '../isa/table';
 export type {
   DisplaySnapshot,
   MemoryView,
@@ -41,24 +38,30 @@ export type {
 export { CONSOLE_TAIL, TIMELINE_BUCKETS, TIMELINE_MARKS } from './display';
 export type { EventFilter, TimelineCategory } from './event-kinds';
 export { EVENT_KINDS, filterSelects, HYPERVISOR_EVENT_KINDS, TIMELINE_CATEGORIES, timelineCategory } from './event-kinds';
+export type { EventKind, TraceEvent, VmState } from './events';
+export type {
+  Inspection,
+  PageTableEntry,
+  RealCpu,
+  ShadowEntry,
+  TlbEntry,
+  TranslatedBlockView,
+  VmcsView,
+  VmInspection,
+} from './inspection';
 export type { LoadOptions, PageMessage, Speed, TraceFormat } from './page-messages';
 export { COMPARE_MAX_STEPS, EXPORT_EVENT_LIMIT, isPageMessage, MAX_STEP_COUNT } from './page-messages';
-export type { VmAssemblyErrors, WorkerMessage, WorkerMessageKind } from './worker-messages';
-export { EVENT_BATCH_LIMIT, EVENT_WINDOW_LIMIT } from './worker-messages';
 export type {
   CompareEntry,
   Counters,
   CpuView,
-  Diagnostic,
-  EventKind,
-  ExitControls,
-  PresetId,
+  FidelityViolation,
+  RunResult,
   StopReason,
-  TechniqueId,
-  TraceEvent,
-  Variant,
-  VmState,
-};
+  VmView,
+} from './views';
+export type { VmAssemblyErrors, WorkerMessage, WorkerMessageKind } from './worker-messages';
+export { EVENT_BATCH_LIMIT, EVENT_WINDOW_LIMIT } from './worker-messages';
 
 /**
  * One message interface that works the same across a Worker and in-process (v86's worker_bus): the page

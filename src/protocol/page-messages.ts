@@ -1,7 +1,6 @@
 // What the page asks of the engine worker. Kept apart from the answers so that the worker's door check
 // (isPageMessage) sits beside the union it checks: a new message needs a case in both.
-import type { PresetId } from '../hypervisor/costs';
-import type { ExitControls, TechniqueId } from '../hypervisor/technique';
+import type { ExitControls, HypervisorType, PagingSetting, PresetId, TechniqueId } from '../config';
 import type { Variant } from '../isa/table';
 import type { EventFilter } from './event-kinds';
 
@@ -13,14 +12,14 @@ export interface LoadOptions {
   readonly technique?: TechniqueId;
   readonly isa?: Variant;
   readonly preset?: PresetId;
-  readonly paging?: 'auto' | 'shadow' | 'nested';
+  readonly paging?: PagingSetting;
   readonly maxSteps?: number;
   /** Stream hypervisor events (never `instruction` events) in `events` batches. */
   readonly events?: boolean;
   /** The hardware exit controls (hardware-assisted), replacing the scenario's `hypervisor.exits`. */
   readonly exits?: Partial<ExitControls>;
   /** Type 1 (bare-metal hypervisor) or type 2 (hosted), replacing the scenario's `hypervisor.type`. */
-  readonly hypervisorType?: 1 | 2;
+  readonly hypervisorType?: HypervisorType;
 }
 
 /** The run's speed: guest instructions per second, or as fast as the engine goes. */

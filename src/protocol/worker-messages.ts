@@ -1,13 +1,13 @@
 // What the engine worker tells the page: the answers to its messages, and what the run reports as it goes.
 // The page folds them into its state in one exhaustive switch (the store's `reduce`), so a message added
 // here does not go unhandled there.
-import type { CompareEntry } from '../hypervisor/engine';
-import type { TechniqueId } from '../hypervisor/technique';
+import type { TechniqueId } from '../config';
 import type { Diagnostic } from '../isa/assembler';
-import type { TraceEvent } from '../trace/events';
 import type { DisplaySnapshot, RunStatus } from './display';
 import type { EventFilter } from './event-kinds';
+import type { TraceEvent } from './events';
 import type { TraceFormat } from './page-messages';
+import type { CompareEntry } from './views';
 
 export interface VmAssemblyErrors {
   readonly vm: number;

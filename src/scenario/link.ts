@@ -116,8 +116,15 @@ export function decodeLink(link: string): DecodedLink {
   const s = params.get('s');
   if (!s) return { ok: false, error: 'the link carries no scenario (expected #s=<version>.<data>)' };
   const dot = s.indexOf('.');
-  const version = Number(s.slice(0, dot));
-  if (dot <= 0 || !Number.isInteger(version) || version < 1) return { ok: false, error: 'the link is corrupt: it has no version number' };
+  // Digits only, as encodeFragment writes them: not 0x1, 1e0, +1, 01 or 1.0.
+  const versionText = dot > 0 ? s.slice(0, dot) : '';
+  if (!/^[1-9][0-9]{0,8}$/.test(versionText)) {
+    return {
+      ok: false,
+      error: `the link is corrupt: it has no version number${versionText ? ` ('${versionText.slice(0, 20)}' is not one: digits only, like #s=1.…)` : ' (expected #s=<version>.<data>)'}`,
+    };
+  }
+  const version = Number(versionText);
   if (version > LINK_VERSION) {
     return { ok: false, error: `the link was made by a newer VirtLab (link version ${version}; this one reads up to ${LINK_VERSION})` };
   }
@@ -141,7 +148,7 @@ export function decodeLink(link: string): DecodedLink {
   const atText = params.get('at');
   let at: number | undefined;
   if (atText !== undefined) {
-    at = Number(atText);
+    at = /^[0-9]{1,16}$/.test(atText) ? Number(atText) : Number.NaN;
     if (!Number.isSafeInteger(at) || at < 0)
       return { ok: false, error: `the link's moment at=${atText.slice(0, 20)} is not a step number` };
   }

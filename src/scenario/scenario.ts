@@ -1,9 +1,17 @@
 // The scenario file of interfaces.md: parsing, validation with messages that name the field, and
 // defaults. Untrusted input: nothing in it is ever executed; unknown fields are kept and ignored.
 
-import { TECHNIQUE_IDS, type TechniqueId } from '../hypervisor/technique';
+import {
+  type HypervisorType,
+  PAGING_SETTINGS,
+  type PagingSetting,
+  PRESET_IDS,
+  type PresetId,
+  TECHNIQUE_IDS,
+  type TechniqueId,
+} from '../config';
 import { VARIANTS, type Variant } from '../isa/table';
-import { COST_NAMES, PRESETS_IDS, type PresetId } from '../trace/costs';
+import { COST_NAMES } from '../trace/costs';
 
 export const SCENARIO_FORMAT = 'virtlab-scenario';
 export const SCENARIO_VERSION = 1;
@@ -11,6 +19,39 @@ export const DEFAULT_MAX_STEPS = 10_000_000;
 export const DEFAULT_TIME_SLICE = 2000;
 export const MAX_VMS = 8;
 export const MAX_SOURCE_CHARS = 256 * 1024;
+/**
+ * How deeply a field this version does not know may nest (objects and lists). Unknown fields are kept and
+ * written back; a value nested thousands deep would overflow the stack of whatever copies or prints it.
+ */
+export const MAX_UNKNOWN_DEPTH = 64;
+
+/** True when `v` nests objects or lists more than `max` deep (counted without recursion). */
+export function nestsDeeperThan(v: unknown, max: number): boolean {
+  const todo: [unknown, number][] = [[v, 0]];
+  while (todo.length) {
+    const [x, d] = todo.pop()!;
+    if (typeof x !== 'object' || x === null) continue;
+    if (d + 1 > max) return true;
+    for (const child of Array.isArray(x) ? x : Object.values(x)) {
+      if (typeof child === 'object' && child !== null) todo.push([child, d + 1]);
+    }
+  }
+  return false;
+}
+
+/** A value as an error message shows it: short, and never by walking a deep structure. */
+function describe(v: unknown): string {
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  return Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'an object' : typeof v;
+}
+
+/** A field name from the file, as an error message shows it. */
+function key(k: string): string {
+  const short = k.length > 40 ? `${k.slice(0, 40)}…` : k;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a key must not break the message into fake lines
+  return short.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 export interface ScenarioVm {
   readonly name: string;
@@ -27,8 +68,8 @@ export interface Scenario {
   readonly preset: PresetId;
   readonly costs: Readonly<Record<string, number>>;
   readonly hypervisor: {
-    readonly type: 1 | 2;
-    readonly paging: 'auto' | 'shadow' | 'nested';
+    readonly type: HypervisorType;
+    readonly paging: PagingSetting;
     readonly exits: {
       readonly hlt?: boolean;
       readonly io?: boolean;
@@ -110,13 +151,13 @@ export function validateScenario(data: unknown): ParseResult {
   if (format !== undefined && format !== SCENARIO_FORMAT) errors.push(`format: expected "${SCENARIO_FORMAT}"`);
   const version = own(data, 'version');
   if (version !== undefined && version !== SCENARIO_VERSION) {
-    errors.push(`version: this VirtLab reads scenario version ${SCENARIO_VERSION}, not ${JSON.stringify(version)}`);
+    errors.push(`version: this VirtLab reads scenario version ${SCENARIO_VERSION}, not ${describe(version)}`);
   }
   const title = str('title', '', 500);
   const notes = str('notes', '');
   const isa = oneOf('isa', VARIANTS, 'classic');
   const technique = oneOf('technique', TECHNIQUE_IDS, 'native');
-  const preset = oneOf('preset', PRESETS_IDS, 'modern');
+  const preset = oneOf('preset', PRESET_IDS, 'modern');
 
   const costs: Record<string, number> = {};
   const rawCosts = own(data, 'costs');
@@ -124,8 +165,8 @@ export function validateScenario(data: unknown): ParseResult {
     if (!isObject(rawCosts)) errors.push('costs: expected an object of cost overrides');
     else {
       for (const [k, v] of Object.entries(rawCosts)) {
-        if (!(COST_NAMES as string[]).includes(k)) errors.push(`costs.${k}: unknown cost (known: ${COST_NAMES.join(', ')})`);
-        else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) errors.push(`costs.${k}: expected a number ≥ 0`);
+        if (!(COST_NAMES as string[]).includes(k)) errors.push(`costs.${key(k)}: unknown cost (known: ${COST_NAMES.join(', ')})`);
+        else if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) errors.push(`costs.${key(k)}: expected a number ≥ 0`);
         else costs[k] = v;
       }
     }
@@ -138,7 +179,7 @@ export function validateScenario(data: unknown): ParseResult {
     else {
       const type = own(hvRaw, 'type');
       if (type !== undefined && type !== 1 && type !== 2) errors.push('hypervisor.type: expected 1 or 2');
-      const paging = oneOf('paging', ['auto', 'shadow', 'nested'] as const, 'auto', hvRaw, 'hypervisor.paging');
+      const paging = oneOf('paging', PAGING_SETTINGS, 'auto', hvRaw, 'hypervisor.paging');
       const ts = own(hvRaw, 'timeSlice');
       if (ts !== undefined && (typeof ts !== 'number' || !Number.isInteger(ts) || ts < 1 || ts > 10_000_000)) {
         errors.push('hypervisor.timeSlice: expected a whole number of guest instructions from 1 to 10,000,000');
@@ -220,7 +261,12 @@ export function validateScenario(data: unknown): ParseResult {
 
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(data)) {
-    if (!KNOWN.has(k)) Object.defineProperty(extra, k, { value: v, enumerable: true, writable: true, configurable: true });
+    if (KNOWN.has(k)) continue;
+    if (nestsDeeperThan(v, MAX_UNKNOWN_DEPTH)) {
+      errors.push(
+        `${key(k)}: an unknown field nested more than ${MAX_UNKNOWN_DEPTH} levels deep (unknown fields are kept as they are, so they must stay shallower); remove it or flatten it`,
+      );
+    } else Object.defineProperty(extra, k, { value: v, enumerable: true, writable: true, configurable: true });
   }
 
   if (errors.length) return { ok: false, errors };

@@ -1,7 +1,10 @@
 // The cost model of costs.md, as data: two presets, overridable field by field from a scenario.
 
-export type PresetId = '2006' | 'modern';
-export const PRESETS_IDS: readonly PresetId[] = ['2006', 'modern'];
+import { PRESET_IDS, type PresetId } from '../config';
+
+export type { PresetId };
+/** The preset ids under the name the command line imports; PRESET_IDS (src/config) is the list itself. */
+export const PRESETS_IDS: readonly PresetId[] = PRESET_IDS;
 
 export interface CostTable {
   instruction: number;

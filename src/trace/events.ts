@@ -33,8 +33,18 @@ export type TraceEvent = Base &
     | { readonly kind: 'emulate'; readonly instruction: string; readonly effect: string }
     | { readonly kind: 'reflect'; readonly vector: number; readonly name: string }
     | { readonly kind: 'inject'; readonly vector: number; readonly name: string }
-    | { readonly kind: 'vm-exit'; readonly reason: number; readonly reasonName: string; readonly qualification: string }
-    | { readonly kind: 'vm-entry' }
+    | {
+        readonly kind: 'vm-exit';
+        readonly reason: number;
+        readonly reasonName: string;
+        readonly qualification: string;
+        /** What KVM's handler for this reason does, named (e.g. `handle_io: …`). */
+        readonly handler?: string;
+      }
+    /** The VM entry: VMLAUNCH the first time, VMRESUME after (VMRUN on AMD-V). */
+    | { readonly kind: 'vm-entry'; readonly instruction?: string }
+    /** A VMX (or SVM) instruction the hypervisor executed: VMREAD, VMWRITE, VMPTRLD, INVEPT, …, its field and value. */
+    | { readonly kind: 'vmx'; readonly name: string; readonly field: string; readonly value: number }
     | {
         readonly kind: 'hypercall';
         readonly number: number;

@@ -1,7 +1,16 @@
 // The machine settings: technique, instruction set, cost preset, paging, hypervisor type and the hardware
 // exit controls. Every change loads the run again (a different machine is a different run).
-import type { ExitControls, PresetId } from '../protocol/messages';
-import { TECHNIQUE_IDS } from '../protocol/messages';
+import {
+  type ExitControls,
+  effectiveExitControls,
+  forcedExitControls,
+  isPagingMode,
+  PAGING_SETTINGS,
+  type PagingMode,
+  PRESET_IDS,
+  type PresetId,
+  TECHNIQUE_IDS,
+} from '../config';
 import { useApp, useAppStore } from './context';
 import { isTechniqueId, type MachineSettings } from './store';
 
@@ -11,18 +20,6 @@ const EXCEPTIONS: readonly { vector: number; name: string }[] = [
   { vector: 13, name: '#GP' },
   { vector: 14, name: '#PF' },
 ];
-
-/** The exit controls in force: what was asked, else the defaults of virtualization.md for this paging. */
-export function effectiveExits(asked: Partial<ExitControls>, paging: string): ExitControls {
-  const shadow = paging === 'shadow';
-  return {
-    hlt: asked.hlt ?? true,
-    io: asked.io ?? true,
-    cr3: shadow || (asked.cr3 ?? false),
-    invlpg: shadow || (asked.invlpg ?? false),
-    exceptions: [...new Set([...(asked.exceptions ?? []), ...(shadow ? [14] : [])])].sort((a, b) => a - b),
-  };
-}
 
 function Select<T extends string>({
   label,
@@ -97,21 +94,14 @@ export function Settings() {
       <Select<PresetId>
         label="Cost preset"
         value={settings.preset}
-        options={[
-          ['2006', '2006'],
-          ['modern', 'modern'],
-        ]}
+        options={PRESET_IDS.map((id) => [id, id] as const)}
         hint="2006: Pentium 4 with first-generation VT-x (no EPT, no tagged TLB); modern: EPT and VPID"
         onChange={(preset) => set({ preset })}
       />
       <Select
         label="Paging"
         value={settings.paging}
-        options={[
-          ['auto', 'auto'],
-          ['shadow', 'shadow'],
-          ['nested', 'nested'],
-        ]}
+        options={PAGING_SETTINGS.map((id) => [id, id] as const)}
         hint="How guest memory is virtualized: shadow page tables or nested paging (EPT); auto picks nested where offered"
         onChange={(p) => set({ paging: p })}
       />
@@ -132,8 +122,10 @@ export function Settings() {
 
 function ExitControlsMenu({ asked, paging, enabled }: { asked: Partial<ExitControls>; paging: string; enabled: boolean }) {
   const { commands } = useAppStore();
-  const exits = effectiveExits(asked, paging);
-  const shadow = paging === 'shadow';
+  // Before the first snapshot, and for techniques without hardware paging, the rule of nested paging (nothing forced).
+  const mode: PagingMode = isPagingMode(paging) ? paging : 'nested';
+  const exits = effectiveExitControls(mode, asked);
+  const locked = forcedExitControls(mode);
   const forced = 'forced on: the hypervisor needs it to keep its shadow page tables';
   const set = (patch: Partial<ExitControls>) => commands.setSettings({ exits: { ...asked, ...patch } });
   const toggleException = (vector: number, on: boolean) => {
@@ -155,13 +147,18 @@ function ExitControlsMenu({ asked, paging, enabled }: { asked: Partial<ExitContr
         <legend>VM-exit controls {enabled ? `(${paging || 'hardware-assisted'} paging)` : '(hardware-assisted only)'}</legend>
         {box('HLT exiting', exits.hlt, (hlt) => set({ hlt }))}
         {box('I/O exiting', exits.io, (io) => set({ io }))}
-        {box('CR3-load exiting', exits.cr3, (cr3) => set({ cr3 }), shadow)}
-        {box('INVLPG exiting', exits.invlpg, (invlpg) => set({ invlpg }), shadow)}
+        {box('CR3-load exiting', exits.cr3, (cr3) => set({ cr3 }), locked.cr3)}
+        {box('INVLPG exiting', exits.invlpg, (invlpg) => set({ invlpg }), locked.invlpg)}
         <fieldset className="bitmap">
           <legend>Exception bitmap</legend>
           {EXCEPTIONS.map(({ vector, name }) => (
             <span key={vector}>
-              {box(`${name} exiting`, exits.exceptions.includes(vector), (on) => toggleException(vector, on), shadow && vector === 14)}
+              {box(
+                `${name} exiting`,
+                exits.exceptions.includes(vector),
+                (on) => toggleException(vector, on),
+                locked.exceptions.includes(vector),
+              )}
             </span>
           ))}
         </fieldset>

@@ -1,20 +1,10 @@
 // The page's state: what the user edits (source, technique), what the page's own assembler says about it,
 // and what the engine worker last reported. Its shape and the questions asked of it live apart from the
 // store's wiring to the worker, so that the reducer and the commands depend on the state alone.
+import type { ExitControls, HypervisorType, PagingSetting, PresetId, TechniqueId } from '../config';
 import type { Diagnostic } from '../isa/assembler';
 import type { Variant } from '../isa/table';
-import {
-  type DisplaySnapshot,
-  type EventFilter,
-  type ExitControls,
-  type PresetId,
-  type RunStatus,
-  type Speed,
-  TECHNIQUE_IDS,
-  type TechniqueId,
-  type TimelineView,
-  type TraceEvent,
-} from '../protocol/messages';
+import type { DisplaySnapshot, EventFilter, RunStatus, Speed, TimelineView, TraceEvent } from '../protocol/messages';
 import type { Scenario } from '../scenario/scenario';
 import { DEFAULT_SOURCE } from './defaults';
 import { DEFAULT_META, type ScenarioMeta, scenarioOfFields } from './scenario-state';
@@ -93,8 +83,8 @@ export interface AppState {
 /** Cost preset, paging, hypervisor type and the hardware exit controls (undefined: the default). */
 export interface MachineSettings {
   readonly preset: PresetId;
-  readonly paging: 'auto' | 'shadow' | 'nested';
-  readonly hypervisorType: 1 | 2;
+  readonly paging: PagingSetting;
+  readonly hypervisorType: HypervisorType;
   readonly exits: Partial<ExitControls>;
 }
 
@@ -115,9 +105,7 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
-export function isTechniqueId(v: string): v is TechniqueId {
-  return (TECHNIQUE_IDS as readonly string[]).includes(v);
-}
+export { isTechniqueId } from '../config';
 
 /** The state of a page just opened: the default program, nothing loaded yet. */
 export function initialState(): AppState {

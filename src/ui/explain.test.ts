@@ -41,6 +41,7 @@ describe('explanations', () => {
       inject: { ...base, kind: 'inject', vector: 32, name: 'timer' },
       'vm-exit': { ...base, kind: 'vm-exit', reason: 12, reasonName: 'HLT', qualification: '' },
       'vm-entry': { ...base, kind: 'vm-entry' },
+      vmx: { ...base, kind: 'vmx', name: 'VMREAD', field: 'VM_EXIT_REASON', value: 12 },
       hypercall: { ...base, kind: 'hypercall', number: 2, name: 'irq_disable', args: [0, 0, 0], result: 0 },
       translate: { ...base, kind: 'translate', block: 8, instructions: 3, replaced: 1, code: [] },
       'tc-hit': { ...base, kind: 'tc-hit', block: 8 },

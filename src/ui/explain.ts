@@ -83,20 +83,29 @@ export function explain(e: TraceEvent, technique: TechniqueId): Explanation {
     case 'inject':
       return {
         summary: `virtual ${e.name} (vector ${e.vector})`,
-        why: 'An interrupt for this VM reached the hypervisor first, and the guest’s virtual IF was 1.',
+        why:
+          e.vector < 32
+            ? `${e.name} is the guest’s own exception: the hypervisor intercepted it (the exception bitmap selects it) and hands it back.`
+            : 'An interrupt for this VM reached the hypervisor first, and the guest’s virtual IF was 1.',
         did: 'The hypervisor injected it: the guest’s frame is built exactly as the CPU would, so the guest cannot tell.',
       };
     case 'vm-exit':
       return {
         summary: `${e.reasonName} (${e.reason}) · ${e.qualification}`,
         why: `The guest ran in VMX non-root mode until something the exit controls select happened: ${e.reasonName} (Intel reason ${e.reason}).`,
-        did: `The CPU saved the guest state in the VMCS and loaded the hypervisor’s (root mode). The hypervisor handles it: ${e.qualification}.`,
+        did: `The CPU saved the guest state in the VMCS and loaded the hypervisor’s (root mode). ${e.handler ? `KVM’s ${e.handler}.` : `The hypervisor handles it: ${e.qualification}.`}`,
       };
     case 'vm-entry':
       return {
-        summary: 'back to the guest (VMRESUME)',
+        summary: `back to the guest (${e.instruction ?? 'VMRESUME'})`,
         why: 'The hypervisor finished handling the exit.',
         did: 'The CPU loaded the guest state from the VMCS and resumed it in non-root mode.',
+      };
+    case 'vmx':
+      return {
+        summary: `${e.name}${e.field ? ` ${e.field}` : ''}${e.name === 'VMREAD' || e.name === 'VMWRITE' ? ` = 0x${(e.value >>> 0).toString(16).toUpperCase()}` : ''}`,
+        why: 'The hypervisor (root mode) works on the VMCS with VMX instructions: it reads what the exit reports and writes what the entry must do.',
+        did: e.name === 'VMREAD' ? `It read ${e.field}.` : e.name === 'VMWRITE' ? `It wrote ${e.field}.` : `It executed ${e.name}.`,
       };
     case 'hypercall':
       return {

@@ -2,7 +2,7 @@
 // library, saved work, "Restore original"), the library entry's checklist, presentation mode and the
 // banners about links. Apart from the run's commands because they replace or annotate what the run is of,
 // and come back to the run only through `load` and a deferred seek.
-import type { CommandContext, Commands } from './commands';
+import type { CommandContext, Commands } from './command-types';
 import { fieldsOfScenario, libraryEntryOf } from './scenario-state';
 
 export type LectureCommands = Pick<Commands, 'openScenario' | 'setLookFor' | 'setPresentation' | 'setLinkProblem' | 'seekWhenLoaded'>;

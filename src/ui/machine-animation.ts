@@ -56,7 +56,13 @@ export function transitionOf(e: TraceEvent, technique: TechniqueId, guestLayer: 
     case 'vm-exit':
       return { from, to: 'hypervisor', label: 'VM exit', caption: `VM exit: ${e.reasonName} (${e.reason}) — ${e.qualification}`, color };
     case 'vm-entry':
-      return { from: 'hypervisor', to: from, label: 'VM entry', caption: 'VM entry: back to the guest in non-root mode', color };
+      return {
+        from: 'hypervisor',
+        to: from,
+        label: 'VM entry',
+        caption: `VM entry${e.instruction ? ` (${e.instruction})` : ''}: back to the guest in non-root mode`,
+        color,
+      };
     case 'hypercall':
       return { from: kernel(vm), to: 'hypervisor', label: 'hypercall', caption: `Hypercall ${e.name} → ${e.result}`, color };
     case 'world-switch': {
@@ -106,6 +112,7 @@ export function transitionOf(e: TraceEvent, technique: TechniqueId, guestLayer: 
         alarm: e.state === 'crashed',
       };
     case 'instruction':
+    case 'vmx':
     case 'tc-hit':
     case 'tlb-flush':
     case 'io':

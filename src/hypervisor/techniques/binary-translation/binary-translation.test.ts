@@ -2,14 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { scenarioFromSource } from '../../../scenario/scenario';
 import type { TraceEvent } from '../../../trace/events';
 import { prepare } from '../../engine';
-import type { BinaryTranslationRun } from '.';
+import type { Monitor } from '../../monitor';
 
 function runBt(src: string, isa: 'classic' | 'strict' = 'classic') {
   const p = prepare(scenarioFromSource(src), { technique: 'binary-translation', isa });
   if (p.kind !== 'ready') throw new Error(JSON.stringify(p));
   p.engine.recordEvents(false);
   p.engine.runToEnd();
-  return { result: p.engine.result(), events: p.engine.events as TraceEvent[], run: p.engine.run as BinaryTranslationRun };
+  return { result: p.engine.result(), events: p.engine.events as TraceEvent[], run: p.engine.run as Monitor };
 }
 
 const RED_PILL = `
@@ -61,7 +61,7 @@ f: CLI
   RET`;
     const { result, run, events } = runBt(src);
     expect(result.vms[0].state).toBe('powered-off');
-    const blocks = [...run.blocks.values()];
+    const blocks = [...(run.guests[0].tc?.blocks.values() ?? [])];
     const f = blocks.find((b) => b.instructions[0].original === 'CLI');
     expect(f?.instructions.map((i) => i.kind)).toEqual(['inline', 'inline', 'lookup']);
     expect(f?.instructions[0].becomes).toMatch(/vCPU\.IF ← 0/);

@@ -1,246 +1,252 @@
 // `hardware-assisted` (Intel VT-x with KVM): the guest runs in VMX non-root mode at its own CPL, on
 // virtual state held in the VMCS. Only what the exit controls select leaves the guest (a VM exit);
-// the hypervisor handles it and resumes the guest (a VM entry). Memory: shadow page tables
-// (first-generation VT-x) or nested paging (EPT) with a two-dimensional walk.
+// the hypervisor handles it and resumes the guest (a VM entry, which the monitor records whenever the
+// guest resumes). Memory: shadow page tables (first-generation VT-x) or nested paging (EPT) with a
+// two-dimensional walk.
+import { effectiveExitControls } from '../../../config';
+import { formatInstruction } from '../../../isa/disassembler';
+import { decode } from '../../../isa/encoding';
 import { VECTOR_NAMES } from '../../../isa/table';
 import { IF } from '../../../machine/alu';
-import type { DeliveryCause, SystemInstruction } from '../../../machine/host';
-import { CR0_PG, type Machine } from '../../../machine/machine';
-import { serveHypercall } from '../../hypercalls';
-import type { RealCpu, VmcsView } from '../../inspection';
-import { EXIT_REASONS, type ExitReasonName, HYPERVISOR_IDT, Monitor, type Vm } from '../../monitor';
-import type { ExitControls, PagingMode, RunConfig, Technique, TechniqueId } from '../../technique';
-import { effectOf } from '../effects';
+import { CR0_PG } from '../../../machine/machine';
+import { EXIT_REASONS, type ExitReasonName, type GuestExit, type Outcome, RESUME, unreachable, type Via } from '../../exits';
+import type { Handler } from '../../handler';
+import type { VmcsView } from '../../inspection';
+import { Monitor } from '../../monitor';
+import type { ExitControls, PagingMode, RunConfig, Technique } from '../../technique';
+import { HYPERVISOR_IDT, shadowRoot, type Vm } from '../../vm';
+import { exitReads, exitWrites, intrInfo, KVM_HANDLERS, setupSteps, type VmxContext } from './vmx';
+
+export { effectiveExitControls };
 
 const hex = (v: number) => `0x${(v >>> 0).toString(16).toUpperCase()}`;
 
-/** The VMCS fields a student can inspect: the exit information of the last exit. */
-export interface VmcsExitInfo {
-  reason: number;
-  reasonName: string;
-  qualification: string;
-  instruction: string;
+const NONE: Via = { kind: 'none' };
+const exitVia = (reason: ExitReasonName): Via => ({ kind: 'vm-exit', reason });
+const EXIT: { readonly [R in ExitReasonName]: Via } = Object.fromEntries(
+  (Object.keys(EXIT_REASONS) as ExitReasonName[]).map((r) => [r, exitVia(r)]),
+) as { [R in ExitReasonName]: Via };
+
+const EXECUTE: Outcome = { via: NONE, action: { do: 'execute' } };
+const EXECUTE_IO: Outcome = { via: NONE, action: { do: 'execute', charge: 'portIo' } };
+const EXECUTE_IRET: Outcome = { via: NONE, action: { do: 'execute', charge: 'iret' } };
+const HLT: Outcome = { via: EXIT.HLT, action: { do: 'block' } };
+const IO: Outcome = { via: EXIT.IO_INSTRUCTION, action: { do: 'device' } };
+const CR_ACCESS: Outcome = { via: EXIT.CR_ACCESS, action: { do: 'emulate' } };
+const INVLPG: Outcome = { via: EXIT.INVLPG, action: { do: 'emulate' } };
+const INJECT: Outcome = { via: NONE, action: { do: 'inject', cost: 'inject' } };
+const WINDOW_INJECT: Outcome = { via: EXIT.INTERRUPT_WINDOW, action: { do: 'inject', cost: 'inject' } };
+const EXCEPTION_INJECT: Outcome = { via: EXIT.EXCEPTION, action: { do: 'inject', cost: 'inject' } };
+const DELIVER: Outcome = { via: NONE, action: { do: 'deliver', charge: 'exceptionDelivery' } };
+const EXTERNAL_PEND: Outcome = { via: EXIT.EXTERNAL_INTERRUPT, action: { do: 'pend', window: true } };
+const EXTERNAL_INJECT: Outcome = { via: EXIT.EXTERNAL_INTERRUPT, action: { do: 'inject-on-entry' } };
+const SHADOW_WRITE: Outcome = { via: EXIT.EXCEPTION, action: { do: 'shadow-write' } };
+const WALK_SHADOW: Outcome = { via: NONE, action: { do: 'walk', refs: 1 } };
+const WALK_2D: Outcome = { via: NONE, action: { do: 'walk', refs: 3 } };
+const VMCALL_REFUSED: Outcome = { via: EXIT.VMCALL, action: { do: 'refuse-hypercall' } };
+const TRIPLE_FAULT: Outcome = { via: EXIT.TRIPLE_FAULT, action: { do: 'stop' } };
+
+/** Hardware assistance's answer to one exit, given the exit controls and the paging in use. */
+export function handleHardwareAssisted(vm: Vm, exit: GuestExit, c: ExitControls, nested: boolean): Outcome {
+  const m = vm.machine;
+  switch (exit.kind) {
+    case 'system': {
+      const ins = exit.ins;
+      switch (ins.name) {
+        case 'HLT':
+          // The vCPU blocks in the hypervisor until its next interrupt: the VM entry comes with the
+          // injection (a halted VM with vIF = 0 is never entered again).
+          return c.hlt ? HLT : EXECUTE;
+        case 'IN':
+        case 'OUT':
+          // The device model runs inside the exit, before the VM entry.
+          return c.io ? IO : EXECUTE_IO;
+        case 'MOV TO CR':
+          // CR0: KVM owns every bit but TS and WP (CR0_GUEST_HOST_MASK): a write that changes PG exits,
+          // with EPT too (SDM §25.6.6: a MOV to CR0 exits when an owned bit differs from the read shadow).
+          if (ins.a === 0) return ((m.r[ins.b] ^ m.cr0) & CR0_PG) !== 0 ? CR_ACCESS : EXECUTE;
+          // CR3: CR3-load exiting, on without EPT (the guest must never load the shadow root's place).
+          if (ins.a === 3) return c.cr3 ? CR_ACCESS : EXECUTE;
+          return EXECUTE;
+        case 'MOV FROM CR':
+          // CR3-store exiting, on without EPT: the guest must never see the shadow root GUEST_CR3 holds.
+          return ins.b === 3 && c.cr3 ? CR_ACCESS : EXECUTE;
+        case 'INVLPG':
+          return c.invlpg ? INVLPG : EXECUTE;
+        case 'IRET':
+          return EXECUTE_IRET;
+        case 'VMCALL':
+          // VMCALL always exits; kvm_emulate_hypercall refuses it from guest CPL > 0 (−KVM_EPERM).
+          if (m.cpl !== 0) return VMCALL_REFUSED;
+          return { via: EXIT.VMCALL, action: { do: 'hypercall', number: ins.imm } };
+        default:
+          // CLI, STI, POPF, PUSHF, SMSW, SIDT, LIDT, MOV KSP, MOV from CR, INT: run directly on the VMCS state.
+          return EXECUTE;
+      }
+    }
+    case 'delivery':
+      if (exit.cause === 'timer') return vm.vcpu.windowArmed ? WINDOW_INJECT : INJECT;
+      if (exit.cause === 'exception' && c.exceptions.includes(exit.vector)) return EXCEPTION_INJECT;
+      // Delivered by the CPU inside non-root mode, through the guest's IDT: no exit at all.
+      return DELIVER;
+    case 'timer':
+      // A vCPU blocked by HLT is not in the guest: the interrupt wakes it, and is injected on entry.
+      if (vm.vcpu.blocked) return RESUME;
+      // vIF = 0: keep it pending and ask for an exit as soon as the guest can take it.
+      return m.flags & IF ? EXTERNAL_INJECT : EXTERNAL_PEND;
+    case 'tlb-miss': {
+      if (!nested) {
+        if ((exit.pte & 1) === 1 && !vm.shadow[exit.page]) return { via: EXIT.EXCEPTION, action: { do: 'fill-shadow', page: exit.page } };
+        return WALK_SHADOW;
+      }
+      // Two-dimensional walk: the guest's PTE, then the EPT for the page table and for the page. Each
+      // guest frame not mapped yet is an EPT violation; the guest retries the access after the entry.
+      if (m.cr0 & CR0_PG) {
+        const f = (m.cr3 >>> 12) & 15;
+        if (!vm.ept[f]) return { via: EXIT.EPT_VIOLATION, action: { do: 'map-ept', frame: f } };
+      }
+      if (exit.pte & 1) {
+        const f = (exit.pte >>> 12) & 15;
+        if (!vm.ept[f]) return { via: EXIT.EPT_VIOLATION, action: { do: 'map-ept', frame: f } };
+      }
+      return WALK_2D;
+    }
+    case 'watched-write':
+      return SHADOW_WRITE;
+    case 'stopped':
+      return m.state === 'crashed' ? TRIPLE_FAULT : RESUME;
+    case 'indirect-branch':
+      return RESUME;
+    default:
+      return unreachable(exit);
+  }
 }
 
-export function effectiveExitControls(paging: PagingMode, asked: Partial<ExitControls>): ExitControls {
-  const shadow = paging === 'shadow';
+/** The exit qualification, in words. */
+export function qualificationOf(
+  vm: Vm,
+  exit: GuestExit,
+  o: Outcome,
+  nested: boolean,
+  l = { cr2: vm.machine.cr2, reg: regOf(vm, exit) },
+): string {
+  const m = vm.machine;
+  if (o.via.kind !== 'vm-exit') return '';
+  switch (o.via.reason) {
+    case 'IO_INSTRUCTION': {
+      const ins = (exit as Extract<GuestExit, { kind: 'system' }>).ins;
+      return `port ${hex(ins.name === 'IN' ? ins.imm : ins.port)}, ${ins.name === 'IN' ? 'in' : 'out'}`;
+    }
+    case 'CR_ACCESS': {
+      const ins = (exit as Extract<GuestExit, { kind: 'system' }>).ins;
+      if (ins.name === 'MOV FROM CR') return `MOV from CR${ins.b} (CR3-store exiting: the guest gets its own CR3, not the shadow root)`;
+      if (ins.a === 0) return `MOV to CR0 changes PG (KVM owns it: CR0_GUEST_HOST_MASK)`;
+      return nested ? 'MOV to CR3 (CR3-load exiting is on)' : 'MOV to CR3 (CR3-load exiting: switch shadow tables)';
+    }
+    case 'INVLPG':
+      return `address ${hex(l.reg)}`;
+    case 'VMCALL':
+      return o.action.do === 'refuse-hypercall'
+        ? `from guest CPL ${m.cpl}: refused, R0 ← −1 (−KVM_EPERM)`
+        : `hypercall ${(exit as Extract<GuestExit, { kind: 'system' }>).ins.imm}`;
+    case 'INTERRUPT_WINDOW':
+      return 'the guest can take interrupts again';
+    case 'EXTERNAL_INTERRUPT':
+      return 'timer';
+    case 'EPT_VIOLATION':
+      return `guest-physical frame ${(o.action as { frame: number }).frame} not mapped yet`;
+    case 'TRIPLE_FAULT':
+      return m.crashReason;
+    case 'EXCEPTION':
+      if (exit.kind === 'delivery') {
+        const v = exit.vector;
+        return `${VECTOR_NAMES[v] ?? v}${v === 14 ? ` at ${hex(l.cr2)}` : ''}: the guest's own fault`;
+      }
+      if (exit.kind === 'tlb-miss') return `#PF at ${hex(exit.page << 12)}: hidden (no shadow entry yet)`;
+      if (exit.kind === 'watched-write') return `#PF at ${hex(exit.pa)}: store to a write-protected guest page table`;
+      return '';
+    case 'HLT':
+    case 'CPUID':
+      return '';
+    default:
+      return '';
+  }
+}
+
+function regOf(vm: Vm, exit: GuestExit): number {
+  return exit.kind === 'system' ? vm.machine.r[exit.ins.b & 7] : 0;
+}
+
+export function hardwareAssistedHandler(config: RunConfig, paging: PagingMode): Handler {
+  const nested = paging === 'nested';
+  const controls = effectiveExitControls(paging, config.exits);
+  const x: VmxContext = {
+    controls,
+    nested,
+    vpid: config.taggedTlb,
+    guestCr3: (vm) => (nested ? vm.machine.cr3 >>> 0 : shadowRoot(vm)),
+    exceptionBitmap: () => controls.exceptions.reduce((b, v) => b | (1 << v), 0) >>> 0,
+  };
   return {
-    hlt: asked.hlt ?? true,
-    io: asked.io ?? true,
-    // With shadow paging the hypervisor must see CR3 loads, INVLPG and #PF: they are forced on.
-    cr3: shadow || (asked.cr3 ?? false),
-    invlpg: shadow || (asked.invlpg ?? false),
-    exceptions: [...new Set([...(asked.exceptions ?? []), ...(shadow ? [14] : [])])].sort((a, b) => a - b),
+    id: 'hardware-assisted',
+    paging,
+    realMmu: true,
+    vmx: {
+      setup: (vm) => setupSteps(vm, x),
+      reads: (vm, exit, o, vectoring) => exitReads(vm, exit, o, vectoring, x),
+      writes: (vm, exit, o, pc) => exitWrites(vm, exit, o, pc, x),
+      injection: intrInfo,
+    },
+    exitHandler: (reason) => KVM_HANDLERS[reason],
+    // With HLT exiting off the guest's HLT halts the CPU in non-root mode: it keeps the CPU.
+    yields: () => controls.hlt,
+    realCpl: (vm) => vm.machine.cpl, // non-root mode runs the guest at its own CPL
+    handle: (vm, exit) => handleHardwareAssisted(vm, exit, controls, nested),
+    qualification: (vm, exit, o) => qualificationOf(vm, exit, o, nested),
+    realState: (vm) => ({
+      cpl: vm.machine.cpl,
+      interruptsEnabled: (vm.machine.flags & IF) !== 0,
+      mode: 'non-root',
+      cr3: nested ? 'the guest page table (EPT translates its frames)' : `shadow table of ${vm.name}`,
+      idtr: vm.machine.idtr >>> 0,
+    }),
+    vmcs: (vm) => vmcsOf(vm, controls, nested, x),
   };
 }
 
-export class HardwareAssistedRun extends Monitor {
-  protected readonly techniqueId: TechniqueId = 'hardware-assisted';
-  readonly controls: ExitControls;
-  readonly nested: boolean;
-  lastExit: VmcsExitInfo[];
-
-  constructor(config: RunConfig, paging: PagingMode) {
-    super(config, { paging, realMmu: true });
-    this.nested = paging === 'nested';
-    this.controls = effectiveExitControls(paging, config.exits);
-    this.lastExit = this.guests.map(() => ({ reason: -1, reasonName: '', qualification: '', instruction: '' }));
-  }
-
-  realCpl(vm: Vm): number {
-    return vm.virtualCpl; // non-root mode runs the guest at its own CPL
-  }
-
-  protected onVmExit(vm: Vm, reason: ExitReasonName, qualification: string): void {
-    this.lastExit[vm.index] = { reason: EXIT_NUMBER[reason], reasonName: reason, qualification, instruction: this.instructionAt(vm) };
-  }
-
-  private vmExit(vm: Vm, reason: ExitReasonName, qualification: string): void {
-    this.exit(vm, { kind: 'vm-exit', reason, qualification });
-  }
-
-  system(m: Machine, ins: SystemInstruction): boolean {
-    const vm = this.vmOf(m);
-    const c = this.controls;
-    switch (ins.name) {
-      case 'HLT':
-        if (!c.hlt) return false;
-        this.vmExit(vm, 'HLT', '');
-        this.emulate(vm, 'HLT', effectOf(m, ins));
-        // The vCPU blocks in the hypervisor until its next interrupt: the VM entry comes with the
-        // injection (a halted VM with vIF = 0 is never entered again).
-        vm.vcpu.blocked = true;
-        return false;
-      case 'IN':
-      case 'OUT': {
-        if (!c.io) {
-          this.charge(vm, 'portIo');
-          return false;
-        }
-        const port = ins.name === 'IN' ? ins.imm : ins.port;
-        this.vmExit(vm, 'IO_INSTRUCTION', `port ${hex(port)}, ${ins.name === 'IN' ? 'in' : 'out'}`);
-        this.viaHostOs(vm, 'I/O');
-        this.emulate(vm, this.instructionAt(vm), effectOf(m, ins));
-        // The device model runs inside the exit, before the VM entry.
-        m.completeIo(ins.name === 'IN', ins.a, port, ins.src, ins.units);
-        if (m.state === 'running') this.vmEntry(vm);
-        return true;
-      }
-      case 'MOV TO CR': {
-        if (ins.a === 2) return false;
-        const value = m.r[ins.b];
-        if (!this.nested) {
-          this.vmExit(vm, 'CR_ACCESS', `MOV to CR${ins.a}`);
-          this.emulate(vm, this.instructionAt(vm), effectOf(m, ins));
-          this.rebuildShadow(vm, ins.a === 0 ? value : m.cr0, ins.a === 3 ? value : m.cr3);
-          this.vmEntry(vm);
-        } else if (ins.a === 3 && c.cr3) {
-          this.vmExit(vm, 'CR_ACCESS', 'MOV to CR3 (CR3-load exiting is on)');
-          this.emulate(vm, this.instructionAt(vm), effectOf(m, ins));
-          this.vmEntry(vm);
-        }
-        return false;
-      }
-      case 'INVLPG':
-        if (c.invlpg) {
-          this.vmExit(vm, 'INVLPG', `address ${hex(m.r[ins.b])}`);
-          if (!this.nested) vm.shadow[(m.r[ins.b] >>> 12) & 15] = 0;
-          this.emulate(vm, this.instructionAt(vm), effectOf(m, ins));
-          this.vmEntry(vm);
-        }
-        return false;
-      case 'IRET':
-        this.charge(vm, 'iret');
-        return false;
-      case 'VMCALL': {
-        this.vmExit(vm, 'VMCALL', `hypercall ${ins.imm}`);
-        const pc = m.pc;
-        const out = serveHypercall(m, ins.imm);
-        this.countHypercall(vm, out.name);
-        this.hypercallDone(vm, ins.imm, out.name, out.args, out.result, pc);
-        if (out.pagingChanged && !this.nested) this.rebuildShadow(vm, m.cr0, m.cr3);
-        if (out.pteWritten !== undefined && !this.nested) this.shadowWrite(vm, out.pteWritten, 4);
-        if (m.state === 'running') this.vmEntry(vm);
-        return true;
-      }
-      default:
-        // CLI, STI, POPF, PUSHF, SMSW, SIDT, LIDT, MOV KSP, MOV from CR, INT: run directly on the VMCS state.
-        return false;
-    }
-  }
-
-  delivering(m: Machine, vector: number, cause: DeliveryCause, returnPc: number): void {
-    const vm = this.vmOf(m);
-    if (cause === 'timer') {
-      vm.vcpu.blocked = false;
-      if (vm.vcpu.windowArmed) {
-        vm.vcpu.windowArmed = false;
-        this.vmExit(vm, 'INTERRUPT_WINDOW', 'the guest can take interrupts again');
-      }
-      this.inject(vm, vector, 'inject');
-      this.vmEntry(vm);
-      return;
-    }
-    if (cause === 'exception' && this.controls.exceptions.includes(vector)) {
-      this.vmExit(vm, 'EXCEPTION', `${VECTOR_NAMES[vector] ?? vector}${vector === 14 ? ` at ${hex(m.cr2)}` : ''}: the guest's own fault`);
-      this.inject(vm, vector, 'inject');
-      this.vmEntry(vm);
-      return;
-    }
-    // Delivered by the CPU inside non-root mode, through the guest's IDT: no exit at all.
-    this.charge(vm, 'exceptionDelivery');
-    this.record(vm, { kind: 'interrupt', vector, name: VECTOR_NAMES[vector] ?? `INT ${vector}`, cause, returnPc: returnPc >>> 0 });
-  }
-
-  timerFired(m: Machine): void {
-    const vm = this.vmOf(m);
-    // A vCPU blocked by HLT is not in the guest: the interrupt wakes it, and is injected on entry.
-    if (vm.vcpu.blocked) return;
-    this.vmExit(vm, 'EXTERNAL_INTERRUPT', 'timer');
-    this.viaHostOs(vm, 'host timer interrupt');
-    if (!(m.flags & IF)) {
-      // vIF = 0: keep it pending and ask for an exit as soon as the guest can take it.
-      vm.vcpu.windowArmed = true;
-      this.vmEntry(vm);
-    }
-  }
-
-  tlbMiss(m: Machine, page: number, pte: number): void {
-    const vm = this.vmOf(m);
-    if (!this.nested) {
-      if (this.shadowNeedsFill(vm, page, pte)) {
-        this.vmExit(vm, 'EXCEPTION', `#PF at ${hex(page << 12)}: hidden (no shadow entry yet)`);
-        this.fillShadow(vm, page);
-        this.vmEntry(vm);
-      }
-      return;
-    }
-    // Two-dimensional walk: the guest's PTE, then the EPT for the page table and for the page.
-    this.charge(vm, 'memoryReference', 3);
-    const frames = new Set<number>();
-    if (m.cr0 & CR0_PG) frames.add((m.cr3 >>> 12) & 15);
-    if (pte & 1) frames.add((pte >>> 12) & 15);
-    for (const f of frames) {
-      if (vm.ept[f]) continue;
-      this.vmExit(vm, 'EPT_VIOLATION', `guest-physical frame ${f} not mapped yet`);
-      vm.ept[f] = 1;
-      this.record(vm, { kind: 'shadow-update', page: f, detail: `EPT entry: guest frame ${f} → host frame ${vm.p2m[f]}` });
-      this.vmEntry(vm);
-    }
-  }
-
-  watchedWrite(m: Machine, pa: number, size: number): void {
-    const vm = this.vmOf(m);
-    this.vmExit(vm, 'EXCEPTION', `#PF at ${hex(pa)}: store to a write-protected guest page table`);
-    this.emulate(vm, this.instructionAt(vm), this.shadowWrite(vm, pa, size));
-    this.vmEntry(vm);
-  }
-
-  stateChanged(m: Machine): void {
-    if (m.state === 'crashed') this.vmExit(this.vmOf(m), 'TRIPLE_FAULT', m.crashReason);
-  }
-
-  protected realState(vm: Vm): RealCpu {
-    const m = vm.machine;
-    return {
-      cpl: m.cpl,
-      interruptsEnabled: (m.flags & IF) !== 0,
-      mode: 'non-root',
-      cr3: this.nested ? 'the guest page table (EPT translates its frames)' : `shadow table of ${vm.name}`,
-      idtr: m.idtr >>> 0,
+function vmcsOf(vm: Vm, controls: ExitControls, nested: boolean, x: VmxContext): VmcsView {
+  const m = vm.machine;
+  const l = vm.lastExit;
+  let exit: VmcsView['exit'] = null;
+  if (l.reason && l.exit && l.action) {
+    const bytes = new Uint8Array(8);
+    new DataView(bytes.buffer).setInt32(0, l.insLo, true);
+    new DataView(bytes.buffer).setInt32(4, l.insHi, true);
+    const d = decode(bytes, 0);
+    exit = {
+      reason: EXIT_REASONS[l.reason],
+      reasonName: l.reason,
+      qualification: qualificationOf(vm, l.exit, { via: { kind: 'vm-exit', reason: l.reason }, action: l.action }, nested, l),
+      instruction: d ? formatInstruction(d) : '(undefined instruction)',
     };
   }
-
-  protected vmcsOf(vm: Vm): VmcsView {
-    const m = vm.machine;
-    const last = this.lastExit[vm.index];
-    return {
-      guest: {
-        PC: m.pc >>> 0,
-        SP: m.r[7] >>> 0,
-        FLAGS: m.flags >>> 0,
-        CPL: m.cpl,
-        CR0: m.cr0 >>> 0,
-        CR3: m.cr3 >>> 0,
-        IDTR: m.idtr >>> 0,
-        KSP: m.ksp >>> 0,
-      },
-      host: { CR3: "the hypervisor's page table", IDTR: HYPERVISOR_IDT >>> 0, SP: 'the hypervisor stack', PC: 'the VM-exit handler' },
-      controls: { ...this.controls, externalInterrupt: true, interruptWindow: vm.vcpu.windowArmed },
-      exit: last.reason < 0 ? null : last,
-    };
-  }
-
-  protected saveExtra(): unknown {
-    return this.lastExit;
-  }
-
-  protected loadExtra(s: unknown): void {
-    this.lastExit = s as VmcsExitInfo[];
-  }
+  return {
+    guest: {
+      PC: m.pc >>> 0,
+      SP: m.r[7] >>> 0,
+      FLAGS: m.flags >>> 0,
+      CPL: m.cpl,
+      CR0: m.cr0 >>> 0,
+      // With shadow paging GUEST_CR3 holds the shadow root; the guest's own CR3 lives in the hypervisor.
+      CR3: x.guestCr3(vm),
+      IDTR: m.idtr >>> 0,
+      KSP: m.ksp >>> 0,
+    },
+    host: { CR3: "the hypervisor's page table", IDTR: HYPERVISOR_IDT >>> 0, SP: 'the hypervisor stack', PC: 'the VM-exit handler' },
+    controls: { ...controls, externalInterrupt: true, interruptWindow: vm.vcpu.windowArmed },
+    exit,
+  };
 }
-
-const EXIT_NUMBER: Readonly<Record<ExitReasonName, number>> = EXIT_REASONS;
 
 export function resolvePaging(config: RunConfig): PagingMode {
   if (config.paging === 'auto') return config.nestedPagingAvailable ? 'nested' : 'shadow';
@@ -256,6 +262,6 @@ export const hardwareAssisted: Technique = {
     return undefined;
   },
   create(config) {
-    return new HardwareAssistedRun(config, resolvePaging(config));
+    return new Monitor(config, hardwareAssistedHandler(config, resolvePaging(config)));
   },
 };

@@ -1,62 +1,53 @@
 // `interpret` (Bochs): every guest instruction is fetched, decoded and executed in software on the
 // vCPU, with a software MMU walking the guest's page table. Nothing of the guest ever runs on the real
 // CPU, so nothing traps: there is no hardware to trap. Every instruction costs interpretPerInstruction.
-
-import { VECTOR_NAMES } from '../../../isa/table';
-import type { DeliveryCause, SystemInstruction } from '../../../machine/host';
-import type { Machine } from '../../../machine/machine';
 import { CycleMeter } from '../../costs';
-import type { RealCpu } from '../../inspection';
-import { Monitor, type Vm } from '../../monitor';
-import type { RunConfig, Technique, TechniqueId } from '../../technique';
+import { EXECUTE, type GuestExit, NONE, type Outcome, RESUME, unreachable, WALK_1 } from '../../exits';
+import type { Handler } from '../../handler';
+import { Monitor } from '../../monitor';
+import type { Technique } from '../../technique';
+import type { Vm } from '../../vm';
 
-export class InterpretRun extends Monitor {
-  protected readonly techniqueId: TechniqueId = 'interpret';
+const IO: Outcome = { via: NONE, action: { do: 'execute', charge: 'emulate' } };
+const IRET: Outcome = { via: NONE, action: { do: 'execute', charge: 'reflect' } };
+const DELIVER: Outcome = { via: NONE, action: { do: 'deliver', charge: 'reflect' } };
 
-  constructor(config: RunConfig) {
-    super(config, { paging: 'software', realMmu: false });
+export function handleInterpreted(_vm: Vm, exit: GuestExit): Outcome {
+  switch (exit.kind) {
+    case 'system':
+      if (exit.ins.name === 'IN' || exit.ins.name === 'OUT') return IO;
+      return exit.ins.name === 'IRET' ? IRET : EXECUTE;
+    case 'delivery':
+      return DELIVER;
+    case 'tlb-miss':
+      return WALK_1;
+    case 'timer':
+    case 'watched-write':
+    case 'indirect-branch':
+    case 'stopped':
+      return RESUME;
+    default:
+      return unreachable(exit);
   }
+}
 
-  realCpl(_vm: Vm): number {
-    return 0; // the interpreter itself runs as a host program; the guest's CPL is only virtual
-  }
-
-  system(m: Machine, ins: SystemInstruction): boolean {
-    if (ins.name === 'IN' || ins.name === 'OUT') this.charge(this.vmOf(m), 'emulate');
-    if (ins.name === 'IRET') this.charge(this.vmOf(m), 'reflect');
-    return false;
-  }
-
-  delivering(m: Machine, vector: number, cause: DeliveryCause, returnPc: number): void {
-    const vm = this.vmOf(m);
-    this.charge(vm, 'reflect');
-    this.record(vm, { kind: 'interrupt', vector, name: VECTOR_NAMES[vector] ?? `INT ${vector}`, cause, returnPc: returnPc >>> 0 });
-  }
-
+export const interpretHandler: Handler = {
+  id: 'interpret',
+  paging: 'software',
+  realMmu: false,
+  realCpl: () => 0, // the interpreter itself runs as a host program; the guest's CPL is only virtual
+  handle: handleInterpreted,
   /** The guest never runs on the CPU: the interpreter (a host program) does. */
-  protected realState(): RealCpu {
-    return { cpl: 3, interruptsEnabled: null, mode: null, cr3: "the interpreter's own address space", idtr: 0 };
-  }
-
-  timerFired(_m: Machine): void {}
-
-  tlbMiss(m: Machine): void {
-    this.charge(this.vmOf(m), 'memoryReference');
-  }
-
-  watchedWrite(): void {}
-
+  realState: () => ({ cpl: 3, interruptsEnabled: null, mode: null, cr3: "the interpreter's own address space", idtr: 0 }),
   /** Every retired instruction is charged as interpreted; MUL and DIV cost the same to an interpreter. */
-  protected adjustMeter(meter: CycleMeter): CycleMeter {
-    const vm = this.guests.find((v) => v.machine.meter === meter);
-    if (!vm) return meter;
+  adjustMeter(vm, meter) {
     const copy = new CycleMeter(meter.costs);
     Object.assign(copy.counts, meter.counts);
     copy.counts.instruction = 0;
     copy.counts.interpretPerInstruction += vm.machine.retired;
     return copy;
-  }
-}
+  },
+};
 
 export const interpret: Technique = {
   id: 'interpret',
@@ -65,6 +56,6 @@ export const interpret: Technique = {
     return undefined;
   },
   create(config) {
-    return new InterpretRun(config);
+    return new Monitor(config, interpretHandler);
   },
 };

@@ -4,90 +4,96 @@
 // violations). Memory: shadow page tables with write-protected guest page tables.
 import { ROW_BY_NAME, VECTOR_NAMES } from '../../../isa/table';
 import { IF } from '../../../machine/alu';
-import type { DeliveryCause, SystemInstruction } from '../../../machine/host';
-import type { Machine } from '../../../machine/machine';
-import { HYPERVISOR_IDT, Monitor, type Vm } from '../../monitor';
-import type { RunConfig, Technique, TechniqueId } from '../../technique';
-import { effectOf } from '../effects';
-import { completeDirect, runDirectly, SENSITIVE_UNPRIVILEGED } from '../sensitive';
+import { EXECUTE, type GuestExit, type Outcome, RESUME, unreachable, type Via, WALK_1 } from '../../exits';
+import type { Handler } from '../../handler';
+import { Monitor } from '../../monitor';
+import type { Technique } from '../../technique';
+import type { Vm } from '../../vm';
+import { SENSITIVE_UNPRIVILEGED } from '../sensitive';
 
-export class TrapAndEmulateRun extends Monitor {
-  protected readonly techniqueId: TechniqueId = 'trap-and-emulate';
+const trap = (cause: Extract<Via, { kind: 'trap' }>['cause']): Via => ({ kind: 'trap', cause });
+const PRIVILEGED = trap('privileged');
+const SOFTWARE = trap('software-interrupt');
+const EXCEPTION = trap('exception');
+const TIMER = trap('timer');
+const HIDDEN = trap('hidden-fault');
+const PT_STORE = trap('page-table-store');
 
-  constructor(config: RunConfig) {
-    super(config, { paging: 'shadow', realMmu: true });
-  }
+const EMULATE: Outcome = { via: PRIVILEGED, action: { do: 'emulate' } };
+const EMULATE_IO: Outcome = { via: PRIVILEGED, action: { do: 'device' } };
+const DIRECT: Outcome = { via: { kind: 'none' }, action: { do: 'direct', realCpl: 3 } };
+const REFLECT_SOFTWARE: Outcome = { via: SOFTWARE, action: { do: 'reflect', cost: 'reflect' } };
+const REFLECT_EXCEPTION: Outcome = { via: EXCEPTION, action: { do: 'reflect', cost: 'reflect' } };
+const INJECT_TICK: Outcome = { via: { kind: 'none' }, action: { do: 'inject', cost: 'reflect' } };
+const TICK_INJECT: Outcome = { via: TIMER, action: { do: 'inject-on-entry' } };
+const TICK_PEND: Outcome = { via: TIMER, action: { do: 'pend', window: false } };
+const SHADOW_WRITE: Outcome = { via: PT_STORE, action: { do: 'shadow-write' } };
 
-  realCpl(_vm: Vm): number {
-    return 3;
-  }
-
-  system(m: Machine, ins: SystemInstruction): boolean {
-    const vm = this.vmOf(m);
-    const row = ROW_BY_NAME.get(ins.name);
-    if (SENSITIVE_UNPRIVILEGED.has(ins.name) && !row?.privileged[this.config.isa]) {
+/** Trap-and-emulate's answer to one exit (binary translation uses it for guest user code). */
+export function handleTrapAndEmulate(vm: Vm, exit: GuestExit, isaPrivileged: (name: string) => boolean): Outcome {
+  const m = vm.machine;
+  switch (exit.kind) {
+    case 'system': {
+      const name = exit.ins.name;
       // Classic: no trap. The real CPU answers from its own state.
-      const out = runDirectly(m, ins, { cpl: 3, interrupts: true, paging: true, idtr: HYPERVISOR_IDT });
-      if (out === 'faulted') return true;
-      if (out) this.fidelityViolation(vm, out.instruction, out.expected, out.actual);
-      completeDirect(m, ins);
-      return true;
+      if (SENSITIVE_UNPRIVILEGED.has(name) && !isaPrivileged(name)) return DIRECT;
+      // INT is a software interrupt (handled at delivery); VMCALL has no meaning here (#UD is reflected).
+      if (name === 'INT' || name === 'VMCALL') return EXECUTE;
+      // Every other system instruction is privileged: at real CPL 3 it traps and is emulated.
+      return name === 'IN' || name === 'OUT' ? EMULATE_IO : EMULATE;
     }
-    // INT is a software interrupt (handled at delivery); VMCALL has no meaning here (#UD is reflected).
-    if (ins.name === 'INT' || ins.name === 'VMCALL') return false;
-    // Every other system instruction is privileged: at real CPL 3 it traps and is emulated.
-    const text = this.instructionAt(vm);
-    this.exit(vm, { kind: 'trap', cause: '#GP: privileged instruction at real CPL 3', action: `emulate ${ins.name} on the vCPU` });
-    this.emulate(vm, text, effectOf(m, ins));
-    if (ins.name === 'MOV TO CR' && ins.a !== 2) {
-      const value = m.r[ins.b];
-      this.rebuildShadow(vm, ins.a === 0 ? value : m.cr0, ins.a === 3 ? value : m.cr3);
-    } else if (ins.name === 'INVLPG') {
-      vm.shadow[(m.r[ins.b] >>> 12) & 15] = 0;
-    } else if (ins.name === 'IN' || ins.name === 'OUT') {
-      this.viaHostOs(vm, 'I/O');
+    case 'delivery':
+      if (exit.cause === 'timer') return INJECT_TICK;
+      return exit.cause === 'software' ? REFLECT_SOFTWARE : REFLECT_EXCEPTION;
+    case 'timer':
+      return m.flags & IF ? TICK_INJECT : TICK_PEND;
+    case 'tlb-miss':
+      // The hardware walks the shadow table; a page the guest maps but the shadow lacks is a hidden fault.
+      if ((exit.pte & 1) === 1 && !vm.shadow[exit.page]) return { via: HIDDEN, action: { do: 'fill-shadow', page: exit.page } };
+      return WALK_1;
+    case 'watched-write':
+      return SHADOW_WRITE;
+    case 'indirect-branch':
+    case 'stopped':
+      return RESUME;
+    default:
+      return unreachable(exit);
+  }
+}
+
+/** The words of a trap under trap-and-emulate (and binary translation's user code). */
+export function trapWords(vm: Vm, exit: GuestExit, o: Outcome, realCpl: number): readonly [string, string] {
+  const m = vm.machine;
+  switch (exit.kind) {
+    case 'system':
+      return [`#GP: privileged instruction at real CPL ${realCpl}`, `emulate ${exit.ins.name} on the vCPU`];
+    case 'delivery': {
+      const v = exit.vector;
+      const what =
+        exit.cause === 'software' ? `INT ${v}${m.cpl === 3 ? ': a system call' : ''}` : `${VECTOR_NAMES[v] ?? `INT ${v}`} in the guest`;
+      return [what, `reflect vector ${v} through the guest's IDT`];
     }
-    // The machine now performs the instruction on the virtual state: that is the emulation.
-    return false;
+    case 'timer':
+      return ['timer interrupt', o.action.do === 'pend' ? 'vIF = 0: keep it pending' : 'inject virtual interrupt 32'];
+    case 'tlb-miss':
+      return ['hidden page fault: no shadow entry yet', 'fill the shadow entry from the guest PTE'];
+    case 'watched-write':
+      return ['#PF: store to a write-protected guest page table', 'emulate the store, update the shadow'];
+    default:
+      return [exit.kind, o.action.do];
   }
+}
 
-  delivering(m: Machine, vector: number, cause: DeliveryCause, _returnPc = 0): void {
-    const vm = this.vmOf(m);
-    if (cause === 'timer') {
-      this.inject(vm, vector, 'reflect');
-      return;
-    }
-    const name = VECTOR_NAMES[vector] ?? `INT ${vector}`;
-    const what = cause === 'software' ? `INT ${vector}${m.cpl === 3 ? ': a system call' : ''}` : `${name} in the guest`;
-    this.exit(vm, { kind: 'trap', cause: what, action: `reflect vector ${vector} through the guest's IDT` });
-    this.reflect(vm, vector);
-  }
-
-  timerFired(m: Machine): void {
-    const vm = this.vmOf(m);
-    const vif = (m.flags & IF) !== 0;
-    this.exit(vm, { kind: 'trap', cause: 'timer interrupt', action: vif ? 'inject virtual interrupt 32' : 'vIF = 0: keep it pending' });
-    this.viaHostOs(vm, 'host timer interrupt');
-  }
-
-  tlbMiss(m: Machine, page: number, pte: number): void {
-    const vm = this.vmOf(m);
-    if (this.shadowNeedsFill(vm, page, pte)) {
-      this.exit(vm, { kind: 'trap', cause: 'hidden page fault: no shadow entry yet', action: 'fill the shadow entry from the guest PTE' });
-      this.fillShadow(vm, page);
-    }
-  }
-
-  watchedWrite(m: Machine, pa: number, size: number): void {
-    const vm = this.vmOf(m);
-    const text = this.instructionAt(vm);
-    this.exit(vm, {
-      kind: 'trap',
-      cause: '#PF: store to a write-protected guest page table',
-      action: 'emulate the store, update the shadow',
-    });
-    this.emulate(vm, text, this.shadowWrite(vm, pa, size));
-  }
+export function trapAndEmulateHandler(isa: 'classic' | 'strict'): Handler {
+  const privileged = (name: string) => ROW_BY_NAME.get(name)?.privileged[isa] === true;
+  return {
+    id: 'trap-and-emulate',
+    paging: 'shadow',
+    realMmu: true,
+    realCpl: () => 3,
+    handle: (vm, exit) => handleTrapAndEmulate(vm, exit, privileged),
+    trapText: (vm, exit, o) => trapWords(vm, exit, o, 3),
+  };
 }
 
 export const trapAndEmulate: Technique = {
@@ -97,6 +103,6 @@ export const trapAndEmulate: Technique = {
     return undefined;
   },
   create(config) {
-    return new TrapAndEmulateRun(config);
+    return new Monitor(config, trapAndEmulateHandler(config.isa));
   },
 };

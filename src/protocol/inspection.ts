@@ -1,0 +1,88 @@
+// What the page's panels show about a run at one moment: the guest's virtual state beside the real CPU's,
+// the memory structures (guest page table, TLB, shadow table or EPT, P2M) and the technique's own (the
+// VMCS, the translation cache, the hypercall table). Posted in each snapshot; the engine's inspection
+// (hypervisor/inspection.ts) must match it (src/worker/conformance.ts).
+import type { ExitControls, HypervisorType, TechniqueId } from '../config';
+import type { CpuView } from './views';
+
+export interface RealCpu {
+  /** The privilege level the real CPU runs this VM's code at now. */
+  readonly cpl: number;
+  /** The real IF while the guest runs (null when the guest never runs on the CPU: interpretation). */
+  readonly interruptsEnabled: boolean | null;
+  /** VMX mode for hardware assistance. */
+  readonly mode: 'root' | 'non-root' | null;
+  /** What the real CR3 points at (the guest's table, a shadow table, the hypervisor's). */
+  readonly cr3: string;
+  readonly idtr: number;
+}
+
+export interface TlbEntry {
+  readonly slot: number;
+  readonly page: number;
+  readonly frame: number;
+  readonly flags: string;
+}
+
+export interface PageTableEntry {
+  readonly page: number;
+  readonly pte: number;
+  readonly present: boolean;
+  readonly frame: number;
+  readonly flags: string;
+}
+
+export interface ShadowEntry {
+  readonly page: number;
+  /** The host frame the entry maps to, or null while it is not filled. */
+  readonly hostFrame: number | null;
+}
+
+export interface VmcsView {
+  readonly guest: Readonly<Record<string, number>>;
+  readonly host: Readonly<Record<string, number | string>>;
+  /** The exit controls in force (effectiveExitControls), and the two the hypervisor sets itself. */
+  readonly controls: Readonly<ExitControls> & { readonly externalInterrupt: true; readonly interruptWindow: boolean };
+  readonly exit: {
+    readonly reason: number;
+    readonly reasonName: string;
+    readonly qualification: string;
+    readonly instruction: string;
+  } | null;
+}
+
+export interface TranslatedBlockView {
+  readonly pc: number;
+  readonly instructions: readonly {
+    readonly address: number;
+    readonly original: string;
+    readonly kind: string;
+    readonly becomes: string;
+  }[];
+}
+
+export interface VmInspection {
+  readonly name: string;
+  /** Which layer of this VM the CPU is in: its kernel or its user code. */
+  readonly layer: 'guest-kernel' | 'guest-user';
+  readonly virtual: CpuView;
+  readonly real: RealCpu;
+  readonly tlb: readonly TlbEntry[];
+  /** The guest's own page table (when guest paging is on). */
+  readonly pageTable: readonly PageTableEntry[] | null;
+  /** Guest-physical frame → host frame. */
+  readonly p2m: readonly number[];
+  readonly shadow: readonly ShadowEntry[] | null;
+  readonly ept: readonly ShadowEntry[] | null;
+  readonly vmcs: VmcsView | null;
+  readonly blocks: readonly TranslatedBlockView[] | null;
+  readonly hypercalls: Readonly<Record<string, number>> | null;
+}
+
+export interface Inspection {
+  readonly technique: TechniqueId;
+  readonly hypervisorType: HypervisorType;
+  /** The VM whose code the CPU runs now (or last ran). */
+  readonly current: number;
+  readonly vms: readonly VmInspection[];
+}
