@@ -9,6 +9,7 @@ import { Machine } from '../src/machine/machine';
 import { restore, snapshot } from '../src/machine/snapshot';
 import { scenarioFromSource } from '../src/scenario/scenario';
 import { computeLoop, forkwait } from '../src/testing/workloads';
+import { parseMarkdown } from '../src/ui/markdown';
 
 const COMPUTE = `
   MOV R0, 0
@@ -222,6 +223,19 @@ if (!only || 'compare'.includes(only)) {
     ]);
   }
 }
+
+report(
+  'markdown, five hostile 90 KB notes (a share link carries notes: the parser must stay linear)',
+  () => {
+    const hostile = ['*x '.repeat(30_000), '['.repeat(90_000), '`'.repeat(90_000), '_a '.repeat(30_000), '**'.repeat(45_000)];
+    const t0 = performance.now();
+    for (const s of hostile) parseMarkdown(s);
+    return performance.now() - t0;
+  },
+  'ms',
+  1,
+  0,
+);
 
 const width = Math.max(...rows.map(([k]) => k.length));
 console.log(`VirtLab engine benchmarks (Node ${process.version}; min / median / max of ${RUNS} runs after a warm-up)`);

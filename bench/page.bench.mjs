@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { deflateSync } from 'fflate';
 import { chromium } from 'playwright';
 
 const SYSCALLS = `        LIDT idt
@@ -116,10 +117,17 @@ async function keyLatency(page, key, regionName) {
   }, key.split('+').at(-1));
 }
 
+/** A share link's fragment for one VM running `source` under `technique` (src/scenario/link.ts, version 1). */
+function linkTo(source, technique) {
+  const json = JSON.stringify({ format: 'virtlab-scenario', version: 1, technique, vms: [{ name: 'vm1', source }] });
+  return `s=1.${Buffer.from(deflateSync(new TextEncoder().encode(json), { level: 9 })).toString('base64url')}`;
+}
+
+let opened = 0;
+/** Opens the program through a share link, as a student would (the page has no test hook). */
 async function setSource(page, source, technique) {
-  await page.waitForFunction(() => window.__virtlab !== undefined);
-  await page.evaluate((t) => window.__virtlab.setSource(t), source);
-  await page.getByRole('combobox', { name: 'Technique' }).selectOption(technique);
+  opened++;
+  await page.goto(`${page.url().split(/[?#]/)[0]}?bench=${opened}#${linkTo(source, technique)}`);
   await page
     .getByRole('status')
     .filter({ hasText: /Paused, ready to run/ })

@@ -1,6 +1,8 @@
 // The editor: Monaco loaded from this machine, the VX language, assembly errors as markers, breakpoints
 // (glyph margin and F9), the current instruction, hover docs, completion, VM tabs and the fallback.
 import { expect, type Locator, type Page, type Request, test } from '@playwright/test';
+import { encodeFragment } from '../src/scenario/link';
+import { scenarioFromSource } from '../src/scenario/scenario';
 import { VirtLabPage } from './virtlab-page';
 
 const COLORS = {
@@ -90,7 +92,7 @@ test('Monaco loads from this machine and styles privileged and sensitive instruc
   // Monaco's input is now the one accessible Source text box (the plain text area is gone).
   await expect(vl.source).toHaveCount(1);
   await expect(vl.editor.locator('.monaco-editor').getByRole('textbox', { name: 'Source' })).toHaveCount(1);
-  await vl.setSource('        CLI\n        POPF\n        MOV R1, 2\n        MOV CR3, R1\n');
+  await vl.pasteSource('        CLI\n        POPF\n        MOV R1, 2\n        MOV CR3, R1\n');
   await expect(token(vl, 'POPF')).toBeVisible();
   await expect(token(vl, 'CLI')).toHaveCSS('color', COLORS.privileged);
   await expect(token(vl, 'POPF')).toHaveCSS('color', COLORS.sensitive);
@@ -118,7 +120,7 @@ test('Monaco loads from this machine and styles privileged and sensitive instruc
 
 test('an assembly error shows a marker where the assembler says, and disables Run with a clear message', async ({ page }) => {
   const vl = await openWithMonaco(page);
-  await vl.setSource('        MOV R1, 1\n        MOVE R1, 2\n        OUT 0xF4, 0\n');
+  await vl.pasteSource('        MOV R1, 1\n        MOVE R1, 2\n        OUT 0xF4, 0\n');
   const marker = vl.editor.locator('.squiggly-error');
   await expect(marker).toHaveCount(1);
   // The marker sits under MOVE (line 2, columns 9 to 13).
@@ -139,7 +141,7 @@ test('an assembly error shows a marker where the assembler says, and disables Ru
   await page.mouse.move(word.x + 5, word.y + 5);
   await expect(page.locator('.monaco-hover:not(.hidden)').filter({ hasText: "unknown instruction 'MOVE'" })).toBeVisible();
   // Fixed: the marker goes and Run is enabled.
-  await vl.setSource('        MOV R1, 1\n        OUT 0xF4, 0\n');
+  await vl.pasteSource('        MOV R1, 1\n        OUT 0xF4, 0\n');
   await expect(marker).toHaveCount(0);
   await expect(alert).toHaveCount(0);
   await expect(vl.run).toBeEnabled();
@@ -147,7 +149,7 @@ test('an assembly error shows a marker where the assembler says, and disables Ru
 
 test('a breakpoint set in the glyph margin stops the run there, with the line highlighted', async ({ page }) => {
   const vl = await openWithMonaco(page);
-  await vl.setSource(COUNTING);
+  await vl.pasteSource(COUNTING);
   await expect(vl.status).toHaveText(/Paused, ready to run/);
   await expect(lineNumber(vl, 5)).toBeVisible();
   await clickGlyphMargin(vl, 5);
@@ -171,7 +173,7 @@ test('a breakpoint set in the glyph margin stops the run there, with the line hi
 
 test('F9 toggles a breakpoint on the current line, and a run in progress keeps its place', async ({ page }) => {
   const vl = await openWithMonaco(page);
-  await vl.setSource(COUNTING);
+  await vl.pasteSource(COUNTING);
   await expect(vl.status).toHaveText(/Paused, ready to run/);
   // Three steps in: MOV, INC, CMP.
   for (let i = 0; i < 3; i++) await vl.step.click();
@@ -198,7 +200,7 @@ test('F9 toggles a breakpoint on the current line, and a run in progress keeps i
 
 test('hover shows the doc of an instruction and of a register', async ({ page }) => {
   const vl = await openWithMonaco(page);
-  await vl.setSource('        POPF\n        MOV R7, 0x100\n');
+  await vl.pasteSource('        POPF\n        MOV R7, 0x100\n');
   await token(vl, 'POPF').hover();
   const hover = page.locator('.monaco-hover:not(.hidden)');
   await expect(hover).toContainText('POPF');
@@ -214,7 +216,7 @@ test('hover shows the doc of an instruction and of a register', async ({ page })
 
 test('completion offers mnemonics with their operand forms, and the labels of the file', async ({ page }) => {
   const vl = await openWithMonaco(page);
-  await vl.setSource('start:  NOP\n        ');
+  await vl.pasteSource('start:  NOP\n        ');
   await vl.editor.locator('.view-lines').click();
   await page.keyboard.press('Control+End');
   await page.keyboard.type('PO');
@@ -226,7 +228,7 @@ test('completion offers mnemonics with their operand forms, and the labels of th
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
-  await vl.setSource('start:  NOP\n        JMP ');
+  await vl.pasteSource('start:  NOP\n        JMP ');
   await page.keyboard.press('Control+End');
   await page.keyboard.press('Control+Space');
   await expect(suggest.getByRole('listitem', { name: /^start\b/ })).toBeVisible();
@@ -236,23 +238,26 @@ test('completion offers mnemonics with their operand forms, and the labels of th
 });
 
 test('a scenario with several VMs has one tab per VM', async ({ page }) => {
-  const vl = await openWithMonaco(page);
-  await page.evaluate(() =>
-    window.__virtlab?.setVms([
-      { name: 'alpha', source: '        MOV R1, 1\n        OUT 0xF4, 0\n' },
-      { name: 'beta', source: '        MOVE R2, 2\n' },
-    ]),
-  );
+  const vms = [
+    { name: 'alpha', source: '        MOV R1, 1\n        OUT 0xF4, 0\n' },
+    { name: 'beta', source: '        MOVE R2, 2\n' },
+  ];
+  // Two VMs: native runs one machine only, so a hypervisor.
+  await page.goto(`/#${encodeFragment({ ...scenarioFromSource(vms[0].source), technique: 'hardware-assisted', vms })}`);
+  const vl = new VirtLabPage(page);
+  await vl.editorReady();
   const tabs = vl.editor.getByRole('tab');
   await expect(tabs).toHaveText(['alpha', 'beta (errors)']);
   await expect(tabs.first()).toHaveAttribute('aria-selected', 'true');
   await expect(vl.editor.getByRole('alert')).toContainText('(also in beta)');
   await expect(vl.run).toBeDisabled();
   await tabs.nth(1).click();
-  await expect(vl.editor.locator('.view-lines')).toContainText('MOVE');
+  await expect(vl.lines).toContainText('MOVE');
   await expect(vl.editor.locator('.squiggly-error')).toHaveCount(1);
-  await page.evaluate(() => window.__virtlab?.setSource('        MOV R2, 2\n        OUT 0xF4, 0\n', 1));
+  await vl.pasteSource('        MOV R2, 2\n        OUT 0xF4, 0\n');
   await expect(vl.editor.locator('.squiggly-error')).toHaveCount(0);
+  await expect(vl.run).toBeEnabled();
+  await expect.poll(() => vl.sourceText(1)).toBe('        MOV R2, 2\n        OUT 0xF4, 0\n');
   await tabs.first().focus();
   await page.keyboard.press('ArrowRight');
   await expect(tabs.nth(1)).toBeFocused();

@@ -21,7 +21,8 @@ test('the page shows its landmarks and controls, and the default program runs', 
     await expect(page.getByRole('region', { name })).toBeVisible();
   }
   await expect(vl.source).toBeAttached();
-  expect(await vl.sourceText()).toMatch(/Hello, VirtLab!/);
+  await vl.editorReady();
+  await expect(vl.lines).toContainText('Hello, VirtLab!');
   await expect(vl.technique.locator('option')).toHaveText([
     'native',
     'interpret',
@@ -36,14 +37,15 @@ test('the page shows its landmarks and controls, and the default program runs', 
   assertLocalOnly(requests);
 });
 
-test('a program typed into Source prints on the Console', async ({ page }) => {
+test('a program pasted into Source prints on the Console', async ({ page }) => {
   const requests = recordRequests(page);
   const vl = new VirtLabPage(page);
   await vl.open();
-  await vl.setSource(printing('Typed by Playwright: 42 <b>not bold</b>\n'));
+  await vl.pasteSource(printing('Pasted by Playwright: 42 <b>not bold</b>\n'));
+  await expect(vl.status).toHaveText(/Paused, ready to run/);
   await vl.run.click();
   // Guest output is text, never markup.
-  await expect(vl.console.locator('pre')).toHaveText('Typed by Playwright: 42 <b>not bold</b>\n');
+  await expect(vl.console.locator('pre')).toHaveText('Pasted by Playwright: 42 <b>not bold</b>\n');
   await expect(vl.console.locator('b')).toHaveCount(0);
   const machine = vl.page.getByRole('region', { name: 'Machine' });
   await expect(machine).toContainText('powered-off, exit code 0');
@@ -53,43 +55,35 @@ test('a program typed into Source prints on the Console', async ({ page }) => {
 test('an assembly error is shown with its line and column, and Run is disabled', async ({ page }) => {
   const vl = new VirtLabPage(page);
   await vl.open();
-  await vl.setSource('        MOV R1, 1\n        MOVE R1, 2\n        OUT 0xF4, 0\n');
+  await vl.pasteSource('        MOV R1, 1\n        MOVE R1, 2\n        OUT 0xF4, 0\n');
   const alert = vl.editor.getByRole('alert');
   await expect(alert).toContainText("2:9: unknown instruction 'MOVE'");
   await expect(vl.run).toBeDisabled();
   await expect(vl.step).toBeDisabled();
   // Fixing it enables Run again.
-  await vl.setSource('        MOV R1, 1\n        OUT 0xF4, 0\n');
+  await vl.pasteSource('        MOV R1, 1\n        OUT 0xF4, 0\n');
   await expect(alert).toHaveCount(0);
   await expect(vl.run).toBeEnabled();
 });
 
 test('an infinite loop runs until paused, and Step moves one instruction', async ({ page }) => {
   const vl = new VirtLabPage(page);
-  await vl.open();
-  await vl.setSource('spin:   INC R1\n        JMP spin\n');
+  await vl.openProgram('spin:   INC R1\n        JMP spin\n');
   await vl.run.click();
   await expect(vl.status).toHaveText('Running');
   await expect(vl.pause).toBeEnabled();
-  await page.waitForTimeout(300);
-  const asked = Date.now();
+  await expect.poll(() => vl.steps()).toBeGreaterThan(1000);
   await vl.pause.click();
-  await expect(vl.status).toHaveText('Paused', { timeout: 2_000 });
-  expect(Date.now() - asked).toBeLessThan(2_000);
+  await expect(vl.status).toHaveText('Paused');
   await expect(vl.run).toBeEnabled();
   await expect(vl.pause).toBeDisabled();
 
-  // Paused means paused: the step count (the timeline's position) holds still.
-  const timeline = page.getByRole('slider', { name: 'Timeline' });
-  const before = await timeline.getAttribute('aria-valuenow');
-  expect(Number(before)).toBeGreaterThan(0);
-  await page.waitForTimeout(200);
-  await expect(timeline).toHaveAttribute('aria-valuenow', before ?? '');
-
-  // F10 steps one instruction (after the INC comes the JMP, and the other way round).
+  // Paused means paused: one Step moves the run by exactly one instruction (F10 steps too).
+  const before = await vl.steps();
   const pc = vl.registers.getByRole('row', { name: /^PC/ });
   const pcBefore = await pc.textContent();
   await page.keyboard.press('F10');
+  await vl.atStep(before + 1);
   await expect(pc).not.toHaveText(pcBefore ?? '');
 
   // Run continues, F6 pauses again.

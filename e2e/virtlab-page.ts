@@ -1,5 +1,9 @@
-// A page object for VirtLab: the tests find controls by the accessible names of interfaces.md only.
+// A page object for VirtLab: the tests find controls by the accessible names of interfaces.md only, and
+// act as a person does: links, clicks, keys, pasting. The production page has no test hook.
 import { expect, type Locator, type Page } from '@playwright/test';
+import type { TechniqueId } from '../src/hypervisor/technique';
+import { decodeLink, encodeFragment } from '../src/scenario/link';
+import { type Scenario, scenarioFromSource } from '../src/scenario/scenario';
 
 export class VirtLabPage {
   readonly editor: Locator;
@@ -38,20 +42,33 @@ export class VirtLabPage {
     this.status = page.getByRole('status');
   }
 
-  async open(): Promise<void> {
-    await this.page.goto('/');
+  /** Opens the page (at a share link's fragment, if given) and waits until the worker has loaded the run. */
+  async open(fragment?: string): Promise<void> {
+    await this.page.goto(fragment ? `/#${fragment}` : '/');
     await expect(this.page.getByRole('heading', { name: 'VirtLab', level: 1 })).toBeVisible();
-    // The worker has loaded the default program once the machine sits at its first instruction.
-    await expect(this.status).toHaveText(/Paused, ready to run/);
+    // The worker has loaded the program once the machine sits at its first instruction (or, for a link
+    // to a moment, paused there).
+    await expect(this.status).toHaveText(fragment?.includes('&at=') ? /^Paused/ : /Paused, ready to run/);
+  }
+
+  /** Opens a share link holding `source` (one VM) under `technique`, the way a student follows a link. */
+  async openProgram(source: string, technique: TechniqueId = 'native'): Promise<void> {
+    await this.open(encodeFragment({ ...scenarioFromSource(source), technique }));
+    await expect(this.technique).toHaveValue(technique);
   }
 
   /**
-   * Puts a program into the editor. Monaco (which replaces the plain text area once it has loaded) is
-   * given the text through the page's hook: simulated typing would be garbled by auto-closing brackets.
+   * Replaces the program in the editor as a person does with one they have written elsewhere: select
+   * all, paste. (Typed text would be reshaped by Monaco's auto-indent and auto-closing brackets.)
    */
-  async setSource(text: string): Promise<void> {
-    await this.page.waitForFunction(() => window.__virtlab !== undefined);
-    await this.page.evaluate((t) => window.__virtlab?.setSource(t), text);
+  async pasteSource(text: string): Promise<void> {
+    const origin = new URL(this.page.url()).origin;
+    await this.page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    await this.editorReady();
+    await this.page.evaluate((t) => navigator.clipboard.writeText(t), text);
+    await this.source.focus();
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.press('Control+V');
   }
 
   /** Where the run is on its timeline: guest instructions retired. */
@@ -69,14 +86,28 @@ export class VirtLabPage {
     return (await this.registers.locator('table').allTextContents()).join(' | ');
   }
 
-  /** The program the editor holds. */
-  async sourceText(): Promise<string> {
-    return this.page.evaluate(() => window.__virtlab?.getSource() ?? '');
+  /**
+   * The scenario the page holds, as its address bar says (the page keeps its work in the fragment, a
+   * bookmark of it, a moment after each change): poll it with expect.poll.
+   */
+  addressScenario(): Scenario | null {
+    const decoded = decodeLink(this.page.url());
+    return decoded.ok ? decoded.scenario : null;
   }
 
-  /** Waits for Monaco to replace the plain text area. */
+  /** The program of VM `vm` as the address bar has it (undefined until the page has written it). */
+  sourceText(vm = 0): string | undefined {
+    return this.addressScenario()?.vms[vm]?.source;
+  }
+
+  /** The lines Monaco draws (the visible ones), as text. */
+  get lines(): Locator {
+    return this.editor.locator('.view-lines');
+  }
+
+  /** Waits for Monaco to replace the plain text area: its input is then the one Source text box. */
   async editorReady(): Promise<void> {
-    await this.page.waitForFunction(() => window.__virtlab?.editorReady() === true);
+    await expect(this.editor.locator('.monaco-editor').getByRole('textbox', { name: 'Source' })).toHaveCount(1);
   }
 }
 

