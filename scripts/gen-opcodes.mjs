@@ -80,24 +80,28 @@ export function constantsOf(generated) {
 }
 
 /**
- * The fast loop's source with every `case <n> /* <CONSTANT> *\/:` label set to the constant's value.
- * A bare number label, or one naming an unknown constant, is an error.
+ * The fast loop's source with every literal that names its constant set to the constant's value:
+ * `case <n> /* X_<NAME> *\/:` from the generated module, and `<n> /* <NAME> *\/` from it or from the
+ * machine constants (src/isa/constants.ts, `machine`: name → value). A bare number case label, or a
+ * literal naming an unknown constant, is an error.
  */
-export function relabel(source, generated) {
+export function relabel(source, generated, machine = {}) {
   const constants = constantsOf(generated);
+  for (const [name, value] of Object.entries(machine)) if (typeof value === 'number') constants.set(name, value);
   const bare = source.match(/^\s*case -?\d+:/m);
   if (bare) throw new Error(`fast loop: \`${bare[0].trim()}\` does not name its constant (write \`case 0 /* X_<NAME> */:\`)`);
-  return source.replace(/case -?\d+ \/\* (\w+) \*\/:/g, (_, name) => {
-    if (!constants.has(name)) throw new Error(`fast loop: no constant ${name} in ${OUTPUT}`);
-    return `case ${constants.get(name)} /* ${name} */:`;
+  return source.replace(/\b(0x[0-9a-f]+|\d+) \/\* ([A-Z][A-Z0-9_]*) \*\//g, (_, old, name) => {
+    if (!constants.has(name)) throw new Error(`fast loop: no constant ${name}`);
+    const v = constants.get(name);
+    return `${old.startsWith('0x') ? `0x${v.toString(16)}` : v} /* ${name} */`;
   });
 }
 
-/** The ISA table, compiled from TypeScript with esbuild (what the bench does for the engine). */
-async function loadTable() {
+/** A TypeScript module of src/isa, compiled with esbuild (what the bench does for the engine). */
+async function loadModule(file) {
   const { build } = await import('esbuild');
   const out = await build({
-    entryPoints: [join(root, 'src', 'isa', 'table.ts')],
+    entryPoints: [join(root, 'src', 'isa', file)],
     bundle: true,
     write: false,
     format: 'esm',
@@ -109,12 +113,12 @@ async function loadTable() {
 
 /** The generated module for the current table. */
 export async function generate() {
-  const { ISA } = await loadTable();
+  const { ISA } = await loadModule('table.ts');
   return render(ISA);
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const generated = await generate();
   writeFileSync(OUTPUT, generated);
-  writeFileSync(FAST_LOOP, relabel(readFileSync(FAST_LOOP, 'utf8'), generated));
+  writeFileSync(FAST_LOOP, relabel(readFileSync(FAST_LOOP, 'utf8'), generated, await loadModule('constants.ts')));
 }

@@ -116,10 +116,13 @@ describe('opcodes', () => {
     for (const row of ISA) expect(OPCODES[row.name]).toBe(row.opcode);
   });
 
-  it('number the fast loop’s case labels (run `npm run gen:opcodes` after changing them)', () => {
+  it('number the fast loop’s case labels and hot-path literals (run `npm run gen:opcodes` after changing them)', () => {
     const generated = readFileSync(new URL('./opcodes.generated.ts', import.meta.url), 'utf8');
     const run = readFileSync(new URL('../machine/run.ts', import.meta.url), 'utf8');
-    expect(run).toBe(gen.relabel(run, generated));
+    expect(run).toBe(gen.relabel(run, generated, constants));
+    expect(run).toMatch(/0xfff \/\* PAGE_OFFSET_MASK \*\//);
+    expect(gen.relabel('e & 0xe000 /* PTE_FRAME_MASK */', generated, constants)).toBe('e & 0xf000 /* PTE_FRAME_MASK */');
+    expect(() => gen.relabel('x + 8 /* NO_SUCH */', generated, constants)).toThrow(/no constant NO_SUCH/);
     expect(run).toMatch(/case 16 \/\* X_ADD \*\/:/);
     expect(() => gen.relabel('switch (x) {\n  case 3:\n}', generated)).toThrow(/does not name its constant/);
     expect(() => gen.relabel('case 3 /* X_NOPE */:', generated)).toThrow(/no constant X_NOPE/);

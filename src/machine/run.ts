@@ -1,19 +1,10 @@
 // The fast loop: pre-decoded instructions, locals in registers, for the common cases; everything
 // else (faults, TLB misses, system instructions, tracing) goes to the reference step (step.ts).
-import {
-  CR0_PG,
-  INSTRUCTION_SIZE,
-  LAST_INSTRUCTION_ADDRESS,
-  LAST_INSTRUCTION_OFFSET,
-  MEMORY_SIZE,
-  PAGE_OFFSET_MASK,
-  PAGE_SHIFT,
-  PAGE_SIZE,
-  PTE_FRAME_MASK,
-  PTE_U,
-  PTE_W,
-} from '../isa/constants';
-import { CYCLES_DIV, CYCLES_MOD, CYCLES_MUL } from '../isa/opcodes.generated';
+// The numbers on the hot path are literals that name their constant (`case 16 /* X_ADD */:`,
+// `0xfff /* PAGE_OFFSET_MASK */`): scripts/gen-opcodes.mjs writes them from the ISA table and
+// src/isa/constants.ts, and a test fails when one is stale. An imported constant would be a load
+// (and a switch on identifiers no jump table) under tsx, Vitest and an unminified bundle.
+import { CR0_PG } from '../isa/constants';
 import { ARITH, addFlags, CF, decFlags, IF, incFlags, mulFlags, mulHigh, negFlags, OF, SF, shift, subFlags, ZF, ZSO, zs } from './alu';
 import { FIRST_SLOW } from './decode';
 import { CHUNK_SHIFT, CODE_CHUNK_SHIFT, type Machine, type RunStop } from './machine';
@@ -24,14 +15,14 @@ import { step } from './step';
 /** Physical address for a fast-path access of `size` bytes, or -1: let the reference step handle it. */
 function fastPa(tlb: Int32Array, watch: Uint8Array, va: number, size: number, write: boolean, pg: boolean, cpl: number): number {
   const u = va >>> 0;
-  if (u > MEMORY_SIZE - size) return -1;
+  if (u > 0x10000 /* MEMORY_SIZE */ - size) return -1;
   if (!pg) return u;
-  if ((u & PAGE_OFFSET_MASK) > PAGE_SIZE - size) return -1;
-  const e = tlb[u >>> PAGE_SHIFT];
+  if ((u & 0xfff) /* PAGE_OFFSET_MASK */ > 0x1000 /* PAGE_SIZE */ - size) return -1;
+  const e = tlb[u >>> 12 /* PAGE_SHIFT */];
   if (e < 0) return -1;
-  if (cpl === 3 && (!(e & PTE_U) || (write && !(e & PTE_W)))) return -1;
-  if (write && watch[e >>> PAGE_SHIFT] === 1) return -1;
-  return (e & PTE_FRAME_MASK) | (u & PAGE_OFFSET_MASK);
+  if (cpl === 3 && (!((e & 4) /* PTE_U */) || (write && !((e & 2) /* PTE_W */)))) return -1;
+  if (write && watch[e >>> 12 /* PAGE_SHIFT */] === 1) return -1;
+  return (e & 0xf000) /* PTE_FRAME_MASK */ | (u & 0xfff) /* PAGE_OFFSET_MASK */;
 }
 
 function load32(mem: Uint8Array, p: number): number {
@@ -99,7 +90,7 @@ export function run(m: Machine, budget: number): RunStop {
       continue;
     }
     const bp = m.breakpoints;
-    if (bp !== null && !first && m.pc >>> 0 < MEMORY_SIZE && bp[m.pc] === 1) return 'breakpoint';
+    if (bp !== null && !first && m.pc >>> 0 < 0x10000 /* MEMORY_SIZE */ && bp[m.pc] === 1) return 'breakpoint';
     first = false;
     if (m.trace) {
       step(m);
@@ -119,29 +110,32 @@ export function run(m: Machine, budget: number): RunStop {
     let codePage = -1;
     let codeBase = 0;
     while (n < chunk) {
-      if (bp !== null && n > 0 && pc >>> 0 < MEMORY_SIZE && bp[pc] === 1) break;
+      if (bp !== null && n > 0 && pc >>> 0 < 0x10000 /* MEMORY_SIZE */ && bp[pc] === 1) break;
       const upc = pc >>> 0;
       let pa: number;
-      if (upc >>> PAGE_SHIFT === codePage && (upc & PAGE_OFFSET_MASK) <= LAST_INSTRUCTION_OFFSET) {
+      if (upc >>> 12 /* PAGE_SHIFT */ === codePage && (upc & 0xfff) /* PAGE_OFFSET_MASK */ <= 0xff8 /* LAST_INSTRUCTION_OFFSET */) {
         // Still on the code page translated last: the TLB cannot have changed inside this chunk.
-        pa = codeBase | (upc & PAGE_OFFSET_MASK);
+        pa = codeBase | (upc & 0xfff) /* PAGE_OFFSET_MASK */;
       } else if (!pg) {
-        if (upc > LAST_INSTRUCTION_ADDRESS) {
+        if (upc > 0xfff8 /* LAST_INSTRUCTION_ADDRESS */) {
           slow = true;
           break;
         }
         pa = upc;
-        codePage = upc >>> PAGE_SHIFT;
-        codeBase = upc & PTE_FRAME_MASK;
+        codePage = upc >>> 12 /* PAGE_SHIFT */;
+        codeBase = upc & 0xf000 /* PTE_FRAME_MASK */;
       } else {
-        const e = upc > LAST_INSTRUCTION_ADDRESS || (upc & PAGE_OFFSET_MASK) > LAST_INSTRUCTION_OFFSET ? -1 : tlb[upc >>> PAGE_SHIFT];
-        if (e < 0 || (cpl === 3 && !(e & PTE_U))) {
+        const e =
+          upc > 0xfff8 /* LAST_INSTRUCTION_ADDRESS */ || (upc & 0xfff) /* PAGE_OFFSET_MASK */ > 0xff8 /* LAST_INSTRUCTION_OFFSET */
+            ? -1
+            : tlb[upc >>> 12 /* PAGE_SHIFT */];
+        if (e < 0 || (cpl === 3 && !((e & 4) /* PTE_U */))) {
           slow = true;
           break;
         }
-        codePage = upc >>> PAGE_SHIFT;
-        codeBase = e & PTE_FRAME_MASK;
-        pa = codeBase | (upc & PAGE_OFFSET_MASK);
+        codePage = upc >>> 12 /* PAGE_SHIFT */;
+        codeBase = e & 0xf000 /* PTE_FRAME_MASK */;
+        pa = codeBase | (upc & 0xfff) /* PAGE_OFFSET_MASK */;
       }
       const x = xop[pa];
       if (x <= 0 || x >= FIRST_SLOW) {
@@ -267,7 +261,7 @@ export function run(m: Machine, budget: number): RunStop {
             const hi = mulHigh(r[ra], s);
             r[ra] = Math.imul(r[ra], s);
             f = (f & ~ARITH) | mulFlags(r[ra], hi);
-            extra += CYCLES_MUL - 1;
+            extra += 3 /* CYCLES_MUL */ - 1;
             break;
           }
         case 30 /* X_DIV */:
@@ -278,7 +272,7 @@ export function run(m: Machine, budget: number): RunStop {
           }
           r[ra] = ((r[ra] >>> 0) / (s >>> 0)) | 0;
           f = (f & ~ARITH) | zs(r[ra]);
-          extra += CYCLES_DIV - 1;
+          extra += 20 /* CYCLES_DIV */ - 1;
           break;
         case 32 /* X_MOD */:
         case 33 /* X_MOD_IMM */:
@@ -288,7 +282,7 @@ export function run(m: Machine, budget: number): RunStop {
           }
           r[ra] = ((r[ra] >>> 0) % (s >>> 0)) | 0;
           f = (f & ~ARITH) | zs(r[ra]);
-          extra += CYCLES_MOD - 1;
+          extra += 20 /* CYCLES_MOD */ - 1;
           break;
         case 34 /* X_AND */:
         case 35 /* X_AND_IMM */:
@@ -343,62 +337,62 @@ export function run(m: Machine, budget: number): RunStop {
           continue;
         case 52 /* X_JZ */:
         case 53 /* X_JZ_IMM */:
-          pc = f & ZF ? s : (pc + INSTRUCTION_SIZE) | 0;
+          pc = f & ZF ? s : (pc + 8) /* INSTRUCTION_SIZE */ | 0;
           n++;
           continue;
         case 54 /* X_JNZ */:
         case 55 /* X_JNZ_IMM */:
-          pc = f & ZF ? (pc + INSTRUCTION_SIZE) | 0 : s;
+          pc = f & ZF ? (pc + 8) /* INSTRUCTION_SIZE */ | 0 : s;
           n++;
           continue;
         case 56 /* X_JC */:
         case 57 /* X_JC_IMM */:
-          pc = f & CF ? s : (pc + INSTRUCTION_SIZE) | 0;
+          pc = f & CF ? s : (pc + 8) /* INSTRUCTION_SIZE */ | 0;
           n++;
           continue;
         case 58 /* X_JNC */:
         case 59 /* X_JNC_IMM */:
-          pc = f & CF ? (pc + INSTRUCTION_SIZE) | 0 : s;
+          pc = f & CF ? (pc + 8) /* INSTRUCTION_SIZE */ | 0 : s;
           n++;
           continue;
         case 60 /* X_JS */:
         case 61 /* X_JS_IMM */:
-          pc = f & SF ? s : (pc + INSTRUCTION_SIZE) | 0;
+          pc = f & SF ? s : (pc + 8) /* INSTRUCTION_SIZE */ | 0;
           n++;
           continue;
         case 62 /* X_JNS */:
         case 63 /* X_JNS_IMM */:
-          pc = f & SF ? (pc + INSTRUCTION_SIZE) | 0 : s;
+          pc = f & SF ? (pc + 8) /* INSTRUCTION_SIZE */ | 0 : s;
           n++;
           continue;
         case 64 /* X_JL */:
         case 65 /* X_JL_IMM */:
-          pc = !(f & SF) !== !(f & OF) ? s : (pc + INSTRUCTION_SIZE) | 0;
+          pc = !(f & SF) !== !(f & OF) ? s : (pc + 8) /* INSTRUCTION_SIZE */ | 0;
           n++;
           continue;
         case 66 /* X_JGE */:
         case 67 /* X_JGE_IMM */:
-          pc = !(f & SF) === !(f & OF) ? s : (pc + INSTRUCTION_SIZE) | 0;
+          pc = !(f & SF) === !(f & OF) ? s : (pc + 8) /* INSTRUCTION_SIZE */ | 0;
           n++;
           continue;
         case 68 /* X_JLE */:
         case 69 /* X_JLE_IMM */:
-          pc = f & ZF || !(f & SF) !== !(f & OF) ? s : (pc + INSTRUCTION_SIZE) | 0;
+          pc = f & ZF || !(f & SF) !== !(f & OF) ? s : (pc + 8) /* INSTRUCTION_SIZE */ | 0;
           n++;
           continue;
         case 70 /* X_JG */:
         case 71 /* X_JG_IMM */:
-          pc = !(f & ZF) && !(f & SF) === !(f & OF) ? s : (pc + INSTRUCTION_SIZE) | 0;
+          pc = !(f & ZF) && !(f & SF) === !(f & OF) ? s : (pc + 8) /* INSTRUCTION_SIZE */ | 0;
           n++;
           continue;
         case 72 /* X_JA */:
         case 73 /* X_JA_IMM */:
-          pc = !(f & CF) && !(f & ZF) ? s : (pc + INSTRUCTION_SIZE) | 0;
+          pc = !(f & CF) && !(f & ZF) ? s : (pc + 8) /* INSTRUCTION_SIZE */ | 0;
           n++;
           continue;
         case 74 /* X_JBE */:
         case 75 /* X_JBE_IMM */:
-          pc = f & (CF | ZF) ? s : (pc + INSTRUCTION_SIZE) | 0;
+          pc = f & (CF | ZF) ? s : (pc + 8) /* INSTRUCTION_SIZE */ | 0;
           n++;
           continue;
         case 76 /* X_CALL */:
@@ -409,7 +403,7 @@ export function run(m: Machine, budget: number): RunStop {
               slow = true;
               break;
             }
-            store32(m, p, (pc + INSTRUCTION_SIZE) | 0);
+            store32(m, p, (pc + 8) /* INSTRUCTION_SIZE */ | 0);
             r[7] = (r[7] - 4) | 0;
             pc = s;
             n++;
@@ -433,7 +427,7 @@ export function run(m: Machine, budget: number): RunStop {
           slow = true;
       }
       if (slow) break;
-      pc = (pc + INSTRUCTION_SIZE) | 0;
+      pc = (pc + 8) /* INSTRUCTION_SIZE */ | 0;
       n++;
     }
     m.pc = pc;
