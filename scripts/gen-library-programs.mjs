@@ -20,8 +20,9 @@ export const LIBRARY_PROGRAMS = [
   'timer-pending',
   'pv-user-syscalls',
   'hello',
+  'vtx-exits',
 ];
-export const LIBRARY_SCENARIOS = ['two-vms-one-crashes'];
+export const LIBRARY_SCENARIOS = ['two-vms-one-crashes', 'two-vms'];
 
 export function generate() {
   const lines = [

@@ -1,7 +1,6 @@
 // `virtlab check`: runs a scenario's `lookFor` steps, each under the settings it names, and evaluates
 // each step's check (src/scenario/checks.ts) over that run. Runs are shared between steps with the
 // same settings; the runs a check asks for under other techniques (bare metal, `cheaper`) too.
-import type { TechniqueId } from '../config';
 import { prepare } from '../hypervisor/engine';
 import { type CheckRun, evaluateCheck, type LookForStep, type RunEvent, type StepSettings } from '../scenario/checks';
 import type { Scenario } from '../scenario/scenario';
@@ -25,12 +24,12 @@ export interface CheckReport {
 }
 
 /** The scenario with a step's settings applied. */
-export function withSettings(s: Scenario, o: StepSettings = {}, technique?: TechniqueId): Scenario {
+export function withSettings(s: Scenario, o: StepSettings = {}): Scenario {
   const { vendor: _v, ...hv } = s.hypervisor;
   const vendor = o.vendor ?? s.hypervisor.vendor;
   return {
     ...s,
-    technique: technique ?? o.technique ?? s.technique,
+    technique: o.technique ?? s.technique,
     isa: o.isa ?? s.isa,
     preset: o.preset ?? s.preset,
     breakpoints: [],
@@ -69,8 +68,8 @@ export function runForCheck(s: Scenario): CheckRun | { skipped: string } {
 /** Runs every step of `steps` over `scenario` (the scenario's own `lookFor` unless given). */
 export function checkScenario(label: string, scenario: Scenario, steps: readonly LookForStep[] = scenario.lookFor ?? []): CheckReport {
   const cache = new Map<string, CheckRun | { skipped: string }>();
-  const run = (settings: StepSettings | undefined, technique?: TechniqueId) => {
-    const s = withSettings(scenario, settings, technique);
+  const run = (settings: StepSettings | undefined, over?: StepSettings) => {
+    const s = withSettings(scenario, { ...settings, ...over, exits: { ...settings?.exits, ...over?.exits } });
     const key = JSON.stringify([s.technique, s.isa, s.preset, s.hypervisor]);
     let r = cache.get(key);
     if (!r) {

@@ -27,7 +27,7 @@ export type Check =
   | { event: EventPattern }
   | { events: readonly EventPattern[] }
   | { first: EventPattern; is: EventPattern }
-  | { none: EventPattern }
+  | { none: EventPattern; after?: EventPattern }
   | { count: EventPattern; min?: number; max?: number }
   | { counter: string; vm?: number; min?: number; max?: number }
   | { console: ValuePattern; vm?: number }
@@ -36,7 +36,7 @@ export type Check =
   | { stop: string }
   | { bareMetal: 'same' | 'different'; vm?: number }
   | { largestCategory: string }
-  | { cheaper: readonly TechniqueId[] }
+  | { cheaper: readonly (TechniqueId | StepSettings)[] }
   | { all: readonly Check[] }
   | { any: readonly Check[] };
 
@@ -203,6 +203,7 @@ function checkCheck(v: unknown, path: string, depth: number, budget: { nodes: nu
   const k = kind[0];
   const allowed: Record<string, string[]> = {
     first: ['first', 'is'],
+    none: ['none', 'after'],
     count: ['count', 'min', 'max'],
     counter: ['counter', 'vm', 'min', 'max'],
     console: ['console', 'vm'],
@@ -218,8 +219,11 @@ function checkCheck(v: unknown, path: string, depth: number, budget: { nodes: nu
   const pat = (x: unknown, p: string) => checkEventPattern(x, p, depth + 1, budget, errors);
   switch (k) {
     case 'event':
-    case 'none':
       pat(v[k], `${path}.${k}`);
+      break;
+    case 'none':
+      pat(v.none, `${path}.none`);
+      if (v.after !== undefined) pat(v.after, `${path}.after`);
       break;
     case 'events': {
       const list = v.events;
@@ -271,8 +275,17 @@ function checkCheck(v: unknown, path: string, depth: number, budget: { nodes: nu
       break;
     case 'cheaper': {
       const list = v.cheaper;
-      if (!Array.isArray(list) || list.length < 2 || list.length > TECHNIQUE_IDS.length || !list.every((t) => TECHNIQUE_IDS.includes(t))) {
-        errors.push(`${path}.cheaper: expected a list of 2 to 6 technique ids, cheapest first (${TECHNIQUE_IDS.join(', ')})`);
+      if (!Array.isArray(list) || list.length < 2 || list.length > 8) {
+        errors.push(
+          `${path}.cheaper: expected a list of 2 to 8 runs, cheapest first: technique ids (${TECHNIQUE_IDS.join(', ')}) or settings objects`,
+        );
+      } else {
+        list.forEach((t, i) => {
+          if (typeof t === 'string') {
+            if (!TECHNIQUE_IDS.includes(t as TechniqueId))
+              errors.push(`${path}.cheaper[${i}]: expected one of ${TECHNIQUE_IDS.join(', ')}`);
+          } else checkSettings(t, `${path}.cheaper[${i}]`, errors);
+        });
       }
       break;
     }
@@ -370,7 +383,7 @@ export interface CheckRun {
 }
 
 /** Gives the run of the step's scenario under another technique (bare metal, or the ones `cheaper` names). */
-export type RunUnder = (technique: TechniqueId) => CheckRun | { skipped: string };
+export type RunUnder = (settings: StepSettings) => CheckRun | { skipped: string };
 
 export interface CheckOutcome {
   readonly seen: boolean;
@@ -450,7 +463,12 @@ export function evaluateCheck(check: Check, run: CheckRun, under: RunUnder): Che
     return matchEvent(c.is as EventPattern, e) ? yes(e.step) : no(`the first ${describePattern(c.first)} is ${describePattern(e)}`);
   }
   if ('none' in c) {
-    const e = events.find((x) => matchEvent(c.none as EventPattern, x));
+    let from = 0;
+    if (c.after !== undefined) {
+      from = events.findIndex((x) => matchEvent(c.after as EventPattern, x));
+      if (from < 0) return no(`no event matches ${describePattern(c.after)}`);
+    }
+    const e = events.slice(from + (c.after !== undefined ? 1 : 0)).find((x) => matchEvent(c.none as EventPattern, x));
     return e ? no(`an event matches at step ${e.step}: ${describePattern(e)}`) : yes(null);
   }
   if ('count' in c) {
@@ -496,7 +514,7 @@ export function evaluateCheck(check: Check, run: CheckRun, under: RunUnder): Che
   }
   if ('stop' in c) return run.stop.reason === c.stop ? yes(null) : no(`the run stopped by ${run.stop.reason}`);
   if ('bareMetal' in c) {
-    const bare = under('native');
+    const bare = under({ technique: 'native' });
     if ('skipped' in bare) return no(`bare metal cannot run it: ${bare.skipped}`);
     const same = sameAsBareMetal(run, bare, c.vm as number | undefined);
     return same === (c.bareMetal === 'same')
@@ -508,11 +526,13 @@ export function evaluateCheck(check: Check, run: CheckRun, under: RunUnder): Che
     return cats[0]?.[0] === c.largestCategory ? yes(null) : no(`the largest category is ${cats[0]?.[0] ?? 'none'}`);
   }
   if ('cheaper' in c) {
-    const list = c.cheaper as TechniqueId[];
-    const bare = under('native');
+    const list = c.cheaper as (TechniqueId | StepSettings)[];
+    const bare = under({ technique: 'native' });
     let prev: { t: string; total: number } | undefined;
-    for (const t of list) {
-      const r = t === run.technique ? run : under(t);
+    for (const item of list) {
+      const settings = typeof item === 'string' ? { technique: item } : item;
+      const t = typeof item === 'string' ? item : JSON.stringify(item);
+      const r = under(settings);
       if ('skipped' in r) return no(`${t} cannot run it: ${r.skipped}`);
       if (t !== 'native' && !('skipped' in bare) && !sameAsBareMetal(r, bare))
         return no(`${t} does not finish like bare metal: not comparable`);
