@@ -140,7 +140,8 @@ export function verdictLine(v: Verdict): string {
   const parts: string[] = [];
   if (v.ratio !== null) parts.push(`${v.ratio < 0.1 ? v.ratio.toFixed(3) : v.ratio.toFixed(2)}× bare metal`);
   if (v.best) parts.push('cheapest virtualized');
-  if (v.fidelity === 'broken') parts.push('fidelity broken');
+  if (v.fidelity === 'broken') parts.push('fidelity broken (fidelity-violation events)');
+  else if (v.fidelity === 'holds') parts.push('fidelity holds');
   if (v.cheaperThanBareMetal) parts.push(`cheaper than bare metal: ${v.cheaperThanBareMetal.reason}`);
   return parts.join('; ') || (v.fidelity === 'reference' ? 'bare metal (the reference)' : '');
 }
