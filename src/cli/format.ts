@@ -26,8 +26,11 @@ export function traceNotice(r: RunJson): string {
 
 export function formatRun(r: RunJson): string {
   const lines: string[] = [];
-  lines.push(`technique ${r.technique} · isa ${r.isa} · preset ${r.preset} · paging ${r.paging}`);
-  lines.push(`stop: ${r.stop.reason} after ${r.counters.instructions.toLocaleString('en-US')} guest instructions`);
+  const bare = r.technique === 'native';
+  lines.push(
+    `technique ${r.technique}${bare ? ' (bare metal: no hypervisor)' : ''} · isa ${r.isa} · preset ${r.preset} · paging ${r.paging}`,
+  );
+  lines.push(`stop: ${r.stop.reason} after ${r.counters.instructions.toLocaleString('en-US')} ${bare ? '' : 'guest '}instructions`);
   for (const vm of r.vms) {
     const how =
       vm.state === 'powered-off'

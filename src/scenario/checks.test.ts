@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Check, type CheckRun, evaluateCheck, MAX_CHECK_DEPTH, MAX_STEPS_PER_SCENARIO, validateLookFor } from './checks';
-import { validateScenario } from './scenario';
+import { scenarioToJson, validateScenario } from './scenario';
 
 function errorsOf(lookFor: unknown): string[] {
   const errors: string[] = [];
@@ -84,6 +84,8 @@ describe('lookFor checks: validation', () => {
     expect(!bad.ok && bad.errors).toEqual(['lookFor[0].check.is: required, the pattern the first matching event must also match']);
     const good = validateScenario({ vms: [{ source: 'NOP' }], lookFor: [{ text: 'x', check: { stop: 'all-stopped' } }] });
     expect(good.ok && good.scenario.lookFor).toEqual([{ text: 'x', check: { stop: 'all-stopped' } }]);
+    // Kept as written among the fields a page or old code carries along unread, so it is written back too.
+    if (good.ok) expect(scenarioToJson(good.scenario).lookFor).toEqual([{ text: 'x', check: { stop: 'all-stopped' } }]);
   });
 });
 

@@ -88,7 +88,11 @@ export interface Scenario {
   readonly vms: readonly ScenarioVm[];
   readonly breakpoints: readonly { readonly vm: number; readonly line: number }[];
   readonly maxSteps: number;
-  /** The real product it stands in for (an id of `virtlab systems`); it set the defaults of technique, type and preset. */
+  /**
+   * The real product it stands in for (an id of `virtlab systems`); it set the defaults of technique, type
+   * and preset. Like `lookFor`, parsed here and also kept as written in `extra`, so that whatever keeps a
+   * scenario's unknown fields (the page, old code) writes these back unchanged too.
+   */
   readonly system?: string;
   /** The "what to look for" steps, each with its check (docs/checks.md). */
   readonly lookFor?: readonly LookForStep[];
@@ -111,8 +115,6 @@ const KNOWN = new Set([
   'vms',
   'breakpoints',
   'maxSteps',
-  'system',
-  'lookFor',
 ]);
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -290,6 +292,7 @@ export function validateScenario(data: unknown): ParseResult {
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(data)) {
     if (KNOWN.has(k)) continue;
+    if ((k === 'lookFor' || k === 'system') && errors.length) continue;
     if (nestsDeeperThan(v, MAX_UNKNOWN_DEPTH)) {
       errors.push(
         `${key(k)}: an unknown field nested more than ${MAX_UNKNOWN_DEPTH} levels deep (unknown fields are kept as they are, so they must stay shallower); remove it or flatten it`,
@@ -339,8 +342,6 @@ export function scenarioToJson(s: Scenario): Record<string, unknown> {
     vms: s.vms,
     breakpoints: s.breakpoints,
     maxSteps: s.maxSteps,
-    ...(s.system !== undefined ? { system: s.system } : {}),
-    ...(s.lookFor !== undefined ? { lookFor: s.lookFor } : {}),
   };
   for (const [k, v] of Object.entries(known)) out[k] = v;
   return out;
