@@ -21,6 +21,7 @@ export const LIBRARY_PROGRAMS = [
   'pv-user-syscalls',
   'hello',
   'vtx-exits',
+  'bare-metal',
 ];
 export const LIBRARY_SCENARIOS = ['two-vms-one-crashes', 'two-vms'];
 

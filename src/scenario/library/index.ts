@@ -32,35 +32,45 @@ interface Spec {
 const SPECS: Spec[] = [
   {
     id: 'bare-metal',
-    title: 'Bare metal: how an OS uses rings, the IDT and system calls',
-    topics: ['bare metal', 'rings', 'IDT', 'system calls'],
-    program: 'user-syscalls',
+    title: 'Bare metal: how an OS uses rings, the IDT, system calls and page tables',
+    topics: ['bare metal', 'rings', 'IDT', 'system calls', 'page tables'],
+    program: 'bare-metal',
     settings: { technique: 'native', preset: '2006' },
     notes:
-      'No hypervisor at all: the kernel runs at CPL 0, loads its IDT with LIDT and drops to user mode (CPL 3) with IRET. Every system call is an INT 0x80 the CPU delivers through the IDT straight to the kernel; a privileged instruction in user mode raises #GP, which the kernel handles. This is the reference every technique is compared with (Compare lists it as `native`).',
+      'No hypervisor at all: the kernel runs at CPL 0, builds a page table and turns paging on (CR3, CR0.PG), loads its IDT with LIDT and drops to user mode (CPL 3) with IRET. Every system call is an INT 0x80 that the CPU delivers through the IDT straight to the kernel; a store to a page that is not present raises #PF, and the kernel maps the page and returns to the store; a privileged instruction in user mode raises #GP. This is the reference every technique is compared with: Compare lists it as `native`.',
     lookFor: [
       {
-        text: 'Step to event: each `interrupt` event is the CPU itself delivering INT 0x80 (vector 128) to the kernel through the IDT — no `trap`, no hypervisor.',
+        text: 'Step to event: each `interrupt` event is the CPU itself delivering INT 0x80 (vector 128) to the kernel through the IDT — no `trap`, no VM exit, no hypervisor at all.',
         check: {
           all: [
             { event: { kind: 'interrupt', vector: 128, cause: 'software' } },
-            { none: { kind: { oneOf: ['trap', 'vm-exit', 'hypercall', 'translate', 'emulate', 'reflect'] } } },
+            {
+              none: {
+                kind: { oneOf: ['trap', 'vm-exit', 'hypercall', 'translate', 'emulate', 'reflect', 'hidden-fault', 'world-switch'] },
+              },
+            },
           ],
         },
       },
       {
-        text: "The user program's CLI raises #GP (vector 13): the kernel's handler reports it and skips the instruction.",
+        text: "The user program's store to page 10 raises #PF (vector 14): the kernel reads CR2, maps the page (demand paging) and returns to the store, which runs again.",
         check: {
-          all: [{ event: { kind: 'interrupt', vector: 13, cause: 'exception' } }, { console: { contains: 'kernel: #GP at 0x00000478' } }],
+          all: [
+            { event: { kind: 'interrupt', vector: 14, cause: 'exception' } },
+            { console: { contains: 'kernel: page 10 mapped on demand' } },
+            { console: { contains: 'read back: yes' } },
+          ],
         },
       },
       {
-        text: 'At the end the Registers panel shows the real CPU: CPL 0 (the kernel powered the machine off) and the IDTR the kernel loaded.',
-        check: { all: [{ cpu: { CPL: 0, IDTR: { min: 1 } } }, { state: 'powered-off', exitCode: 0 }] },
+        text: "Its CLI raises #GP (vector 13): user mode may not run privileged instructions; the kernel's handler reports it and skips the instruction.",
+        check: {
+          all: [{ event: { kind: 'interrupt', vector: 13, cause: 'exception' } }, { console: { contains: 'kernel: #GP at 0x00000488' } }],
+        },
       },
       {
-        text: 'For page tables on bare metal, open `shadow-vs-ept` and set the technique to native: `interrupt` events for #PF (vector 14) and no hypervisor work at all.',
-        check: { console: { contains: 'bye' } },
+        text: 'At the end the Registers panel shows the real CPU, not a virtual one: CPL 0 (the kernel powered the machine off), paging on (CR0 = 0x80000000, CR3 = 0x3000) and the IDTR the kernel loaded.',
+        check: { all: [{ cpu: { CPL: 0, CR0: 0x80000000, CR3: 0x3000, IDTR: { min: 1 } } }, { state: 'powered-off', exitCode: 0 }] },
       },
     ],
   },
