@@ -92,3 +92,18 @@ describe('the Compare verdict', () => {
     expect(verdicts[2].ratio).toBeNull();
   });
 });
+
+// The page's Compare results (the worker protocol's) and the engine's are what compareVerdicts takes.
+import type { CompareEntry as EngineEntry } from '../hypervisor/engine';
+import type { CompareEntry as PageEntry } from '../protocol/messages';
+import type { VerdictEntry } from './compare-verdict';
+
+describe('the verdict takes the results of the page and of the engine as they are', () => {
+  it('type-checks', () => {
+    const page: readonly PageEntry[] = [];
+    const engine: readonly EngineEntry[] = [];
+    const a: readonly VerdictEntry[] = page;
+    const b: readonly VerdictEntry[] = engine;
+    expect(compareVerdicts([...a, ...b]).verdicts).toEqual([]);
+  });
+});
