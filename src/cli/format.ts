@@ -135,14 +135,15 @@ export function formatCheck(r: {
   steps: { text: string; seen: boolean; step: number | null; why?: string }[];
   passed: boolean;
 }): string {
-  const lines = [`${printableField(r.scenario)}: ${r.passed ? 'every step seen' : 'a step is not seen'}`];
+  const verdict = r.passed ? 'every step seen' : r.steps.length === 0 ? 'nothing to check' : 'a step is not seen';
+  const lines = [`${printableField(r.scenario)}: ${verdict}`];
   r.steps.forEach((s, i) => {
     lines.push(
       `  ${s.seen ? 'seen' : 'NOT SEEN'} ${i + 1}. ${s.text}${s.seen && s.step !== null ? ` (step ${s.step.toLocaleString('en-US')})` : ''}`,
     );
     if (!s.seen && s.why) lines.push(`       why: ${s.why}`);
   });
-  if (r.steps.length === 0) lines.push('  (no lookFor steps with checks)');
+  if (r.steps.length === 0) lines.push('  (the scenario has no lookFor steps: docs/checks.md says how to write them)');
   return `${lines.join('\n')}\n`;
 }
 
