@@ -22,8 +22,10 @@ export const LIBRARY_PROGRAMS = [
   'pv-batching',
   'pv-masked-event',
   'hello',
+  'vtx-exits',
+  'bare-metal',
 ];
-export const LIBRARY_SCENARIOS = ['two-vms-one-crashes'];
+export const LIBRARY_SCENARIOS = ['two-vms-one-crashes', 'two-vms'];
 
 export function generate() {
   const lines = [

@@ -151,7 +151,7 @@ function runEngine(engine: Engine, o: Options): RunJson {
 }
 
 export function runScenario(input: Input, o: Options): Outcome<{ result: RunJson }> {
-  const p = prepare(input.scenario, engineOptions(o));
+  const p = prepare(withType(input.scenario, o), engineOptions(o));
   if (p.kind !== 'ready') return { kind: 'errors', lines: problems(input, p) };
   return { kind: 'ok', result: runEngine(p.engine, o) };
 }
@@ -164,7 +164,7 @@ export function runScenario(input: Input, o: Options): Outcome<{ result: RunJson
 export function compareScenario(input: Input, o: Options): Outcome<{ results: CompareEntry[] }> {
   const results: CompareEntry[] = [];
   for (const technique of TECHNIQUE_IDS) {
-    const p = prepare(input.scenario, { ...engineOptions(o), technique });
+    const p = prepare(withType(input.scenario, o), { ...engineOptions(o), technique });
     if (p.kind === 'refused') {
       results.push({ technique, skipped: p.reason });
       continue;
@@ -174,6 +174,11 @@ export function compareScenario(input: Input, o: Options): Outcome<{ results: Co
   }
   return { kind: 'ok', results };
 }
+/** The scenario with the hypervisor type of --system, if one was named. */
+function withType(s: Scenario, o: Options): Scenario {
+  return o.hypervisorType ? { ...s, hypervisor: { ...s.hypervisor, type: o.hypervisorType } } : s;
+}
+
 /** The scenario with the command line's options applied (for `share`). */
 export function withOptions(s: Scenario, o: Options): Scenario {
   const { vendor: _vendor, ...hypervisor } = s.hypervisor;
@@ -184,6 +189,11 @@ export function withOptions(s: Scenario, o: Options): Scenario {
     isa: o.isa ?? s.isa,
     preset: o.preset ?? s.preset,
     maxSteps: o.maxSteps ?? s.maxSteps,
-    hypervisor: { ...hypervisor, paging: o.paging ?? s.hypervisor.paging, ...(vendor === 'amd' ? { vendor } : {}) },
+    hypervisor: {
+      ...hypervisor,
+      type: o.hypervisorType ?? s.hypervisor.type,
+      paging: o.paging ?? s.hypervisor.paging,
+      ...(vendor === 'amd' ? { vendor } : {}),
+    },
   };
 }

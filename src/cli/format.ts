@@ -1,6 +1,8 @@
 // Human-readable output of the command line (the JSON is the contract; this is for people).
 
 import type { Analysis } from '../isa/analysis';
+import { compareVerdicts, verdictLine } from '../scenario/compare-verdict';
+import type { RealSystem } from '../scenario/systems';
 import { type CompareEntry, MAX_TRACE_LIMIT, type RunJson } from './commands';
 import { printableField } from './escape';
 
@@ -24,8 +26,11 @@ export function traceNotice(r: RunJson): string {
 
 export function formatRun(r: RunJson): string {
   const lines: string[] = [];
-  lines.push(`technique ${r.technique} · isa ${r.isa} · preset ${r.preset} · paging ${r.paging}`);
-  lines.push(`stop: ${r.stop.reason} after ${r.counters.instructions.toLocaleString('en-US')} guest instructions`);
+  const bare = r.technique === 'native';
+  lines.push(
+    `technique ${r.technique}${bare ? ' (bare metal: no hypervisor)' : ''} · isa ${r.isa} · preset ${r.preset} · paging ${r.paging}`,
+  );
+  lines.push(`stop: ${r.stop.reason} after ${r.counters.instructions.toLocaleString('en-US')} ${bare ? '' : 'guest '}instructions`);
   for (const vm of r.vms) {
     const how =
       vm.state === 'powered-off'
@@ -63,17 +68,39 @@ export function formatCompare(results: CompareEntry[]): string {
   const lines: string[] = [];
   const pad = (s: string, n: number) => s.padEnd(n);
   const num = (n: number) => n.toLocaleString('en-US').padStart(14);
-  lines.push(`${pad('technique', 20)}${'cycles'.padStart(14)}${'instructions'.padStart(14)}  fidelity  breakdown`);
-  for (const r of results) {
+  const { reference, verdicts } = compareVerdicts(results);
+  lines.push(`${pad('technique', 20)}${'cycles'.padStart(14)}${'instructions'.padStart(14)}  ${pad('fidelity', 14)}  breakdown`);
+  const notes: string[] = [];
+  results.forEach((r, i) => {
     if ('skipped' in r) {
       lines.push(`${pad(r.technique, 20)}${'skipped'.padStart(14)}  ${r.skipped}`);
-      continue;
+      return;
     }
-    const fidelity = r.counters.fidelityViolations === 0 ? 'kept' : `${r.counters.fidelityViolations} violations`;
+    const v = verdicts[i];
+    const fidelity =
+      v.fidelity === 'reference'
+        ? 'bare metal'
+        : !v.comparable
+          ? 'not comparable'
+          : v.fidelity === 'holds'
+            ? 'holds'
+            : `${r.counters.fidelityViolations} violations`;
     const cats = Object.entries(r.cycles.byCategory)
       .map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`)
       .join(', ');
-    lines.push(`${pad(r.technique, 20)}${num(r.cycles.total)}${num(r.counters.instructions)}  ${pad(fidelity, 8)}  ${cats}`);
+    lines.push(`${pad(r.technique, 20)}${num(r.cycles.total)}${num(r.counters.instructions)}  ${pad(fidelity, 14)}  ${cats}`);
+    if (v.fidelity !== 'reference') notes.push(`  ${pad(r.technique, 20)}${verdictLine(v)}`);
+  });
+  if (notes.length) {
+    lines.push(
+      '',
+      reference === 'bare-metal'
+        ? 'verdict (against bare metal):'
+        : reference === 'agreement'
+          ? 'verdict (bare metal cannot run it: against the outcome the techniques agree on):'
+          : 'verdict (no reference run finished):',
+    );
+    lines.push(...notes);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -100,5 +127,33 @@ export function formatScenarios(list: { id: string; title: string; technique: st
   const lines = list.map(
     (e) => `@${e.id.padEnd(w)}${e.technique.padEnd(20)}${printableField(e.title)}\n${' '.repeat(w + 21)}topics: ${e.topics.join(', ')}`,
   );
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatCheck(r: {
+  scenario: string;
+  steps: { text: string; seen: boolean; step: number | null; why?: string }[];
+  passed: boolean;
+}): string {
+  const verdict = r.passed ? 'every step seen' : r.steps.length === 0 ? 'nothing to check' : 'a step is not seen';
+  const lines = [`${printableField(r.scenario)}: ${verdict}`];
+  r.steps.forEach((s, i) => {
+    lines.push(
+      `  ${s.seen ? 'seen' : 'NOT SEEN'} ${i + 1}. ${s.text}${s.seen && s.step !== null ? ` (step ${s.step.toLocaleString('en-US')})` : ''}`,
+    );
+    if (!s.seen && s.why) lines.push(`       why: ${s.why}`);
+  });
+  if (r.steps.length === 0) lines.push('  (the scenario has no lookFor steps: docs/checks.md says how to write them)');
+  return `${lines.join('\n')}\n`;
+}
+
+export function formatSystems(list: readonly RealSystem[]): string {
+  const lines: string[] = [];
+  for (const s of list) {
+    lines.push(
+      `${s.id.padEnd(22)}${String(s.year).padEnd(6)}${(s.technique ?? 'not a VM').padEnd(20)}${s.type === null ? '-' : `type ${s.type}`}  ${s.preset}${s.isa ? ` ${s.isa}` : ''}  ${s.name}`,
+    );
+    lines.push(`${' '.repeat(22)}${s.summary}`, `${' '.repeat(22)}VirtLab simplifies: ${s.simplifies}`);
+  }
   return `${lines.join('\n')}\n`;
 }

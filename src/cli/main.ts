@@ -5,13 +5,16 @@ import { PRESETS_IDS, type PresetId } from '../hypervisor/costs';
 import { TECHNIQUE_IDS, type TechniqueId } from '../hypervisor/technique';
 import { analyze } from '../isa/analysis';
 import { VARIANTS, type Variant } from '../isa/table';
+import { compareVerdicts } from '../scenario/compare-verdict';
 import { LIBRARY } from '../scenario/library';
 import { decodeLink, MAX_LINK_CHARS, shareLink } from '../scenario/link';
 import { scenarioToJson } from '../scenario/scenario';
+import { SYSTEMS, systemById } from '../scenario/systems';
+import { checkScenario } from './check';
 import { type CompareEntry, compareScenario, DEFAULT_TRACE_LIMIT, loadInput, MAX_TRACE_LIMIT, runScenario, withOptions } from './commands';
 import { InputError, kib, MAX_PROGRAM_BYTES, MAX_SCENARIO_BYTES, UsageError } from './errors';
 import { printable, printableField, safeJson } from './escape';
-import { formatAnalysis, formatCompare, formatRun, formatScenarios, traceNotice } from './format';
+import { formatAnalysis, formatCheck, formatCompare, formatRun, formatScenarios, formatSystems, traceNotice } from './format';
 
 export interface Options {
   technique?: TechniqueId;
@@ -25,6 +28,10 @@ export interface Options {
   traceLimit?: number;
   json: boolean;
   base?: string;
+  /** The hypervisor type --system sets (1 or 2). */
+  hypervisorType?: 1 | 2;
+  /** --system ID: a real product of `virtlab systems` (its technique, type and preset; other options win). */
+  system?: string;
 }
 
 /** Where `share` links point unless --base says otherwise: the app served by `npm start`. */
@@ -39,6 +46,8 @@ commands:
   share <file|@id>     print the share link of a scenario (options applied; --base URL)
   open <link>          print the scenario JSON inside a share link
   scenarios            list the built-in scenario library (--json)
+  check <file|@id>     run the scenario's lookFor steps and say which are seen (exit 1 if one is not)
+  systems              the real products VirtLab stands in for (--json)
 
   wherever a file is expected, @id names a built-in scenario (run @popf-problem)
 
@@ -48,6 +57,7 @@ options:
   --preset 2006|modern
   --paging auto|shadow|nested
   --vendor intel|amd   hardware assistance: Intel VT-x (default) or AMD-V
+  --system ID          run as a real product had it (virtlab systems lists them)
   --max-steps N
   --trace              include events (instruction events too) in the output: the first
                        ${DEFAULT_TRACE_LIMIT.toLocaleString('en-US')} of each run; past them the run goes on untraced
@@ -125,6 +135,23 @@ function parseArgs(argv: string[]): { command: string; positional: string[]; opt
         i++;
         break;
       }
+      case '--system': {
+        const v = value(i, arg);
+        const sys = systemById(v);
+        if (!sys) {
+          const known = SYSTEMS.find((x) => x.id === v);
+          throw new UsageError(
+            known
+              ? `--system ${known.id}: ${known.name} is not a virtual machine (${known.simplifies})`
+              : `--system must be one of ${SYSTEMS.filter((x) => x.technique)
+                  .map((x) => x.id)
+                  .join(', ')}, not '${printableField(v.slice(0, 80))}'`,
+          );
+        }
+        options.system = sys.id;
+        i++;
+        break;
+      }
       case '--base':
         options.base = value(i, arg);
         i++;
@@ -181,6 +208,16 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
     throw e;
   }
   const { command, positional, options } = parsed;
+  if (options.system) {
+    // The product's settings, under any explicit option (interfaces.md: explicit fields win).
+    const sys = systemById(options.system);
+    if (sys?.technique) {
+      options.technique ??= sys.technique;
+      options.preset ??= sys.preset;
+      if (sys.isa) options.isa ??= sys.isa;
+      options.hypervisorType = sys.type ?? undefined;
+    }
+  }
   try {
     switch (command) {
       case 'help':
@@ -219,9 +256,10 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
           const head = '{\n  "results": [\n';
           const tail = '\n  ]\n}\n';
           rawOut(head.slice(0, -1));
+          const { verdicts } = compareVerdicts(r.results);
           r.results.forEach((x, i) => {
             // Each one as it stands inside the whole (indented by JSON.stringify itself), cut out of it.
-            const one = safeJson({ results: [x] });
+            const one = safeJson({ results: [{ ...x, verdict: verdicts[i] }] });
             rawOut(`${i ? ',' : ''}\n${one.slice(head.length, one.length - tail.length)}`);
           });
           rawOut(r.results.length ? tail : ']\n}\n');
@@ -247,6 +285,19 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
         if (!d.ok) throw new InputError(`cannot open the link: ${printableField(d.error)}`);
         outJson(scenarioToJson(d.scenario));
         if (d.at !== undefined) err(`(the link opens the run at step ${d.at})\n`);
+        return 0;
+      }
+      case 'check': {
+        const input = loadInput(onePositional(positional, 'check'));
+        const report = checkScenario(input.label, withOptions(input.scenario, options));
+        if (options.json) outJson(report);
+        else out(formatCheck(report));
+        return report.passed ? 0 : 1;
+      }
+      case 'systems': {
+        if (positional.length) throw new UsageError('systems takes no argument');
+        if (options.json) outJson(SYSTEMS);
+        else out(formatSystems(SYSTEMS));
         return 0;
       }
       case 'scenarios': {

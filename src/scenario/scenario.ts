@@ -14,6 +14,8 @@ import {
 } from '../config';
 import { VARIANTS, type Variant } from '../isa/table';
 import { COST_NAMES } from '../trace/costs';
+import { type LookForStep, validateLookFor } from './checks';
+import { SYSTEMS, systemById } from './systems';
 
 export const SCENARIO_FORMAT = 'virtlab-scenario';
 export const SCENARIO_VERSION = 1;
@@ -86,6 +88,14 @@ export interface Scenario {
   readonly vms: readonly ScenarioVm[];
   readonly breakpoints: readonly { readonly vm: number; readonly line: number }[];
   readonly maxSteps: number;
+  /**
+   * The real product it stands in for (an id of `virtlab systems`); it set the defaults of technique, type
+   * and preset. Like `lookFor`, parsed here and also kept as written in `extra`, so that whatever keeps a
+   * scenario's unknown fields (the page, old code) writes these back unchanged too.
+   */
+  readonly system?: string;
+  /** The "what to look for" steps, each with its check (docs/checks.md). */
+  readonly lookFor?: readonly LookForStep[];
   /** Fields this version does not know, kept so that saving does not lose them. */
   readonly extra: Readonly<Record<string, unknown>>;
 }
@@ -159,9 +169,19 @@ export function validateScenario(data: unknown): ParseResult {
   }
   const title = str('title', '', 500);
   const notes = str('notes', '');
-  const isa = oneOf('isa', VARIANTS, 'classic');
-  const technique = oneOf('technique', TECHNIQUE_IDS, 'native');
-  const preset = oneOf('preset', PRESET_IDS, 'modern');
+  const rawSystem = own(data, 'system');
+  const system = rawSystem === undefined ? undefined : typeof rawSystem === 'string' ? systemById(rawSystem) : undefined;
+  if (rawSystem !== undefined && !system) {
+    const known = SYSTEMS.find((x) => x.id === rawSystem);
+    errors.push(
+      known
+        ? `system: ${known.name} is not a virtual machine, so no scenario can run on it (${known.simplifies})`
+        : `system: expected the id of a real system (virtlab systems lists them), not ${describe(rawSystem)}`,
+    );
+  }
+  const isa = oneOf('isa', VARIANTS, system?.isa ?? 'classic');
+  const technique = oneOf('technique', TECHNIQUE_IDS, system?.technique ?? 'native');
+  const preset = oneOf('preset', PRESET_IDS, system?.preset ?? 'modern');
 
   const costs: Record<string, number> = {};
   const rawCosts = own(data, 'costs');
@@ -177,7 +197,8 @@ export function validateScenario(data: unknown): ParseResult {
   }
 
   const hvRaw = own(data, 'hypervisor');
-  let hv: Scenario['hypervisor'] = { type: 1, paging: 'auto', exits: {}, timeSlice: DEFAULT_TIME_SLICE };
+  const defaultType: HypervisorType = system?.type === 2 ? 2 : 1;
+  let hv: Scenario['hypervisor'] = { type: defaultType, paging: 'auto', exits: {}, timeSlice: DEFAULT_TIME_SLICE };
   if (hvRaw !== undefined) {
     if (!isObject(hvRaw)) errors.push('hypervisor: expected an object');
     else {
@@ -209,7 +230,7 @@ export function validateScenario(data: unknown): ParseResult {
         }
       }
       hv = {
-        type: type === 2 ? 2 : 1,
+        type: type === 2 ? 2 : type === 1 ? 1 : defaultType,
         paging,
         ...(vendor === 'amd' ? { vendor } : {}),
         exits: exits as Scenario['hypervisor']['exits'],
@@ -265,9 +286,13 @@ export function validateScenario(data: unknown): ParseResult {
     else maxSteps = ms;
   }
 
+  const rawLookFor = own(data, 'lookFor');
+  const lookFor = rawLookFor === undefined ? undefined : validateLookFor(rawLookFor, errors);
+
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(data)) {
     if (KNOWN.has(k)) continue;
+    if ((k === 'lookFor' || k === 'system') && errors.length) continue;
     if (nestsDeeperThan(v, MAX_UNKNOWN_DEPTH)) {
       errors.push(
         `${key(k)}: an unknown field nested more than ${MAX_UNKNOWN_DEPTH} levels deep (unknown fields are kept as they are, so they must stay shallower); remove it or flatten it`,
@@ -291,6 +316,8 @@ export function validateScenario(data: unknown): ParseResult {
       vms,
       breakpoints,
       maxSteps,
+      ...(system ? { system: system.id } : {}),
+      ...(lookFor ? { lookFor } : {}),
       extra,
     },
   };

@@ -8,7 +8,8 @@ import { LIBRARY, libraryScenario } from '../scenario/library';
 import { decodeLink, encodeFragment } from '../scenario/link';
 
 /** The VMs whose point is that they do not power off; every other VM of the library powers off. */
-const CRASHES: Record<string, readonly string[]> = { 'pv-unmodified': ['vm1'], 'two-vms': ['vm2'], 'crashing-vm': ['vm2'] };
+// `two-vms` has VMs of its own that both finish (issue 13); `crashing-vm` is the scenario where one crashes.
+const CRASHES: Record<string, readonly string[]> = { 'pv-unmodified': ['vm1'], 'crashing-vm': ['vm2'] };
 
 describe('every library scenario, as a share link opens it', () => {
   for (const entry of LIBRARY) {

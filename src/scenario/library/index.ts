@@ -1,6 +1,7 @@
 // The built-in scenario library: one lecture topic each, with notes (Markdown, rendered safely), the
 // technique and settings to start with, and what to look for. Sources come from programs/, where
 // they are tested under every technique.
+import type { LookForStep } from '../checks';
 import { type Scenario, validateScenario } from '../scenario';
 import { PROGRAM_SOURCES, SCENARIO_FILES } from './programs.generated';
 
@@ -9,8 +10,10 @@ export interface LibraryEntry {
   readonly title: string;
   readonly topics: readonly string[];
   readonly notes: string;
-  /** "What to look for": steps a student follows, in order. */
+  /** "What to look for": steps a student follows, in order (their texts). */
   readonly lookFor: readonly string[];
+  /** The same steps with their checks and settings (the scenario's `lookFor`, docs/checks.md). */
+  readonly steps: readonly LookForStep[];
   /** The scenario JSON (notes and look-for steps folded into its `notes`). */
   readonly scenario: Record<string, unknown>;
 }
@@ -20,13 +23,57 @@ interface Spec {
   title: string;
   topics: string[];
   notes: string;
-  lookFor: string[];
+  lookFor: LookForStep[];
   program?: string;
   file?: string;
   settings: Record<string, unknown>;
 }
 
 const SPECS: Spec[] = [
+  {
+    id: 'bare-metal',
+    title: 'Bare metal: how an OS uses rings, the IDT, system calls and page tables',
+    topics: ['bare metal', 'rings', 'IDT', 'system calls', 'page tables'],
+    program: 'bare-metal',
+    settings: { technique: 'native', preset: '2006' },
+    notes:
+      'No hypervisor at all: the kernel runs at CPL 0, builds a page table and turns paging on (CR3, CR0.PG), loads its IDT with LIDT and drops to user mode (CPL 3) with IRET. Every system call is an INT 0x80 that the CPU delivers through the IDT straight to the kernel; a store to a page that is not present raises #PF, and the kernel maps the page and returns to the store; a privileged instruction in user mode raises #GP. This is the reference every technique is compared with: Compare lists it as `native`.',
+    lookFor: [
+      {
+        text: 'Step to event: each `interrupt` event is the CPU itself delivering INT 0x80 (vector 128) to the kernel through the IDT — no `trap`, no VM exit, no hypervisor at all.',
+        check: {
+          all: [
+            { event: { kind: 'interrupt', vector: 128, cause: 'software' } },
+            {
+              none: {
+                kind: { oneOf: ['trap', 'vm-exit', 'hypercall', 'translate', 'emulate', 'reflect', 'hidden-fault', 'world-switch'] },
+              },
+            },
+          ],
+        },
+      },
+      {
+        text: "The user program's store to page 10 raises #PF (vector 14): the kernel reads CR2, maps the page (demand paging) and returns to the store, which runs again.",
+        check: {
+          all: [
+            { event: { kind: 'interrupt', vector: 14, cause: 'exception' } },
+            { console: { contains: 'kernel: page 10 mapped on demand' } },
+            { console: { contains: 'read back: yes' } },
+          ],
+        },
+      },
+      {
+        text: "Its CLI raises #GP (vector 13): user mode may not run privileged instructions; the kernel's handler reports it and skips the instruction.",
+        check: {
+          all: [{ event: { kind: 'interrupt', vector: 13, cause: 'exception' } }, { console: { contains: 'kernel: #GP at 0x00000488' } }],
+        },
+      },
+      {
+        text: 'At the end the Registers panel shows the real CPU, not a virtual one: CPL 0 (the kernel powered the machine off), paging on (CR0 = 0x80000000, CR3 = 0x3000) and the IDTR the kernel loaded.',
+        check: { all: [{ cpu: { CPL: 0, CR0: 0x80000000, CR3: 0x3000, IDTR: { min: 1 } } }, { state: 'powered-off', exitCode: 0 }] },
+      },
+    ],
+  },
   {
     id: 'tae-basics',
     title: 'Trap-and-emulate: a tiny OS in a VM',
@@ -36,10 +83,44 @@ const SPECS: Spec[] = [
     notes:
       'The guest kernel runs at **real CPL 3**. Every privileged instruction it executes (LIDT, MOV KSP, IRET, OUT) faults into the hypervisor, which emulates it on the vCPU. The guest never notices: it ends in exactly the state bare metal would.',
     lookFor: [
-      "Step to event: the first `trap` is the kernel's LIDT; the `emulate` that follows sets the virtual IDTR.",
-      'The IRET into user mode traps too: the hypervisor pops the frame into the vCPU (virtual CPL 3).',
-      'Each INT 0x80 from user mode is a `trap` then a `reflect` into the guest kernel.',
-      'Compare the Registers panel: virtual CPL 0 while the real CPL stays 3.',
+      {
+        text: "Step to event: the very first `trap` is a hidden page fault (the shadow page table filling in, followed by its `hidden-fault`); the first `trap` for #GP is the kernel's LIDT, and the `emulate` after it sets the virtual IDTR.",
+        check: {
+          all: [
+            { first: { kind: 'trap' }, is: { cause: { contains: 'hidden page fault' } } },
+            { first: { kind: 'trap', cause: { contains: '#GP' } }, is: { instruction: { contains: 'LIDT' } } },
+            {
+              events: [
+                { kind: 'trap', cause: { contains: '#GP' }, instruction: { contains: 'LIDT' } },
+                { kind: 'emulate', instruction: { contains: 'LIDT' }, effect: { contains: 'IDTR' } },
+              ],
+            },
+          ],
+        },
+      },
+      {
+        text: 'The IRET into user mode traps too: the hypervisor pops the frame into the vCPU (virtual CPL 3).',
+        check: {
+          events: [
+            { kind: 'trap', instruction: 'IRET' },
+            { kind: 'emulate', instruction: 'IRET' },
+          ],
+        },
+      },
+      {
+        text: 'Each INT 0x80 from user mode is a `trap` then a `reflect` into the guest kernel.',
+        check: {
+          events: [
+            { kind: 'trap', instruction: 'INT 128' },
+            { kind: 'reflect', vector: 128 },
+          ],
+        },
+      },
+      {
+        text: 'Each `trap` event shows both privilege levels: virtual CPL 0 (the guest kernel) while the real CPL stays 3.',
+        check: { event: { kind: 'trap', realCpl: 3, virtualCpl: 0 } },
+      },
+      { text: 'It ends exactly as on bare metal (open Compare: the `native` row is bare metal).', check: { bareMetal: 'same' } },
     ],
   },
   {
@@ -51,9 +132,37 @@ const SPECS: Spec[] = [
     notes:
       'On the 386, POPF at CPL > 0 silently keeps IF instead of faulting. Under trap-and-emulate the guest kernel runs at CPL 3, so its `CLI … POPF` critical sections do not restore interrupts the way it believes. PUSHF is just as bad: it pushes the real IF.',
     lookFor: [
-      'Run on `classic`: the console disagrees with bare metal, and the Events panel shows `fidelity-violation` events.',
-      'Switch the instruction set to `strict` (System/370): PUSHF and POPF trap and are emulated, and the output matches bare metal.',
-      'Switch the technique to binary translation: POPF becomes an inline vCPU update, and fidelity holds on `classic` too.',
+      {
+        text: 'Run on `classic`: the Events panel shows `fidelity-violation` events, and the console disagrees with bare metal (to see bare metal, open Compare — its `native` row — or set the technique to native and run again).',
+        check: { all: [{ event: { kind: 'fidelity-violation', instruction: { contains: 'POPF' } } }, { bareMetal: 'different' }] },
+      },
+      {
+        text: 'Switch the instruction set to `strict` (System/370): PUSHF and POPF trap and are emulated, and the output matches bare metal.',
+        check: {
+          all: [
+            {
+              events: [
+                { kind: 'trap', instruction: { contains: 'POPF' }, cause: { contains: '#GP' } },
+                { kind: 'emulate', instruction: { contains: 'POPF' } },
+              ],
+            },
+            { none: { kind: 'fidelity-violation' } },
+            { bareMetal: 'same' },
+          ],
+        },
+        settings: { isa: 'strict' },
+      },
+      {
+        text: 'Switch the technique to binary translation: POPF becomes an inline vCPU update, and fidelity holds on `classic` too.',
+        check: {
+          all: [
+            { event: { kind: 'translate', code: { some: { original: { contains: 'POPF' }, kind: 'inline' } } } },
+            { none: { kind: 'fidelity-violation' } },
+            { bareMetal: 'same' },
+          ],
+        },
+        settings: { technique: 'binary-translation' },
+      },
     ],
   },
   {
@@ -65,9 +174,25 @@ const SPECS: Spec[] = [
     notes:
       "SIDT is user-sensitive and unprivileged on the 386. Guest user code runs directly under trap-and-emulate and binary translation, so SIDT returns the real IDTR: the hypervisor's table at 0xFC000000. Joanna Rutkowska's Red Pill (2004) detected VMware exactly this way.",
     lookFor: [
-      'Run it: the program reports that a hypervisor is watching.',
-      'Switch to hardware-assisted: the guest reads its own IDTR from the VMCS, and the pill sees nothing.',
-      'Switch to `strict`: SIDT is privileged, traps, and the pill cannot even run.',
+      {
+        text: 'Run it: the program reports that a hypervisor is watching (SIDT returned 0xFC000000), and the `fidelity-violation` event names SIDT.',
+        check: {
+          all: [
+            { console: { contains: 'a hypervisor is watching' } },
+            { event: { kind: 'fidelity-violation', instruction: { contains: 'SIDT' } } },
+          ],
+        },
+      },
+      {
+        text: 'Switch to hardware-assisted: the guest reads its own IDTR from the VMCS, and the pill sees nothing.',
+        check: { all: [{ console: { not: { contains: 'hypervisor is watching' } } }, { bareMetal: 'same' }] },
+        settings: { technique: 'hardware-assisted' },
+      },
+      {
+        text: 'Switch to `strict`: SIDT is privileged, traps, and the pill cannot even run.',
+        check: { all: [{ console: { contains: 'SIDT is privileged' } }, { bareMetal: 'same' }] },
+        settings: { isa: 'strict' },
+      },
     ],
   },
   {
@@ -79,9 +204,25 @@ const SPECS: Spec[] = [
     notes:
       'SMSW reveals the current privilege level and CR0.PG. Under trap-and-emulate the kernel asks it at real CPL 3, with the real (shadow) paging on.',
     lookFor: [
-      'The console shows CPL 3 and paging on, where bare metal says CPL 0 and paging off.',
-      'Find the `fidelity-violation` events: expected and actual values side by side.',
-      'Try binary translation: SMSW becomes a callout that answers from the vCPU.',
+      {
+        text: 'The console shows CPL 3 and paging on, where bare metal says CPL 0 and paging off (open Compare, or set the technique to native, to see bare metal).',
+        check: { all: [{ console: { contains: 'CPL 3, paging on' } }, { bareMetal: 'different' }] },
+      },
+      {
+        text: 'Find the `fidelity-violation` events: expected and actual values side by side.',
+        check: { event: { kind: 'fidelity-violation', instruction: { contains: 'SMSW' } } },
+      },
+      {
+        text: 'Try binary translation: SMSW becomes a callout that answers from the vCPU, and the console matches bare metal.',
+        check: {
+          all: [
+            { event: { kind: 'translate', code: { some: { original: { contains: 'SMSW' }, kind: 'callout' } } } },
+            { none: { kind: 'fidelity-violation' } },
+            { bareMetal: 'same' },
+          ],
+        },
+        settings: { technique: 'binary-translation' },
+      },
     ],
   },
   {
@@ -91,11 +232,45 @@ const SPECS: Spec[] = [
     program: 'syscall-loop',
     settings: { technique: 'trap-and-emulate', preset: '2006' },
     notes:
-      'The same 200 system calls, run six ways. Trap-and-emulate and binary translation trap on every INT and on every IRET; VT-x delivers them inside the guest without any exit; paravirtualization (with a trap table) takes the fast path.',
+      'The same 200 system calls, run several ways. Trap-and-emulate and binary translation trap on every INT and on every IRET; VT-x delivers them inside the guest without any exit. Paravirtualization needs a kernel that makes hypercalls: this unmodified one is not comparable there (Compare says so).',
     lookFor: [
-      'Under trap-and-emulate: `trap` → `reflect` → guest kernel → `trap` (IRET) → `emulate`, 200 times.',
-      'Switch to hardware-assisted: no VM exit at all for the system calls.',
-      'Open Compare: the `trap` category dominates trap-and-emulate, and hardware-assisted is cheapest.',
+      {
+        text: 'Under trap-and-emulate: `trap` → `reflect` → guest kernel → `trap` (IRET) → `emulate`, 200 times.',
+        check: {
+          all: [
+            {
+              events: [
+                { kind: 'trap', instruction: 'INT 128' },
+                { kind: 'reflect', vector: 128 },
+                { kind: 'trap', instruction: 'IRET' },
+                { kind: 'emulate', instruction: 'IRET' },
+              ],
+            },
+            { count: { kind: 'reflect', vector: 128 }, min: 200 },
+          ],
+        },
+      },
+      {
+        text: "Switch to hardware-assisted: no VM exit at all for the system calls — the exits are the console's I/O and, with the 2006 shadow paging, `EXCEPTION` exits for hidden page faults (#PF), never for INT 0x80 or IRET.",
+        check: {
+          all: [
+            { none: { kind: 'vm-exit', reasonName: { not: { oneOf: ['IO_INSTRUCTION', 'EPT_VIOLATION', 'HLT', 'EXCEPTION'] } } } },
+            { none: { kind: 'vm-exit', reasonName: 'EXCEPTION', qualification: { not: { contains: '#PF' } } } },
+            { count: { kind: 'interrupt', vector: 128 }, min: 200 },
+          ],
+        },
+        settings: { technique: 'hardware-assisted' },
+      },
+      {
+        text: "Open Compare: the `trap` category dominates trap-and-emulate; hardware-assisted and binary translation are both cheaper. With the 2006 costs VT-x's `vm-exit` cycles here are the console's I/O exits, not system calls, so which of the two wins depends on the I/O (costs.md).",
+        check: {
+          all: [
+            { largestCategory: 'trap' },
+            { cheaper: ['hardware-assisted', 'trap-and-emulate'] },
+            { cheaper: ['binary-translation', 'trap-and-emulate'] },
+          ],
+        },
+      },
     ],
   },
   {
@@ -107,23 +282,53 @@ const SPECS: Spec[] = [
     notes:
       'VMware translated guest-kernel code one basic block at a time. Harmless instructions are kept; CLI, STI, PUSHF and POPF become inline updates of the vCPU; other sensitive instructions become callouts into the hypervisor — no trap at all.',
     lookFor: [
-      'Each `translate` event lists the block: every guest instruction and what it became.',
-      'The translation-cache inspector shows original and translated blocks side by side.',
-      'Notice there is no `fidelity-violation`: PUSHF/POPF/SMSW/SIDT in the kernel behave as on bare metal.',
+      {
+        text: 'Each `translate` event lists its block: every guest instruction and what it became (kept, inline, callout, device).',
+        check: {
+          all: [
+            { event: { kind: 'translate', code: { some: { original: { contains: 'PUSHF' }, kind: 'inline' } } } },
+            { event: { kind: 'translate', code: { some: { kind: 'kept' } } } },
+          ],
+        },
+      },
+      {
+        text: 'The translation-cache inspector shows original and translated blocks side by side; each `tc-hit` is a block run again from the cache without translating it.',
+        check: { event: { kind: 'tc-hit' } },
+      },
+      {
+        text: 'Notice there is no `fidelity-violation`: PUSHF/POPF/SMSW/SIDT in the kernel behave as on bare metal.',
+        check: { all: [{ none: { kind: 'fidelity-violation' } }, { bareMetal: 'same' }] },
+      },
     ],
   },
   {
     id: 'vtx-exits',
     title: 'VT-x exits and the exit controls',
     topics: ['hardware-assisted', 'VMCS', 'exit controls'],
-    program: 'io-port',
+    program: 'vtx-exits',
     settings: { technique: 'hardware-assisted', preset: 'modern' },
     notes:
-      'With VT-x the guest runs on virtual state in the VMCS. Only what the exit controls select leaves the guest; each VM exit costs a round trip through the hypervisor.',
+      'With VT-x the guest runs on virtual state in the VMCS. Only what the exit controls select leaves the guest; each VM exit costs a round trip through the hypervisor. This program does 100 rounds of IN, OUT and MOV to CR3.',
     lookFor: [
-      'Every IN and OUT is an `IO_INSTRUCTION` exit (reason 30): the VMCS inspector shows the qualification.',
-      'Turn I/O exiting off in the exit controls: the exits disappear and the guest talks to the device directly.',
-      'Turn CR3-load exiting on (with nested paging): watch the extra `CR_ACCESS` exits.',
+      {
+        text: "Every IN and OUT is an `IO_INSTRUCTION` exit (reason 30): the VMCS inspector shows the qualification, and the `vmx` events the handler's VMREADs.",
+        check: {
+          all: [
+            { count: { kind: 'vm-exit', reasonName: 'IO_INSTRUCTION', reason: 30 }, min: 200 },
+            { event: { kind: 'vmx', name: 'VMREAD' } },
+          ],
+        },
+      },
+      {
+        text: 'Turn I/O exiting off in the exit controls: the exits disappear and the guest talks to the device directly.',
+        check: { none: { kind: 'vm-exit', reasonName: 'IO_INSTRUCTION' } },
+        settings: { exits: { io: false } },
+      },
+      {
+        text: 'With nested paging the MOV to CR3 does not exit; turn CR3-load exiting on: 100 extra `CR_ACCESS` exits, one per load.',
+        check: { all: [{ count: { kind: 'vm-exit', reasonName: 'CR_ACCESS' }, min: 100 }] },
+        settings: { exits: { cr3: true } },
+      },
     ],
   },
   {
@@ -135,9 +340,25 @@ const SPECS: Spec[] = [
     notes:
       'A fork/wait loop builds page tables, switches CR3 and takes page faults. With shadow paging every one of those is work for the hypervisor (hidden faults, write-protected page tables, CR3 exits); with EPT the hardware walks two tables and the hypervisor hardly appears.',
     lookFor: [
-      'Shadow paging: `hidden-fault`, `shadow-update` and `EXCEPTION` exits for page-table writes.',
-      'Switch paging to nested: only a few `EPT_VIOLATION` exits as frames are first touched.',
-      'Compare the memory and vm-exit categories in the Costs panel (VMware measured up to 48% gains).',
+      {
+        text: 'Shadow paging: `hidden-fault`, `shadow-update` and `EXCEPTION` exits for page-table writes.',
+        check: {
+          all: [
+            { event: { kind: 'hidden-fault' } },
+            { event: { kind: 'shadow-update' } },
+            { event: { kind: 'vm-exit', reasonName: 'EXCEPTION' } },
+          ],
+        },
+      },
+      {
+        text: 'Switch paging to nested: only a few `EPT_VIOLATION` exits as frames are first touched, and no hidden faults.',
+        check: { all: [{ event: { kind: 'vm-exit', reasonName: 'EPT_VIOLATION' } }, { none: { kind: 'hidden-fault' } }] },
+        settings: { paging: 'nested' },
+      },
+      {
+        text: "Compare the two runs' totals in the Costs panel: nested paging is cheaper (VMware measured up to 48% gains).",
+        check: { cheaper: [{ paging: 'nested' }, { paging: 'shadow' }] },
+      },
     ],
   },
   {
@@ -149,10 +370,25 @@ const SPECS: Spec[] = [
     notes:
       "The kernel was modified to call Xen instead of executing privileged instructions, with Xen's own hypercalls: set_trap_table (0) instead of LIDT, stack_switch (3) instead of MOV KSP, iret (23) instead of IRET, console_io (18) and sched_op (29). INT 0x80, registered as a trap gate, reaches the guest kernel directly (x86_32 Xen's int80_direct_trap); the user's CLI is a #GP that Xen bounces into the kernel.",
     lookFor: [
-      'Each `hypercall` event names the call, its number, its arguments and its result (0 or a negative Xen errno).',
-      "The hypercall table counts calls by Xen's names.",
-      'The system calls (INT 0x80) make no trap: only the CLI traps, and is bounced to the #GP handler.',
-      'Run it natively: it crashes at its first VMCALL (#UD) — the price of paravirtualization.',
+      {
+        text: 'Each `hypercall` event names the call, its number, its arguments and its result (0 or a negative Xen errno).',
+        check: {
+          events: [
+            { kind: 'hypercall', name: 'set_trap_table' },
+            { kind: 'hypercall', name: 'stack_switch' },
+          ],
+        },
+      },
+      { text: "The hypercall table counts calls by Xen's names.", check: { counter: 'hypercallsByName.console_io', min: 1 } },
+      {
+        text: 'The system calls (INT 0x80) make no trap: only the CLI traps, and is bounced to the #GP handler.',
+        check: { count: { kind: 'trap' }, max: 1 },
+      },
+      {
+        text: 'Run it natively: it crashes at its first VMCALL (#UD) — the price of paravirtualization.',
+        check: { state: 'crashed' },
+        settings: { technique: 'native' },
+      },
     ],
   },
   {
@@ -164,9 +400,15 @@ const SPECS: Spec[] = [
     notes:
       "Xen runs the guest kernel at CPL 1. An unmodified kernel's first privileged instruction (LIDT) faults there; Xen's emulate_privileged_op does not emulate it, so it is a #GP for the guest, and the guest registered no trap table: Xen crashes the domain.",
     lookFor: [
-      "The first event is a `trap` for #GP: the kernel's LIDT faulted at real CPL 1.",
-      'No handler is registered for #GP: the domain crashes and stops.',
-      'Compare with the `xen-pv` scenario, where the same OS makes hypercalls.',
+      {
+        text: "The first event is a `trap` for #GP: the kernel's LIDT faulted at real CPL 1.",
+        check: { first: { kind: 'trap' }, is: { instruction: { contains: 'LIDT' }, realCpl: 1 } },
+      },
+      { text: 'No handler is registered for #GP: the domain crashes and stops.', check: { state: 'crashed' } },
+      {
+        text: 'Not one `hypercall`: compare with the `xen-pv` scenario, where the same OS, modified, makes hypercalls instead.',
+        check: { none: { kind: 'hypercall' } },
+      },
     ],
   },
   {
@@ -178,10 +420,27 @@ const SPECS: Spec[] = [
     notes:
       'The same eight page-table entries are rewritten three times: with eight update_va_mapping hypercalls, with one mmu_update carrying eight requests, and with one multicall of eight update_va_mapping entries. Every crossing into Xen costs a hypercall round trip; an entry inside a batch costs only its dispatch. Linux queues its PV MMU updates in a multicall buffer for this reason (lazy MMU mode).',
     lookFor: [
-      'Round 1: eight `hypercall` events for update_va_mapping, then a flush: nine crossings.',
-      'Round 2: one `mmu_update` hypercall with R2 = 8 requests.',
-      'Round 3: one `multicall`; the hypercall table still counts its eight update_va_mapping entries.',
-      'The Costs panel: the hypercall category is paid per crossing, plus a small multicallEntry charge per entry.',
+      {
+        text: 'Round 1: eight `hypercall` events for update_va_mapping, then a flush: nine crossings.',
+        check: { count: { kind: 'hypercall', name: 'update_va_mapping' }, min: 8, max: 8 },
+      },
+      {
+        text: 'Round 2: one `mmu_update` hypercall with R2 = 8 requests.',
+        check: { count: { kind: 'hypercall', name: 'mmu_update' }, min: 1, max: 1 },
+      },
+      {
+        text: 'Round 3: one `multicall`; the hypercall table still counts its eight update_va_mapping entries.',
+        check: {
+          all: [
+            { count: { kind: 'hypercall', name: 'multicall' }, min: 1, max: 1 },
+            { counter: 'hypercallsByName.update_va_mapping', min: 16, max: 16 },
+          ],
+        },
+      },
+      {
+        text: 'The Costs panel: the hypercall category is paid per crossing, plus a small multicallEntry charge per entry.',
+        check: { counter: 'hypercalls', min: 11 },
+      },
     ],
   },
   {
@@ -193,9 +452,23 @@ const SPECS: Spec[] = [
     notes:
       "A PV kernel's interrupt flag is evtchn_upcall_mask in its vcpu_info: CLI and STI are plain stores. The timer is VIRQ_TIMER on an event channel. It fires while the vCPU is masked: Xen marks it pending in vcpu_info and shared_info, and makes no upcall. When the kernel unmasks, it sees evtchn_upcall_pending and makes a hypercall (Linux's xen_force_evtchn_callback); the upcall comes on the way back.",
     lookFor: [
-      'A `trap` for the timer interrupt while masked, and no upcall after it.',
-      'The `xen_version` hypercall after the unmasking store, then an `inject` event: the upcall.',
-      'No hypercall for the masking stores: CLI and STI cost what a store costs.',
+      {
+        text: 'A `trap` for the timer interrupt while masked, and no upcall after it until the kernel unmasks.',
+        check: {
+          events: [
+            { kind: 'trap', cause: { contains: 'timer' } },
+            { kind: 'hypercall', name: 'xen_version' },
+          ],
+        },
+      },
+      {
+        text: 'The `xen_version` hypercall after the unmasking store, then an `inject` event: the upcall.',
+        check: { events: [{ kind: 'hypercall', name: 'xen_version' }, { kind: 'inject' }] },
+      },
+      {
+        text: 'No hypercall for the masking stores: CLI and STI cost what a store costs.',
+        check: { counter: 'hypercallsByName.xen_version', min: 1, max: 1 },
+      },
     ],
   },
   {
@@ -207,23 +480,57 @@ const SPECS: Spec[] = [
     notes:
       'Bochs fetches, decodes and executes every guest instruction in software. Nothing ever traps, because nothing runs on the real CPU — and everything is slow.',
     lookFor: [
-      'Almost no hypervisor events: there is no trap to show.',
-      'The Costs panel: the `interpretation` category is 40 cycles per guest instruction.',
-      'Compare: interpretation is tens of times slower than native on this loop.',
+      {
+        text: 'No trap and no VM exit: there is nothing to trap, since no guest instruction runs on the real CPU.',
+        check: { none: { kind: { oneOf: ['trap', 'vm-exit', 'hidden-fault'] } } },
+      },
+      {
+        text: 'The Costs panel: nearly all of the cycles are in the `interpretation` category (40 cycles per guest instruction).',
+        check: { largestCategory: 'interpretation' },
+      },
+      {
+        text: "Open Compare: interpretation is about 12 times bare metal (`native`) on this loop. Binary translation comes out slightly *cheaper* than bare metal: its OUTs to the console become calls to the device model, cheaper than real port I/O (Adams & Agesen 2006), and Compare's verdict says so.",
+        check: { all: [{ cheaper: ['native', 'interpret'] }, { cheaper: ['binary-translation', 'native'] }] },
+      },
     ],
   },
   {
     id: 'two-vms',
     title: 'Two VMs and world switches',
     topics: ['several VMs', 'world switch', 'scheduling'],
-    file: 'two-vms-one-crashes',
+    file: 'two-vms',
     settings: { technique: 'hardware-assisted', preset: '2006', hypervisor: { timeSlice: 500 } },
     notes:
-      'Two VMs share one CPU, round-robin by time slices of guest instructions. Each change of VM is a world switch; without a tagged TLB (2006) it also empties the TLB.',
+      'Two well-behaved VMs share one CPU, round-robin by time slices of guest instructions. Each change of VM is a world switch; without a tagged TLB (2006) it also empties the TLB.',
     lookFor: [
-      'The Machine panel lights the VM that runs; every `world-switch` moves between them.',
-      'Without VPID (2006) each world switch is followed by a `tlb-flush`.',
-      'Change the preset to `modern`: the flushes disappear.',
+      {
+        text: 'The Machine panel lights the VM that runs; every `world-switch` moves between them.',
+        check: {
+          events: [
+            { kind: 'world-switch', from: 'vm1', to: 'vm2' },
+            { kind: 'world-switch', from: 'vm2', to: 'vm1' },
+          ],
+        },
+      },
+      {
+        text: 'Without VPID (2006) each world switch is followed by a `tlb-flush`.',
+        check: { events: [{ kind: 'world-switch' }, { kind: 'tlb-flush', why: { contains: 'world switch' } }] },
+      },
+      {
+        text: 'Change the preset to `modern`: the flushes disappear.',
+        check: { all: [{ event: { kind: 'world-switch' } }, { none: { kind: 'tlb-flush' } }] },
+        settings: { preset: 'modern' },
+      },
+      {
+        text: 'Both VMs finish: each prints its count and powers off.',
+        check: {
+          all: [
+            { state: 'powered-off', vm: 0, exitCode: 0 },
+            { state: 'powered-off', vm: 1, exitCode: 0 },
+            { console: { contains: 'vm2 counted to 1500' }, vm: 1 },
+          ],
+        },
+      },
     ],
   },
   {
@@ -235,9 +542,43 @@ const SPECS: Spec[] = [
     notes:
       'vm2 divides by zero without an IDT: its #DE cannot be delivered and it triple-faults. The hypervisor stops that VM alone; vm1 keeps its time slices and finishes.',
     lookFor: [
-      'Find the `vm-state` event where vm2 becomes `crashed` (and its `TRIPLE_FAULT` exit).',
-      'After it, there are no more world switches: vm1 runs alone.',
-      "vm1's console and exit code are what it prints on its own.",
+      {
+        text: 'Find the `vm-state` event where vm2 becomes `crashed` (and its `TRIPLE_FAULT` exit).',
+        check: {
+          all: [
+            {
+              events: [
+                { kind: 'vm-exit', reasonName: 'TRIPLE_FAULT', vm: 1 },
+                { kind: 'vm-state', vm: 1, state: 'crashed' },
+              ],
+            },
+            { state: 'crashed', vm: 1 },
+          ],
+        },
+      },
+      {
+        text: 'After it, one last `world-switch` back to vm1, then no more: vm1 runs alone.',
+        check: {
+          all: [
+            {
+              events: [
+                { kind: 'vm-state', vm: 1, state: 'crashed' },
+                { kind: 'world-switch', from: 'vm2', to: 'vm1' },
+              ],
+            },
+            { none: { kind: 'world-switch', from: 'vm1' }, after: { kind: 'vm-state', vm: 1, state: 'crashed' } },
+          ],
+        },
+      },
+      {
+        text: "vm1's console and exit code are what it prints on its own.",
+        check: {
+          all: [
+            { state: 'powered-off', vm: 0, exitCode: 0 },
+            { console: 'vm1 counted to 2000\n', vm: 0 },
+          ],
+        },
+      },
     ],
   },
   {
@@ -249,9 +590,25 @@ const SPECS: Spec[] = [
     notes:
       "A type 2 hypervisor is a process of a host OS (VMware Workstation's hosted architecture): every I/O exit and host timer interrupt goes through the host OS and back, a world switch each way.",
     lookFor: [
-      'Each I/O trap is followed by two `world-switch` events: to the host OS and back.',
-      'The Machine panel shows the host OS layer under the hypervisor.',
-      'Switch `hypervisor.type` to 1 and compare the world-switch category of the costs.',
+      {
+        text: 'Each I/O trap is followed by two `world-switch` events: to the host OS and back.',
+        check: {
+          events: [
+            { kind: 'trap', instruction: { contains: 'IN ' }, cause: { contains: '#GP' } },
+            { kind: 'world-switch' },
+            { kind: 'world-switch' },
+          ],
+        },
+      },
+      {
+        text: 'The Machine panel shows the host OS layer under the hypervisor; the `world-switch` events name it.',
+        check: { event: { kind: 'world-switch', to: { contains: 'host' } } },
+      },
+      {
+        text: 'Switch `hypervisor.type` to 1: no world switch at all, and the world-switch category is gone from the costs.',
+        check: { all: [{ none: { kind: 'world-switch' } }, { counter: 'worldSwitches', max: 0 }] },
+        settings: { type: 1 },
+      },
     ],
   },
   {
@@ -263,9 +620,37 @@ const SPECS: Spec[] = [
     notes:
       'Theorem 1: a trap-and-emulate VMM exists iff every sensitive instruction is privileged. On `classic`, PUSHF, POPF, SMSW and SIDT are sensitive but not privileged, so it fails; on `strict` it holds. Theorem 3: a hybrid VMM exists iff every user-sensitive instruction is privileged; SIDT breaks it on `classic`.',
     lookFor: [
-      'Open the Popek–Goldberg view (or `virtlab analyze`): the four violators of theorem 1.',
-      'Run on `classic`: each violator shows up as a `fidelity-violation`.',
-      'Run on `strict`: they trap, are emulated, and fidelity holds.',
+      {
+        text: 'Open the Popek–Goldberg view (or `virtlab analyze`): the four violators of theorem 1. Run on `classic`: each violator shows up as a `fidelity-violation`.',
+        check: {
+          all: [
+            { event: { kind: 'fidelity-violation', instruction: { contains: 'PUSHF' } } },
+            { event: { kind: 'fidelity-violation', instruction: { contains: 'POPF' } } },
+            { event: { kind: 'fidelity-violation', instruction: { contains: 'SMSW' } } },
+            { event: { kind: 'fidelity-violation', instruction: { contains: 'SIDT' } } },
+          ],
+        },
+      },
+      {
+        text: 'The console differs from bare metal (open Compare: the `native` row), and the exit code counts the failures.',
+        check: { all: [{ bareMetal: 'different' }, { state: 'powered-off', exitCode: 7 }] },
+      },
+      {
+        text: 'Run on `strict`: they trap, are emulated, and fidelity holds.',
+        check: {
+          all: [
+            {
+              events: [
+                { kind: 'trap', instruction: { contains: 'PUSHF' }, cause: { contains: '#GP' } },
+                { kind: 'emulate', instruction: { contains: 'PUSHF' } },
+              ],
+            },
+            { none: { kind: 'fidelity-violation' } },
+            { bareMetal: 'same' },
+          ],
+        },
+        settings: { isa: 'strict' },
+      },
     ],
   },
   {
@@ -275,11 +660,25 @@ const SPECS: Spec[] = [
     program: 'forkwait',
     settings: { technique: 'binary-translation', preset: '2006', hypervisor: { paging: 'shadow' } },
     notes:
-      "Adams and Agesen (ASPLOS 2006) found first-generation VT-x *slower* than VMware's binary translator on forkwait: 106.4 s against 36.9 s (native 6.0 s). Every page-table write and page fault became an expensive VM exit, while the translator handled them with cheap callouts.",
+      "Adams and Agesen (ASPLOS 2006) found first-generation VT-x *slower* than VMware's binary translator on forkwait: 106.4 s against 36.9 s (native 6.0 s). Every page-table write and page fault became an expensive VM exit, while the translator handled them with cheap callouts. Paravirtualization needs a modified kernel: this one is not comparable there (Compare says so).",
     lookFor: [
-      'Open Compare with the 2006 preset: hardware-assisted > binary translation > native.',
-      'Switch to `modern` with nested paging: hardware assistance wins.',
-      "The cost model's figures are calibrated on these qualitative results, not measured.",
+      {
+        text: 'Open Compare with the 2006 preset: hardware-assisted > binary translation > native.',
+        check: { cheaper: ['native', 'binary-translation', 'hardware-assisted'] },
+      },
+      {
+        text: 'Switch to `modern` with nested paging: hardware assistance wins.',
+        check: {
+          cheaper: [
+            { technique: 'hardware-assisted', preset: 'modern', paging: 'nested' },
+            { technique: 'binary-translation', preset: 'modern', paging: 'shadow' },
+          ],
+        },
+      },
+      {
+        text: "Under binary translation the difference is in the `memory` and `trap` categories: hidden faults and shadow updates. The cost model's figures are calibrated on the paper's qualitative results, not measured.",
+        check: { all: [{ event: { kind: 'hidden-fault' } }, { event: { kind: 'shadow-update' } }] },
+      },
     ],
   },
   {
@@ -291,9 +690,30 @@ const SPECS: Spec[] = [
     notes:
       'Hardware interrupts reach the hypervisor first. If the guest has interrupts off (vIF = 0), the hypervisor keeps the interrupt pending and asks for an exit as soon as the guest can take it.',
     lookFor: [
-      'An `EXTERNAL_INTERRUPT` exit while vIF = 0, then a `vm-entry` with interrupt-window exiting armed.',
-      "Right after the guest's STI: an `INTERRUPT_WINDOW` exit and the `inject`.",
-      'Under trap-and-emulate: the STI traps, and the injection follows its emulation.',
+      {
+        text: 'An `EXTERNAL_INTERRUPT` exit while vIF = 0, then a `vmx` VMWRITE of CPU_BASED_VM_EXEC_CONTROL that arms interrupt-window exiting, and the `vm-entry`.',
+        check: {
+          events: [
+            { kind: 'vm-exit', reasonName: 'EXTERNAL_INTERRUPT' },
+            { kind: 'vmx', name: 'VMWRITE', field: 'CPU_BASED_VM_EXEC_CONTROL' },
+            { kind: 'vm-entry' },
+          ],
+        },
+      },
+      {
+        text: "Right after the guest's STI: an `INTERRUPT_WINDOW` exit and the `inject`.",
+        check: {
+          events: [
+            { kind: 'vm-exit', reasonName: 'INTERRUPT_WINDOW' },
+            { kind: 'inject', vector: 32 },
+          ],
+        },
+      },
+      {
+        text: 'Under trap-and-emulate: the STI traps, and the injection follows its emulation.',
+        check: { events: [{ kind: 'trap', instruction: 'STI' }, { kind: 'emulate', instruction: 'STI' }, { kind: 'inject' }] },
+        settings: { technique: 'trap-and-emulate' },
+      },
     ],
   },
 ];
@@ -303,14 +723,24 @@ function build(spec: Spec): LibraryEntry {
     ? { ...(SCENARIO_FILES[spec.file] as Record<string, unknown>) }
     : { vms: [{ name: 'vm1', source: PROGRAM_SOURCES[spec.program ?? ''] ?? '' }] };
   const hypervisor = { ...((base.hypervisor as object) ?? {}), ...((spec.settings.hypervisor as object) ?? {}) };
-  const notes = `${spec.notes}\n\n**What to look for**\n\n${spec.lookFor.map((s, i) => `${i + 1}. ${s}`).join('\n')}\n`;
+  const notes = `${spec.notes}\n\n**What to look for**\n\n${spec.lookFor.map((s, i) => `${i + 1}. ${s.text}`).join('\n')}\n`;
   return {
     id: spec.id,
     title: spec.title,
     topics: spec.topics,
     notes: spec.notes,
-    lookFor: spec.lookFor,
-    scenario: { format: 'virtlab-scenario', version: 1, ...base, ...spec.settings, hypervisor, title: spec.title, notes },
+    lookFor: spec.lookFor.map((s) => s.text),
+    steps: spec.lookFor,
+    scenario: {
+      format: 'virtlab-scenario',
+      version: 1,
+      ...base,
+      ...spec.settings,
+      hypervisor,
+      title: spec.title,
+      notes,
+      lookFor: spec.lookFor,
+    },
   };
 }
 
