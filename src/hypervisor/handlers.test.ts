@@ -209,6 +209,7 @@ describe('the monitor applies outcomes in one place', () => {
     const c = config();
     const { mon, vm, events } = monitorWith(hardwareAssistedHandler(c, 'shadow'), c);
     vm.machine.r[1] = 0x9000;
+    vm.machine.cr0 = 0x80000000 | 0; // guest paging on: a new guest table gets a shadow of its own
     mon.system(vm.machine, ins('MOV TO CR', { a: 3, b: 1 }));
     expect(events.map((e) => e.kind)).toEqual(['vm-exit', 'tlb-flush', 'emulate', 'shadow-update', 'vm-entry']);
     expect(vm.counters.vmExits).toBe(1);

@@ -42,6 +42,7 @@ interface MonitorState {
     counters: Counters;
     fidelity: FidelityViolation[];
     shadow: Uint8Array;
+    shadowRoots: Vm['shadowRoots'];
     ept: Uint8Array;
     vcpu: Vcpu;
     lastExit: LastExit;
@@ -602,6 +603,7 @@ export class Monitor implements TechniqueRun, Host {
           counters: v.counters,
           fidelity: v.fidelity,
           shadow: v.shadow,
+          shadowRoots: v.shadowRoots,
           ept: v.ept,
           vcpu: v.vcpu,
           lastExit: v.lastExit,
@@ -621,7 +623,9 @@ export class Monitor implements TechniqueRun, Host {
       restore(vm.machine, snap.machines[i]);
       vm.counters = v.counters;
       vm.fidelity = v.fidelity;
-      vm.shadow = v.shadow;
+      vm.shadowRoots = v.shadowRoots;
+      // One clone keeps shared references: the current root's entries are `shadow` itself.
+      vm.shadow = v.shadowRoots[0]?.filled ?? v.shadow;
       vm.ept = v.ept;
       vm.vcpu = v.vcpu;
       vm.lastExit = v.lastExit;
