@@ -138,7 +138,8 @@ export class Monitor implements TechniqueRun, Host {
 
   now(): number {
     let t = this.meter.total();
-    for (const vm of this.guests) t += vm.machine.meter.total();
+    // The same meter as the total (cycles()): interpretation's adjusted one where the handler has it.
+    for (const vm of this.guests) t += this.handler.meterTotal ? this.handler.meterTotal(vm) : vm.machine.meter.total();
     return t;
   }
 
@@ -251,6 +252,7 @@ export class Monitor implements TechniqueRun, Host {
         return false;
       case 'execute':
         if (a.charge) m.meter.charge(a.charge);
+        if (a.software) m.meter.charge('interpretPerInstruction', a.software);
         return false;
       case 'emulate': {
         const ins = insOf(exit);
@@ -314,6 +316,7 @@ export class Monitor implements TechniqueRun, Host {
       case 'deliver': {
         const e = exit as Extract<GuestExit, { kind: 'delivery' }>;
         m.meter.charge(a.charge);
+        if (a.software) m.meter.charge('interpretPerInstruction', a.software);
         if (this.events)
           this.record(vm, { kind: 'interrupt', vector: e.vector, name: vectorName(e.vector), cause: e.cause, returnPc: e.returnPc >>> 0 });
         return false;
@@ -331,6 +334,7 @@ export class Monitor implements TechniqueRun, Host {
       }
       case 'walk':
         m.meter.charge('memoryReference', a.refs);
+        if (a.software) m.meter.charge('interpretPerInstruction', a.software);
         return false;
       case 'fill-shadow':
         m.meter.charge('memoryReference');
@@ -403,6 +407,7 @@ export class Monitor implements TechniqueRun, Host {
 
   private lookupNext(vm: Vm): void {
     const m = vm.machine;
+    if (m.state !== 'running') return; // powered off by the callout: no next block
     const next = this.peekPhys(m, (m.pc + 8) | 0);
     if (next >= 0 && vm.tc?.has(next)) {
       vm.counters.tcHits++;
