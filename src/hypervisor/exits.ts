@@ -67,6 +67,8 @@ export type TrapCause =
   | 'timer'
   | 'hidden-fault'
   | 'page-table-store'
+  /** Binary translation: a store hit a traced page (translated code, or a page table from translated code). */
+  | 'trace-fault'
   | 'privileged-cpl1'
   | 'software-interrupt-no-trap-table';
 
@@ -110,7 +112,13 @@ export type Action =
   /** An EPT violation: the hypervisor maps guest frame `frame`; the guest retries the access. */
   | { readonly do: 'map-ept'; readonly frame: number }
   /** The hypervisor emulates a store to a write-protected guest page table and updates the shadow. */
-  | { readonly do: 'shadow-write' }
+  | {
+      readonly do: 'shadow-write';
+      /** Adaptive translation: the store took a trace fault; its block is retranslated with a callout for it. */
+      readonly retranslate?: boolean;
+    }
+  /** A store hit translated code on a traced page: a hidden fault drops every block translated from `page`. */
+  | { readonly do: 'invalidate-traced'; readonly page: number }
   /** Xen validates and emulates a store to the guest's read-only page table. */
   | { readonly do: 'validate-pte' }
   /** Translated code looks the branch target up in the translation cache. */

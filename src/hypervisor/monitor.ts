@@ -357,6 +357,19 @@ export class Monitor implements TechniqueRun, Host {
         const what = !this.events ? '' : callout ? `callout (page-table store): ${shadowWriteWords(entry)}` : shadowWriteWords(entry);
         this.emulated(vm, o.via, what, text);
         if (callout) this.lookupNext(vm);
+        if (a.retranslate && vm.tc) {
+          // Adaptive translation: the store's block is dropped; it is translated again, with a callout for the store.
+          const pc = this.peekPhys(m, m.pc);
+          if (pc >= 0) this.dropBlocks(vm, vm.tc.retranslateStore(pc));
+        }
+        return false;
+      }
+      case 'invalidate-traced': {
+        // A hidden fault: the guest never sees it (the store then completes as on bare metal).
+        c.hiddenFaults++;
+        m.meter.charge('hiddenFault');
+        if (this.events) this.record(vm, { kind: 'hidden-fault', address: a.page << 12 });
+        if (vm.tc) this.dropBlocks(vm, vm.tc.invalidatePage(a.page));
         return false;
       }
       case 'validate-pte': {
@@ -504,11 +517,24 @@ export class Monitor implements TechniqueRun, Host {
       });
   }
 
+  /**
+   * A store hit decoded code. Under binary translation, a byte of translated code lies on a traced page
+   * (write-protected through the shadow table): the store is a trace fault, handed to the technique as
+   * a write to a protected page; its blocks are dropped there (`invalidate-traced`).
+   */
   codeWritten(m: Machine, pa: number): void {
     const vm = this.guests[m.vm];
-    if (!vm.tc) return;
-    for (const block of vm.tc.invalidate(pa)) {
-      // Its instructions must be decoded (translated) afresh.
+    const tc = vm.tc;
+    if (!tc?.covers(pa)) return;
+    this.dispatch(vm, { kind: 'watched-write', pa, size: 1 });
+    // A technique that does not trace (none today) still must not run stale translations.
+    if (tc.covers(pa)) this.dropBlocks(vm, tc.invalidate(pa));
+  }
+
+  /** Dropped blocks: their instructions must be decoded (translated) afresh. */
+  private dropBlocks(vm: Vm, blocks: readonly Block[]): void {
+    const m = vm.machine;
+    for (const block of blocks) {
       m.xop.fill(-1, block.pa, block.pa + block.instructions.length * 8);
       if (this.events) this.record(vm, { kind: 'tc-invalidate', block: block.pc >>> 0 });
     }
