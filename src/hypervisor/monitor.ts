@@ -409,7 +409,7 @@ export class Monitor implements TechniqueRun, Host {
       const value = m.r[ins.b];
       rebuildShadow(this.recorder, vm, ins.a === 0 ? value : m.cr0, ins.a === 3 ? value : m.cr3);
     } else if (ins.name === 'INVLPG') {
-      vm.shadow[(m.r[ins.b] >>> 12) & 15] = 0;
+      vm.shadow[(m.r[ins.a] >>> 12) & 15] = 0; // INVLPG r: the register is in A
     }
   }
 
@@ -485,7 +485,7 @@ export class Monitor implements TechniqueRun, Host {
     l.insLo = pa >= 0 && pa + 7 < 0x10000 ? m.mem[pa] | (m.mem[pa + 1] << 8) | (m.mem[pa + 2] << 16) | (m.mem[pa + 3] << 24) : 0;
     l.insHi = pa >= 0 && pa + 7 < 0x10000 ? m.mem[pa + 4] | (m.mem[pa + 5] << 8) | (m.mem[pa + 6] << 16) | (m.mem[pa + 7] << 24) : 0;
     l.cr2 = m.cr2;
-    l.reg = exit.kind === 'system' ? m.r[exit.ins.b & 7] : 0;
+    l.reg = exit.kind === 'system' ? m.r[(exit.ins.name === 'INVLPG' ? exit.ins.a : exit.ins.b) & 7] : 0;
     l.exit = exit;
     l.action = action;
   }

@@ -35,7 +35,7 @@ export function effectOf(m: Machine, ins: SystemInstruction): string {
     case 'MOV FROM KSP':
       return `R${ins.a} ← virtual KSP`;
     case 'INVLPG':
-      return `drop the TLB and shadow entries of page ${(r[ins.b] >>> 12) & 15}`;
+      return `drop the TLB and shadow entries of page ${(r[ins.a] >>> 12) & 15}`;
     case 'PUSHF':
       return 'push the virtual FLAGS (vIF included)';
     case 'POPF':
