@@ -342,12 +342,8 @@ export class Monitor implements TechniqueRun, Host {
         return false;
       case 'map-ept':
         vm.ept[a.frame] = 1;
-        if (this.events)
-          this.record(vm, {
-            kind: 'shadow-update',
-            page: a.frame,
-            detail: `EPT entry: guest frame ${a.frame} → host frame ${vm.p2m[a.frame]}`,
-          });
+        // Its own event: an EPT fill is not a shadow-table update (and shadowUpdates does not count it).
+        if (this.events) this.record(vm, { kind: 'ept-update', frame: a.frame, hostFrame: vm.p2m[a.frame] });
         return false;
       case 'shadow-write': {
         const e = exit as Extract<GuestExit, { kind: 'watched-write' }>;
@@ -473,6 +469,8 @@ export class Monitor implements TechniqueRun, Host {
           ? { kind: 'world-switch', from: 'hypervisor', to: `host OS (${why})` }
           : { kind: 'world-switch', from: 'host OS', to: 'hypervisor' },
       );
+    // The host OS runs in its own address space: without tags (2006) loading it empties the TLB.
+    if (there && !this.config.taggedTlb) vm.machine.flushTlb('world switch to the host OS: the 2006 CPU has no tagged TLB');
   }
 
   /** The VMCS exit-information fields, kept as numbers (worded only when inspected). */
@@ -699,7 +697,16 @@ export class Monitor implements TechniqueRun, Host {
           layer: m.cpl === 0 ? 'guest-kernel' : 'guest-user',
           virtual: cpuView(m),
           real: this.handler.realState?.(vm, base) ?? base,
-          tlb: tlbOf(m),
+          // The TLB holds what the hardware walked: host frames under shadow and nested paging (tagged
+          // with the VM's VPID where the preset has tags), guest frames in interpretation's software TLB.
+          tlb: this.handler.realMmu
+            ? tlbOf(m).map((t) => ({
+                ...t,
+                frame: vm.p2m[t.frame & 15],
+                guestFrame: t.frame,
+                ...(this.config.taggedTlb && this.handler.id === 'hardware-assisted' ? { tag: `VPID ${vm.index + 1}` } : {}),
+              }))
+            : tlbOf(m),
           pageTable,
           p2m: vm.p2m,
           shadow: this.paging === 'shadow' ? Array.from({ length: 16 }, (_, p) => mapped(p, vm.shadow[p] === 1)) : null,
