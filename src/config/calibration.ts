@@ -139,9 +139,9 @@ export function withinTolerance(row: CalibrationRow, model: number): boolean {
  * them): what the page shows beside the paper's.
  */
 export const MODEL_AT_CALIBRATION: Readonly<Record<string, number>> = {
-  'forkwait-bt': 6.27,
-  'forkwait-hw': 19.37,
-  'forkwait-hw-bt': 3.09,
+  'forkwait-bt': 5.78,
+  'forkwait-hw': 18.68,
+  'forkwait-hw-bt': 3.23,
   'in-native': 3003,
   'in-bt': 203,
   'in-hw': 8353,
@@ -150,7 +150,7 @@ export const MODEL_AT_CALIBRATION: Readonly<Record<string, number>> = {
   'divzero-native': 1006,
   'divzero-hw': 1006,
   'syscall-bt': 2000,
-  'ept-vs-shadow': 40.2,
+  'ept-vs-shadow': 37.17,
 };
 
 /** Said beside every model figure and every preset cost. */

@@ -1,12 +1,18 @@
 // Runs the calibration (src/config/calibration.ts): the model's figure for each published one, measured
 // on VirtLab's own workloads with the presets. Every model figure is a model value.
+
+import { readFileSync } from 'node:fs';
 import { CALIBRATION, type CalibrationRow, withinTolerance } from '../config/calibration';
-import { forkwaitCalibration, MMU_HEAVY_WORK } from '../hypervisor/calibration/workloads';
 import type { PresetId } from '../hypervisor/costs';
 import { prepare } from '../hypervisor/engine';
 import type { TechniqueId } from '../hypervisor/technique';
 import { scenarioFromSource } from '../scenario/scenario';
 import { divideByZero, portLoop, pteWrites, syscallLoop } from './workloads';
+
+/** The forkwait-like guest: the library's own programs/forkwait.s, what the Compare chart shows. */
+const FORKWAIT = readFileSync(new URL('../../programs/forkwait.s', import.meta.url), 'utf8');
+/** The page-table-heavy guest of the EPT comparison: programs/mmu-heavy.s. */
+const MMU_HEAVY = readFileSync(new URL('../../programs/mmu-heavy.s', import.meta.url), 'utf8');
 
 export interface CalibrationResult extends CalibrationRow {
   /** The model's figure (a model value). */
@@ -41,8 +47,7 @@ export function modelFigure(id: string, cache = new Map<string, number>()): numb
     cache.set(key, v);
     return v;
   };
-  const fw = (t: TechniqueId) =>
-    memo(`fw-${t}`, () => cycles(forkwaitCalibration(300), t, '2006', t === 'hardware-assisted' ? 'shadow' : 'auto'));
+  const fw = (t: TechniqueId) => memo(`fw-${t}`, () => cycles(FORKWAIT, t, '2006', t === 'hardware-assisted' ? 'shadow' : 'auto'));
   switch (id) {
     case 'forkwait-bt':
       return fw('binary-translation') / fw('native');
@@ -67,7 +72,7 @@ export function modelFigure(id: string, cache = new Map<string, number>()): numb
     case 'syscall-bt':
       return perIteration(syscallLoop, 'binary-translation', '2006') - perIteration(syscallLoop, 'native', '2006');
     case 'ept-vs-shadow': {
-      const src = forkwaitCalibration(40, MMU_HEAVY_WORK);
+      const src = MMU_HEAVY;
       const shadow = cycles(src, 'hardware-assisted', 'modern', 'shadow');
       return (100 * (shadow - cycles(src, 'hardware-assisted', 'modern', 'nested'))) / shadow;
     }
