@@ -1,4 +1,7 @@
 // The cost model of costs.md, as data: two presets, overridable field by field from a scenario.
+// Every preset cost is a model value: the 2006 column is calibrated so that the library's forkwait.s
+// and the microbenchmark loops reproduce Adams & Agesen's magnitudes, and `modern`'s so that mmu-heavy.s
+// shows VMware's EPT gain (src/config/calibration.ts, checked by src/testing/calibration.test.ts).
 
 import { PRESET_IDS, type PresetId } from '../config';
 
