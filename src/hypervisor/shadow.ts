@@ -65,7 +65,8 @@ export function protectTables(vm: Vm): void {
 export function switchShadow(h: Recorder, vm: Vm, cr0: number, cr3: number): void {
   const key = keyOf(cr0, cr3);
   const roots = vm.shadowRoots;
-  const i = roots.findIndex((r) => r.key === key);
+  let i = roots.length - 1;
+  while (i >= 0 && roots[i].key !== key) i--;
   if (i === 0) return; // the same table (CR0 rewritten, or CR3 reloaded with the same value)
   if (i > 0) {
     const [root] = roots.splice(i, 1);

@@ -7,6 +7,7 @@
 // one is a hidden fault that drops the blocks translated from it.
 // Guest-user code runs directly at CPL 3, as under trap-and-emulate. Memory: shadow page tables.
 import { ROW_BY_NAME } from '../../../isa/table';
+import { CODE_CHUNK_SHIFT } from '../../../machine/machine';
 import { type GuestExit, type Outcome, unreachable, type Via } from '../../exits';
 import type { Handler } from '../../handler';
 import { Monitor } from '../../monitor';
@@ -73,7 +74,8 @@ export function binaryTranslationHandler(isa: 'classic' | 'strict'): Handler {
     // A store into translated code is a trace fault, whoever made it. Otherwise guest user code runs
     // directly, as under trap-and-emulate.
     handle: (vm, exit) => {
-      if (exit.kind === 'watched-write' && vm.tc?.covers(exit.pa))
+      // (A page-table store is never on a chunk of decoded code: the typed-array test keeps it cheap.)
+      if (exit.kind === 'watched-write' && vm.machine.codeChunks[exit.pa >> CODE_CHUNK_SHIFT] !== 0 && vm.tc?.covers(exit.pa))
         return { via: TRACE, action: { do: 'invalidate-traced', page: exit.pa >>> 12 } };
       return vm.machine.cpl === 0 ? handleTranslated(vm, exit, privileged) : handleTrapAndEmulate(vm, exit, privileged);
     },
