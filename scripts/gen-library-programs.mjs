@@ -15,6 +15,7 @@ export const LIBRARY_PROGRAMS = [
   'sensitive-kernel',
   'syscall-loop',
   'forkwait',
+  'mmu-heavy',
   'compute-loop',
   'io-port',
   'timer-pending',

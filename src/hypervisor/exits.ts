@@ -68,6 +68,8 @@ export type TrapCause =
   | 'timer'
   | 'hidden-fault'
   | 'page-table-store'
+  /** Binary translation: a store hit a traced page (translated code, or a page table from translated code). */
+  | 'trace-fault'
   | 'privileged-cpl1'
   | 'software-interrupt-no-trap-table'
   | 'hypercall-from-user';
@@ -75,7 +77,12 @@ export type TrapCause =
 /** What the hypervisor (or the CPU) does next. */
 export type Action =
   /** The CPU executes the instruction as VX defines it, on the guest's state; `charge` is what it costs besides. */
-  | { readonly do: 'execute'; readonly charge?: keyof CostTable }
+  | {
+      readonly do: 'execute';
+      readonly charge?: keyof CostTable;
+      /** Interpretation: the steps the software takes besides the instruction itself (charged as interpreted). */
+      readonly software?: number;
+    }
   /** The hypervisor emulates the instruction on the vCPU (shadow paging follows CR0/CR3/INVLPG). */
   | { readonly do: 'emulate' }
   /** Translated code updates the vCPU inline (binary translation's CLI, STI, PUSHF, POPF). */
@@ -95,7 +102,7 @@ export type Action =
   /** The hypervisor injects the vector (the CPU delivers it as the guest resumes). */
   | { readonly do: 'inject'; readonly cost: 'inject' | 'reflect' }
   /** The CPU delivers the vector inside the guest, no hypervisor involved; `charge` is what it costs. */
-  | { readonly do: 'deliver'; readonly charge: 'exceptionDelivery' | 'reflect' }
+  | { readonly do: 'deliver'; readonly charge: 'exceptionDelivery' | 'reflect'; readonly software?: number }
   /** The interrupt stays pending (virtual IF = 0); with `window`, an interrupt-window exit is armed. */
   | { readonly do: 'pend'; readonly window: boolean }
   /** The interrupt is injected as the guest is entered (the delivery that follows). */
@@ -103,13 +110,19 @@ export type Action =
   /** HLT: the vCPU blocks in the hypervisor until its next interrupt. */
   | { readonly do: 'block' }
   /** The hardware walks a table: `refs` memory references. */
-  | { readonly do: 'walk'; readonly refs: number }
+  | { readonly do: 'walk'; readonly refs: number; readonly software?: number }
   /** A hidden page fault: the hypervisor fills the shadow entry of `page` from the guest PTE. */
   | { readonly do: 'fill-shadow'; readonly page: number }
   /** An EPT violation: the hypervisor maps guest frame `frame`; the guest retries the access. */
   | { readonly do: 'map-ept'; readonly frame: number }
   /** The hypervisor emulates a store to a write-protected guest page table and updates the shadow. */
-  | { readonly do: 'shadow-write' }
+  | {
+      readonly do: 'shadow-write';
+      /** Adaptive translation: the store took a trace fault; its block is retranslated with a callout for it. */
+      readonly retranslate?: boolean;
+    }
+  /** A store hit translated code on a traced page: a hidden fault drops every block translated from `page`. */
+  | { readonly do: 'invalidate-traced'; readonly page: number }
   /** Xen validates and emulates a store to the guest's read-only page table. */
   | { readonly do: 'validate-pte' }
   /** Xen builds a bounce frame for the delivered vector from the guest's trap table (create_bounce_frame). */

@@ -55,4 +55,6 @@ export interface Handler {
   yields?(vm: Vm): boolean;
   /** Interpretation charges instructions as interpreted. */
   adjustMeter?(vm: Vm, meter: CycleMeter): CycleMeter;
+  /** The total of `adjustMeter`'s meter, without building it: what event times are read from. */
+  meterTotal?(vm: Vm): number;
 }

@@ -215,6 +215,7 @@ describe('the monitor applies outcomes in one place', () => {
     const c = config();
     const { mon, vm, events } = monitorWith(hardwareAssistedHandler(c, 'shadow'), c);
     vm.machine.r[1] = 0x9000;
+    vm.machine.cr0 = 0x80000000 | 0; // guest paging on: a new guest table gets a shadow of its own
     mon.system(vm.machine, ins('MOV TO CR', { a: 3, b: 1 }));
     // KVM's handle_cr: exit reason, vectoring and qualification read; kvm_set_cr3 switches the shadow
     // root (GUEST_CR3 written); the instruction skipped; VMRESUME.

@@ -22,8 +22,13 @@ export interface RealCpu {
 export interface TlbEntry {
   readonly slot: number;
   readonly page: number;
+  /** The frame as the TLB holds it: a host frame under shadow and nested paging, else a guest frame. */
   readonly frame: number;
   readonly flags: string;
+  /** Under shadow and nested paging: the guest frame behind the host frame. */
+  readonly guestFrame?: number;
+  /** The entry's tag where the TLB is tagged (VPID under VT-x): absent when every switch empties it. */
+  readonly tag?: string;
 }
 
 export interface PageTableEntry {

@@ -55,6 +55,7 @@ interface MonitorState {
     counters: Counters;
     fidelity: FidelityViolation[];
     shadow: Uint8Array;
+    shadowRoots: Vm['shadowRoots'];
     ept: Uint8Array;
     vcpu: Vcpu;
     lastExit: LastExit;
@@ -213,7 +214,8 @@ export class Monitor implements TechniqueRun, Host {
 
   now(): number {
     let t = this.meter.total();
-    for (const vm of this.guests) t += vm.machine.meter.total();
+    // The same meter as the total (cycles()): interpretation's adjusted one where the handler has it.
+    for (const vm of this.guests) t += this.handler.meterTotal ? this.handler.meterTotal(vm) : vm.machine.meter.total();
     return t;
   }
 
@@ -390,6 +392,7 @@ export class Monitor implements TechniqueRun, Host {
         return false;
       case 'execute':
         if (a.charge) m.meter.charge(a.charge);
+        if (a.software) m.meter.charge('interpretPerInstruction', a.software);
         return false;
       case 'emulate': {
         const ins = insOf(exit);
@@ -465,6 +468,7 @@ export class Monitor implements TechniqueRun, Host {
       case 'deliver': {
         const e = exit as Extract<GuestExit, { kind: 'delivery' }>;
         m.meter.charge(a.charge);
+        if (a.software) m.meter.charge('interpretPerInstruction', a.software);
         if (this.events)
           this.record(vm, { kind: 'interrupt', vector: e.vector, name: vectorName(e.vector), cause: e.cause, returnPc: e.returnPc >>> 0 });
         return false;
@@ -482,6 +486,7 @@ export class Monitor implements TechniqueRun, Host {
       }
       case 'walk':
         m.meter.charge('memoryReference', a.refs);
+        if (a.software) m.meter.charge('interpretPerInstruction', a.software);
         return false;
       case 'fill-shadow':
         m.meter.charge('memoryReference');
@@ -489,12 +494,8 @@ export class Monitor implements TechniqueRun, Host {
         return false;
       case 'map-ept':
         vm.ept[a.frame] = 1;
-        if (this.events)
-          this.record(vm, {
-            kind: 'shadow-update',
-            page: a.frame,
-            detail: `EPT entry: guest frame ${a.frame} → host frame ${vm.p2m[a.frame]}`,
-          });
+        // Its own event: an EPT fill is not a shadow-table update (and shadowUpdates does not count it).
+        if (this.events) this.record(vm, { kind: 'ept-update', frame: a.frame, hostFrame: vm.p2m[a.frame] });
         return false;
       case 'shadow-write': {
         const e = exit as Extract<GuestExit, { kind: 'watched-write' }>;
@@ -504,6 +505,19 @@ export class Monitor implements TechniqueRun, Host {
         const what = !this.events ? '' : callout ? `callout (page-table store): ${shadowWriteWords(entry)}` : shadowWriteWords(entry);
         this.emulated(vm, o.via, what, text);
         if (callout) this.lookupNext(vm);
+        if (a.retranslate && vm.tc) {
+          // Adaptive translation: the store's block is dropped; it is translated again, with a callout for the store.
+          const pc = this.peekPhys(m, m.pc);
+          if (pc >= 0) this.dropBlocks(vm, vm.tc.retranslateStore(pc));
+        }
+        return false;
+      }
+      case 'invalidate-traced': {
+        // A hidden fault: the guest never sees it (the store then completes as on bare metal).
+        c.hiddenFaults++;
+        m.meter.charge('hiddenFault');
+        if (this.events) this.record(vm, { kind: 'hidden-fault', address: a.page << 12 });
+        if (vm.tc) this.dropBlocks(vm, vm.tc.invalidatePage(a.page));
         return false;
       }
       case 'validate-pte':
@@ -556,7 +570,7 @@ export class Monitor implements TechniqueRun, Host {
       const value = m.r[ins.b];
       rebuildShadow(this.recorder, vm, ins.a === 0 ? value : m.cr0, ins.a === 3 ? value : m.cr3);
     } else if (ins.name === 'INVLPG') {
-      vm.shadow[(m.r[ins.b] >>> PAGE_SHIFT) & PAGE_INDEX_MASK] = 0;
+      vm.shadow[(m.r[ins.a] >>> PAGE_SHIFT) & PAGE_INDEX_MASK] = 0; // INVLPG r: the register is in A
     }
   }
 
@@ -567,6 +581,7 @@ export class Monitor implements TechniqueRun, Host {
 
   private lookupNext(vm: Vm): void {
     const m = vm.machine;
+    if (m.state !== 'running') return; // powered off by the callout: no next block
     const next = this.peekPhys(m, (m.pc + 8) | 0);
     if (next >= 0 && vm.tc?.has(next)) {
       vm.counters.tcHits++;
@@ -711,6 +726,8 @@ export class Monitor implements TechniqueRun, Host {
           ? { kind: 'world-switch', from: 'hypervisor', to: `host OS (${why})` }
           : { kind: 'world-switch', from: 'host OS', to: 'hypervisor' },
       );
+    // The host OS runs in its own address space: without tags (2006) loading it empties the TLB.
+    if (there && !this.config.taggedTlb) vm.machine.flushTlb('world switch to the host OS: the 2006 CPU has no tagged TLB');
   }
 
   /** The VMCS exit-information fields, kept as numbers (worded only when inspected). */
@@ -723,7 +740,7 @@ export class Monitor implements TechniqueRun, Host {
     l.insLo = pa >= 0 && pa + 7 < MEMORY_SIZE ? m.mem[pa] | (m.mem[pa + 1] << 8) | (m.mem[pa + 2] << 16) | (m.mem[pa + 3] << 24) : 0;
     l.insHi = pa >= 0 && pa + 7 < MEMORY_SIZE ? m.mem[pa + 4] | (m.mem[pa + 5] << 8) | (m.mem[pa + 6] << 16) | (m.mem[pa + 7] << 24) : 0;
     l.cr2 = m.cr2;
-    l.reg = exit.kind === 'system' ? m.r[exit.ins.b & 7] : 0;
+    l.reg = exit.kind === 'system' ? m.r[(exit.ins.name === 'INVLPG' ? exit.ins.a : exit.ins.b) & 7] : 0;
     l.exit = exit;
     l.action = action;
   }
@@ -755,11 +772,24 @@ export class Monitor implements TechniqueRun, Host {
       });
   }
 
+  /**
+   * A store hit decoded code. Under binary translation, a byte of translated code lies on a traced page
+   * (write-protected through the shadow table): the store is a trace fault, handed to the technique as
+   * a write to a protected page; its blocks are dropped there (`invalidate-traced`).
+   */
   codeWritten(m: Machine, pa: number): void {
     const vm = this.guests[m.vm];
-    if (!vm.tc) return;
-    for (const block of vm.tc.invalidate(pa)) {
-      // Its instructions must be decoded (translated) afresh.
+    const tc = vm.tc;
+    if (!tc?.covers(pa)) return;
+    this.dispatch(vm, { kind: 'watched-write', pa, size: 1 });
+    // A technique that does not trace (none today) still must not run stale translations.
+    if (tc.covers(pa)) this.dropBlocks(vm, tc.invalidate(pa));
+  }
+
+  /** Dropped blocks: their instructions must be decoded (translated) afresh. */
+  private dropBlocks(vm: Vm, blocks: readonly Block[]): void {
+    const m = vm.machine;
+    for (const block of blocks) {
       m.xop.fill(-1, block.pa, block.pa + block.instructions.length * 8);
       if (this.events) this.record(vm, { kind: 'tc-invalidate', block: block.pc >>> 0 });
     }
@@ -859,6 +889,7 @@ export class Monitor implements TechniqueRun, Host {
           counters: v.counters,
           fidelity: v.fidelity,
           shadow: v.shadow,
+          shadowRoots: v.shadowRoots,
           ept: v.ept,
           vcpu: v.vcpu,
           lastExit: v.lastExit,
@@ -878,7 +909,9 @@ export class Monitor implements TechniqueRun, Host {
       restore(vm.machine, snap.machines[i]);
       vm.counters = v.counters;
       vm.fidelity = v.fidelity;
-      vm.shadow = v.shadow;
+      vm.shadowRoots = v.shadowRoots;
+      // One clone keeps shared references: the current root's entries are `shadow` itself.
+      vm.shadow = v.shadowRoots[0]?.filled ?? v.shadow;
       vm.ept = v.ept;
       vm.vcpu = v.vcpu;
       vm.lastExit = v.lastExit;
@@ -921,7 +954,16 @@ export class Monitor implements TechniqueRun, Host {
           layer: m.cpl === 0 ? 'guest-kernel' : 'guest-user',
           virtual: cpuView(m),
           real: this.handler.realState?.(vm, base) ?? base,
-          tlb: tlbOf(m),
+          // The TLB holds what the hardware walked: host frames under shadow and nested paging (tagged
+          // with the VM's VPID where the preset has tags), guest frames in interpretation's software TLB.
+          tlb: this.handler.realMmu
+            ? tlbOf(m).map((t) => ({
+                ...t,
+                frame: vm.p2m[t.frame & 15],
+                guestFrame: t.frame,
+                ...(this.config.taggedTlb && this.handler.id === 'hardware-assisted' ? { tag: `VPID ${vm.index + 1}` } : {}),
+              }))
+            : tlbOf(m),
           pageTable,
           p2m: vm.p2m,
           shadow: this.paging === 'shadow' ? Array.from({ length: PAGE_COUNT }, (_, p) => mapped(p, vm.shadow[p] === 1)) : null,

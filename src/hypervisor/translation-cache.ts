@@ -36,7 +36,25 @@ export function isIndirect(name: string, immediate: boolean): boolean {
   return name === 'RET' || ((name === 'JMP' || name === 'CALL') && !immediate);
 }
 
-function translation(row: InstructionRow, immediate: boolean, text: string): { kind: Translation; becomes: string } {
+/** Guest-virtual to guest-physical through the guest's own table, without side effects, or -1. */
+export function guestPhys(m: { cr0: number; cr3: number; mem: Uint8Array }, va: number): number {
+  const a = va >>> 0;
+  if (a >= 0x10000) return -1;
+  if (!(m.cr0 & 0x80000000)) return a;
+  const pa = (m.cr3 >>> 0) + (a >>> 12) * 4;
+  if (pa + 3 >= 0x10000) return -1;
+  const pte = m.mem[pa] | (m.mem[pa + 1] << 8) | (m.mem[pa + 2] << 16) | (m.mem[pa + 3] << 24);
+  return pte & 1 ? (pte & 0xf000) | (a & 0xfff) : -1;
+}
+
+function translation(row: InstructionRow, immediate: boolean, text: string, adaptive: boolean): { kind: Translation; becomes: string } {
+  // Adaptive translation (Adams & Agesen 2006, §3.2 "Adaptive binary translation"): a store that took a
+  // trace fault on a page table is retranslated as a callout that performs it and updates the shadow.
+  if (adaptive)
+    return {
+      kind: 'callout',
+      becomes: `callout: the hypervisor performs ${text} on the guest page table and updates the shadow (adaptive translation)`,
+    };
   if (INLINE.has(row.name)) {
     const becomes = {
       CLI: 'vCPU.IF ← 0 (inline, no trap)',
@@ -62,6 +80,8 @@ export class TranslationCache {
   private readonly owner = new Map<number, number>();
   translatedInstructions = 0;
   invalidations = 0;
+  /** Adaptive translation: guest-physical addresses of stores retranslated as callouts after a trace fault. */
+  readonly calloutStores = new Set<number>();
 
   has(pa: number): boolean {
     return this.owner.has(pa);
@@ -86,7 +106,7 @@ export class TranslationCache {
       const d = decode(mem, p);
       if (!d) break;
       const text = formatInstruction(d);
-      const t = translation(d.row, (d.mode & MODE_IMM) !== 0, text);
+      const t = translation(d.row, (d.mode & MODE_IMM) !== 0, text, this.calloutStores.has(p));
       out.push({ address: va, original: text, kind: t.kind, becomes: t.becomes });
       if (d.row.endsBlock || t.kind === 'callout' || t.kind === 'device') break;
     }
@@ -113,15 +133,50 @@ export class TranslationCache {
     return dropped;
   }
 
-  save(): { translated: number; invalidations: number; blocks: Block[] } {
-    return { translated: this.translatedInstructions, invalidations: this.invalidations, blocks: [...this.blocks.values()] };
+  /** True when the byte at guest-physical `pa` belongs to a translated instruction (a traced byte). */
+  covers(pa: number): boolean {
+    for (let a = Math.max(0, pa - 7); a <= pa; a++) if (this.owner.has(a)) return true;
+    return false;
   }
 
-  load(s: { translated: number; invalidations: number; blocks: Block[] }): void {
+  /**
+   * A trace fault on guest-physical page `page`: drops every block translated from it (VMware traces
+   * whole pages; the blocks are translated afresh when next reached).
+   */
+  invalidatePage(page: number): Block[] {
+    const dropped: Block[] = [];
+    for (const [start, block] of this.blocks) {
+      if (start >>> 12 !== page) continue;
+      this.blocks.delete(start);
+      for (let i = 0; i < block.instructions.length; i++) this.owner.delete(block.pa + 8 * i);
+      this.invalidations++;
+      dropped.push(block);
+    }
+    return dropped;
+  }
+
+  /** Drops the block holding the instruction at `pa` and has that store retranslated as a callout. */
+  retranslateStore(pa: number): Block[] {
+    this.calloutStores.add(pa);
+    return this.invalidate(pa);
+  }
+
+  save(): { translated: number; invalidations: number; blocks: Block[]; calloutStores?: number[] } {
+    return {
+      translated: this.translatedInstructions,
+      invalidations: this.invalidations,
+      blocks: [...this.blocks.values()],
+      calloutStores: [...this.calloutStores],
+    };
+  }
+
+  load(s: { translated: number; invalidations: number; blocks: Block[]; calloutStores?: number[] }): void {
     this.translatedInstructions = s.translated;
     this.invalidations = s.invalidations;
     this.blocks.clear();
     this.owner.clear();
+    this.calloutStores.clear();
+    for (const pa of s.calloutStores ?? []) this.calloutStores.add(pa);
     for (const b of s.blocks) this.add(b);
   }
 

@@ -65,6 +65,8 @@ export class Vm {
   fidelity: FidelityViolation[] = [];
   /** Shadow page table: which guest-virtual pages have a filled shadow entry (shadow paging). */
   shadow: Uint8Array = new Uint8Array(PAGE_COUNT);
+  /** Shadow paging: the cached shadow tables, most recently used first; `shadow` is the first one's entries. */
+  shadowRoots: { readonly key: number; readonly filled: Uint8Array }[] = [{ key: -1, filled: this.shadow }];
   /** Nested paging: which guest-physical frames have an EPT entry (filled lazily, as KVM does). */
   ept: Uint8Array = new Uint8Array(PAGE_COUNT);
   vcpu: Vcpu = {

@@ -62,6 +62,9 @@ export function run(m: Machine, budget: number): RunStop {
   const dImm = m.dImm;
   const tlb = m.tlbMap;
   const watch = m.watch;
+  // Under a hypervisor a store into decoded code goes to the reference step, so that the host sees
+  // it with the machine's PC up to date (binary translation's trace fault names the store).
+  const code = m.host !== null ? m.codeChunks : null;
   const meter = m.meter.counts;
   while (left > 0) {
     if (m.state !== 'running') return stopOf(m);
@@ -177,6 +180,10 @@ export function run(m: Machine, budget: number): RunStop {
               slow = true;
               break;
             }
+            if (code !== null && (code[p >> CODE_CHUNK_SHIFT] | code[(p + 3) >> CODE_CHUNK_SHIFT]) !== 0) {
+              slow = true;
+              break;
+            }
             store32(m, p, r[ra]);
             break;
           }
@@ -184,6 +191,10 @@ export function run(m: Machine, budget: number): RunStop {
           {
             const p = fastPa(tlb, watch, (r[dB[pa]] + imm) | 0, 1, true, pg, cpl);
             if (p < 0) {
+              slow = true;
+              break;
+            }
+            if (code !== null && code[p >> CODE_CHUNK_SHIFT] !== 0) {
               slow = true;
               break;
             }
@@ -197,6 +208,10 @@ export function run(m: Machine, budget: number): RunStop {
           {
             const p = fastPa(tlb, watch, (r[7] - 4) | 0, 4, true, pg, cpl);
             if (p < 0) {
+              slow = true;
+              break;
+            }
+            if (code !== null && (code[p >> CODE_CHUNK_SHIFT] | code[(p + 3) >> CODE_CHUNK_SHIFT]) !== 0) {
               slow = true;
               break;
             }
@@ -400,6 +415,10 @@ export function run(m: Machine, budget: number): RunStop {
           {
             const p = fastPa(tlb, watch, (r[7] - 4) | 0, 4, true, pg, cpl);
             if (p < 0) {
+              slow = true;
+              break;
+            }
+            if (code !== null && (code[p >> CODE_CHUNK_SHIFT] | code[(p + 3) >> CODE_CHUNK_SHIFT]) !== 0) {
               slow = true;
               break;
             }

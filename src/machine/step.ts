@@ -196,7 +196,7 @@ export function step(m: Machine): void {
       r[a] = m.ksp;
       break;
     case 'INVLPG':
-      m.invalidatePage(r[b]);
+      m.invalidatePage(r[a]); // INVLPG r: the register is in A (encoding.ts)
       break;
     case 'PUSHF':
       if (!m.write((r[7] - 4) | 0, f & DEFINED, 4)) return;

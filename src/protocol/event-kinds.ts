@@ -30,6 +30,7 @@ export const HYPERVISOR_EVENT_KINDS: ReadonlySet<EventKind> = new Set<EventKind>
   'world-switch',
   'shadow-update',
   'hidden-fault',
+  'ept-update',
   'fidelity-violation',
   'vm-state',
   'interrupt',
@@ -55,6 +56,7 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'world-switch',
   'shadow-update',
   'hidden-fault',
+  'ept-update',
   'tlb-flush',
   'io',
   'console',
@@ -76,6 +78,8 @@ export function timelineCategory(kind: EventKind): TimelineCategory | null {
     case 'hidden-fault':
     case 'shadow-update':
       return 'trap';
+    case 'ept-update':
+      return 'exit';
     case 'vm-exit':
     case 'vm-entry':
       return 'exit';

@@ -65,6 +65,8 @@ export type TraceEvent = Base &
     | { readonly kind: 'world-switch'; readonly from: string; readonly to: string }
     | { readonly kind: 'shadow-update'; readonly page: number; readonly detail: string }
     | { readonly kind: 'hidden-fault'; readonly address: number }
+    /** Nested paging: an EPT violation made the hypervisor map guest frame `frame` to `hostFrame`. */
+    | { readonly kind: 'ept-update'; readonly frame: number; readonly hostFrame: number }
     | { readonly kind: 'tlb-flush'; readonly scope: 'all' | 'page'; readonly page?: number; readonly why: string }
     | { readonly kind: 'io'; readonly port: number; readonly value: number; readonly direction: 'in' | 'out' }
     | { readonly kind: 'console'; readonly text: string }

@@ -49,6 +49,7 @@ describe('explanations', () => {
       'world-switch': { ...base, kind: 'world-switch', from: 'vm1', to: 'vm2' },
       'shadow-update': { ...base, kind: 'shadow-update', page: 3, detail: 'd' },
       'hidden-fault': { ...base, kind: 'hidden-fault', address: 0x3000 },
+      'ept-update': { ...base, kind: 'ept-update', frame: 3, hostFrame: 21 },
       'tlb-flush': { ...base, kind: 'tlb-flush', scope: 'all', why: 'w' },
       io: { ...base, kind: 'io', port: 0xe9, value: 65, direction: 'out' },
       console: { ...base, kind: 'console', text: 'A' },

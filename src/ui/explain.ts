@@ -165,6 +165,12 @@ export function explain(e: TraceEvent, technique: TechniqueId): Explanation {
         why: 'The guest changed its page table (or switched tables); the hardware walks the hypervisor’s shadow table instead.',
         did: `The hypervisor brought the shadow table in line: ${e.detail}.`,
       };
+    case 'ept-update':
+      return {
+        summary: `guest frame ${e.frame} → host frame ${e.hostFrame}`,
+        why: 'Nested paging: the hardware walked the guest’s table, then found no EPT entry for this guest-physical frame (an EPT violation).',
+        did: 'The hypervisor mapped the frame in the EPT and resumed the guest, which retried the access; its page table was never touched.',
+      };
     case 'hidden-fault':
       return {
         summary: `at ${hex(e.address)}`,

@@ -88,6 +88,8 @@ export function transitionOf(e: TraceEvent, technique: TechniqueId, guestLayer: 
       return { from, to: hv, label: 'hidden fault', caption: 'Hidden page fault: the hypervisor fills the shadow entry', color };
     case 'shadow-update':
       return { from, to: hv, label: 'shadow update', caption: `Shadow table updated: ${e.detail}`, color };
+    case 'ept-update':
+      return { from: hv, to: hv, label: 'EPT entry', caption: `EPT: guest frame ${e.frame} → host frame ${e.hostFrame}`, color };
     case 'translate':
       return { from: hv, to: hv, label: 'translate', caption: `Translate the block at 0x${e.block.toString(16).toUpperCase()}`, color };
     case 'tc-invalidate':

@@ -36,7 +36,7 @@ export function effectOf(m: Machine, ins: SystemInstruction): string {
     case 'MOV FROM KSP':
       return `R${ins.a} ← virtual KSP`;
     case 'INVLPG':
-      return `drop the TLB and shadow entries of page ${(r[ins.b] >>> PAGE_SHIFT) & PAGE_INDEX_MASK}`;
+      return `drop the TLB and shadow entries of page ${(r[ins.a] >>> PAGE_SHIFT) & PAGE_INDEX_MASK}`;
     case 'PUSHF':
       return 'push the virtual FLAGS (vIF included)';
     case 'POPF':

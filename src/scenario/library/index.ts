@@ -333,12 +333,12 @@ const SPECS: Spec[] = [
   },
   {
     id: 'shadow-vs-ept',
-    title: 'Shadow paging against EPT on a forkwait-like load',
+    title: 'Shadow paging against EPT on MMU-heavy work',
     topics: ['memory virtualization', 'shadow page tables', 'EPT', 'forkwait'],
-    program: 'forkwait',
+    program: 'mmu-heavy',
     settings: { technique: 'hardware-assisted', preset: 'modern', hypervisor: { paging: 'shadow' } },
     notes:
-      'A fork/wait loop builds page tables, switches CR3 and takes page faults. With shadow paging every one of those is work for the hypervisor (hidden faults, write-protected page tables, CR3 exits); with EPT the hardware walks two tables and the hypervisor hardly appears.',
+      'A fork/wait loop with real work between forks builds page tables, switches CR3 and takes page faults. With shadow paging every one of those is work for the hypervisor (hidden faults, write-protected page tables, CR3 exits); with EPT the hardware walks two tables and the hypervisor hardly appears.',
     lookFor: [
       {
         text: 'Shadow paging: `hidden-fault`, `shadow-update` and `EXCEPTION` exits for page-table writes.',
@@ -676,7 +676,7 @@ const SPECS: Spec[] = [
         },
       },
       {
-        text: "Under binary translation the difference is in the `memory` and `trap` categories: hidden faults and shadow updates. The cost model's figures are calibrated on the paper's qualitative results, not measured.",
+        text: "Under binary translation the difference is in the `memory` and `trap` categories: hidden faults and shadow updates. The cost model is calibrated to these magnitudes (the Costs panel's calibration table): its figures are model values, not measurements.",
         check: { all: [{ event: { kind: 'hidden-fault' } }, { event: { kind: 'shadow-update' } }] },
       },
     ],

@@ -3,6 +3,7 @@
 import type { Counters } from '../../protocol/messages';
 import { useApp } from '../context';
 import { fmt } from '../format';
+import { CalibrationTable } from './Calibration';
 
 /** Cost categories in the order they stack, with a colour and a plain name each. */
 export const CATEGORIES: readonly { id: string; label: string; color: string }[] = [
@@ -88,6 +89,7 @@ export function CostsPanel() {
             .join(' · ')}
         </p>
       )}
+      <CalibrationTable />
     </section>
   );
 }

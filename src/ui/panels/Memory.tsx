@@ -52,12 +52,30 @@ function Code({ memory }: { memory: MemoryView }) {
   );
 }
 
-function Paging({ vm, paging }: { vm: VmInspection; paging: string }) {
+/** The class of a cell on the walk of the current access (the instruction fetch at the PC). */
+const onWalk = (yes: boolean, base?: string) => (yes ? `${base ?? ''} walk`.trim() : base);
+
+function Paging({ vm, paging, pc }: { vm: VmInspection; paging: string; pc?: number }) {
   const inTlb = new Map(vm.tlb.map((t) => [t.page, t]));
+  // The walk of the current access: the PC's virtual page, then the guest frame it maps to.
+  const page = pc === undefined || pc >>> 0 >= 0x10000 ? -1 : (pc >>> 12) & 15;
+  const guestFrame = page < 0 ? -1 : vm.pageTable ? (vm.pageTable[page].present ? vm.pageTable[page].frame : -1) : page;
+  const host = vm.tlb.some((t) => t.guestFrame !== undefined);
+  const tag = vm.tlb.find((t) => t.tag)?.tag;
   const second = vm.ept
-    ? { name: 'EPT', title: 'guest-physical frame → host frame (nested paging)', entries: vm.ept }
+    ? {
+        name: 'EPT',
+        title: 'EPT: guest physical → host physical (nested paging: walked after the guest page table)',
+        entries: vm.ept,
+        by: 'frame',
+      }
     : vm.shadow
-      ? { name: 'Shadow', title: 'guest-virtual page → host frame: the table the hardware walks', entries: vm.shadow }
+      ? {
+          name: 'Shadow',
+          title: 'shadow table: guest virtual → host physical (the table the hardware walks)',
+          entries: vm.shadow,
+          by: 'page',
+        }
       : null;
   return (
     <table className="paging">
@@ -80,11 +98,11 @@ function Paging({ vm, paging }: { vm: VmInspection; paging: string }) {
       <tbody>
         {vm.pageTable && (
           <tr>
-            <th scope="row" title="The guest's own page table: virtual page → guest-physical frame">
-              guest PT
+            <th scope="row" title="The guest's own page table: guest virtual → guest physical">
+              guest PT <span className="maps">gV → gP</span>
             </th>
             {vm.pageTable.map((e) => (
-              <td key={e.page} className={e.present ? undefined : 'absent'} title={`page ${e.page}: ${e.flags}`}>
+              <td key={e.page} className={onWalk(e.page === page, e.present ? undefined : 'absent')} title={`page ${e.page}: ${e.flags}`}>
                 {e.present ? e.frame : '·'}
               </td>
             ))}
@@ -93,37 +111,51 @@ function Paging({ vm, paging }: { vm: VmInspection; paging: string }) {
         {second && (
           <tr>
             <th scope="row" title={second.title}>
-              {second.name}
+              {second.name} <span className="maps">{second.by === 'frame' ? 'gP → hP' : 'gV → hP'}</span>
             </th>
             {second.entries.map((e) => (
-              <td key={e.page} className={e.hostFrame === null ? 'absent' : 'host'}>
+              <td
+                key={e.page}
+                className={onWalk(e.page === (second.by === 'frame' ? guestFrame : page), e.hostFrame === null ? 'absent' : 'host')}
+              >
                 {e.hostFrame ?? '·'}
               </td>
             ))}
           </tr>
         )}
         <tr>
-          <th scope="row" title="P2M: guest-physical frame → host frame (deliberately not contiguous)">
-            P2M
+          <th scope="row" title="P2M: guest physical → host physical (deliberately not contiguous)">
+            P2M <span className="maps">gP → hP</span>
           </th>
           {vm.p2m.map((f, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: the index is the guest frame number
-            <td key={i} className="host">
+            <td key={i} className={onWalk(i === guestFrame, 'host')}>
               {f}
             </td>
           ))}
         </tr>
         <tr>
-          <th scope="row" title="TLB entries: page → frame (flags)">
-            TLB
+          <th
+            scope="row"
+            title={
+              host
+                ? `TLB as the hardware holds it: guest virtual → host physical${tag ? ` (tagged ${tag})` : ' (untagged: emptied by every VM exit and world switch on this preset)'}`
+                : 'TLB: virtual → physical (frame, flags)'
+            }
+          >
+            TLB <span className="maps">{host ? `gV → hP${tag ? ` · ${tag}` : ''}` : 'V → P'}</span>
           </th>
           {PAGES.map((p) => {
             const t = inTlb.get(p);
             return (
               <td
                 key={p}
-                className={t ? 'tlb' : 'absent'}
-                title={t ? `slot ${t.slot}: page ${p} → frame ${t.frame} ${t.flags}` : undefined}
+                className={onWalk(p === page, t ? 'tlb' : 'absent')}
+                title={
+                  t
+                    ? `slot ${t.slot}: page ${p} → ${t.guestFrame !== undefined ? `host frame ${t.frame} (guest frame ${t.guestFrame})` : `frame ${t.frame}`} ${t.flags}${t.tag ? ` · ${t.tag}` : ''}`
+                    : undefined
+                }
               >
                 {t ? t.frame : '·'}
               </td>
@@ -175,7 +207,7 @@ export function MemoryPanel() {
         </button>
       </form>
       <div className="memory-body">
-        {vm && <Paging vm={vm} paging={paging} />}
+        {vm && <Paging vm={vm} paging={paging} pc={pc} />}
         {memory ? <Code memory={memory} /> : <p className="note">Nothing loaded.</p>}
       </div>
     </section>

@@ -90,4 +90,90 @@ new: MOV R0, 42`;
     expect(result.vms[0].exitCode).toBe(42);
     expect(events.some((e) => e.kind === 'tc-invalidate')).toBe(true);
   });
+
+  it('adaptive translation: ordinary store → trace fault → retranslation → callout', () => {
+    const src = `
+  .equ PT, 0x9000
+  MOV SP, 0x8000
+  MOV R1, 0
+  MOV R2, PT
+map: MOV R3, R1
+  SHL R3, 12
+  OR R3, 3
+  STORE [R2], R3
+  ADD R2, 4
+  INC R1
+  CMP R1, 16
+  JNZ map
+  MOV R1, PT
+  MOV CR3, R1
+  MOV R1, 0x80000000
+  MOV CR0, R1
+  MOV R4, 3
+  MOV R5, 0xC003
+again: XOR R5, 2
+  STORE [PT + 48], R5
+  MOV R6, 0xC000
+  INVLPG R6
+  DEC R4
+  JNZ again
+  OUT 0xF4, 0`;
+    const { result, events, run } = runBt(src);
+    expect(result.vms[0].state).toBe('powered-off');
+    const storePc = 18 * 8;
+    const at = events.filter(
+      (e) =>
+        e.pc === storePc &&
+        ['trap', 'emulate', 'shadow-update', 'tc-invalidate'].includes(e.kind) &&
+        !(e.kind === 'trap' && e.cause.startsWith('hidden')),
+    );
+    // First execution: the store was translated as is (kept) and takes a trace fault.
+    const first = events.find((e) => e.kind === 'translate' && e.code.some((c) => c.original.startsWith('STORE [0x9030]')));
+    expect(first?.kind === 'translate' && first.code.find((c) => c.original.startsWith('STORE'))?.kind).toBe('kept');
+    const kinds = at.map((e) => (e.kind === 'trap' ? `trap: ${e.cause.split(':')[0]}` : e.kind));
+    expect(kinds.slice(0, 4)).toEqual(['trap: trace fault', 'shadow-update', 'emulate', 'tc-invalidate']);
+    // Retranslated with a callout for the store, which the next executions take (no trap).
+    const again = events.filter((e) => e.kind === 'translate' && e.code.some((c) => c.original.startsWith('STORE [0x9030]')));
+    expect(again).toHaveLength(2);
+    const callout = again[1].kind === 'translate' ? again[1].code.find((c) => c.original.startsWith('STORE')) : undefined;
+    expect(callout?.kind).toBe('callout');
+    expect(callout?.becomes).toMatch(/adaptive translation/);
+    const later = at.slice(4).filter((e) => e.kind === 'trap' || e.kind === 'emulate');
+    expect(later.map((e) => e.kind)).toEqual(['emulate', 'emulate']);
+    expect(later.every((e) => e.kind === 'emulate' && e.effect.startsWith('callout'))).toBe(true);
+    expect(run.guests[0].machine.meter.counts.translatedPageTableWrite).toBe(2);
+    expect(result.counters.shadowUpdates).toBeGreaterThanOrEqual(3);
+  });
+
+  it('a store into translated code takes a hidden fault and drops exactly the blocks of that page', () => {
+    const src = `
+  MOV SP, 0x8000
+  CALL f
+  CALL g
+  MOV R1, f
+  LOAD R2, [R1]
+  STORE [R1], R2      ; the same bytes: still a store into translated code
+  CALL f
+  OUT 0xF4, R0
+f: MOV R0, 1
+  RET
+  .org 0x2000
+g: MOV R0, 2
+  RET`;
+    const { result, events } = runBt(src);
+    expect(result.vms[0].exitCode).toBe(1);
+    const fault = events.findIndex((e) => e.kind === 'trap' && e.cause.startsWith('trace fault'));
+    expect(fault).toBeGreaterThan(0);
+    expect(events[fault].pc).toBe(5 * 8); // the store
+    const before = events.slice(0, fault);
+    const translated = new Set(before.flatMap((e) => (e.kind === 'translate' ? [e.block] : [])));
+    const onPage0 = [...translated].filter((b) => b < 0x1000).sort((a, b) => a - b);
+    expect(translated.has(0x2000)).toBe(true);
+    const after = events.slice(fault + 1);
+    expect(after[0].kind).toBe('hidden-fault');
+    const dropped = after.flatMap((e) => (e.kind === 'tc-invalidate' ? [e.block] : []));
+    expect(dropped.sort((a, b) => a - b)).toEqual(onPage0);
+    expect(result.counters.hiddenFaults).toBeGreaterThanOrEqual(1);
+    expect(result.counters.traps).toBeGreaterThanOrEqual(1);
+  });
 });

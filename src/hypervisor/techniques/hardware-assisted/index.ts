@@ -180,7 +180,7 @@ export function qualificationOf(
 }
 
 function regOf(vm: Vm, exit: GuestExit): number {
-  return exit.kind === 'system' ? vm.machine.r[exit.ins.b & 7] : 0;
+  return exit.kind === 'system' ? vm.machine.r[(exit.ins.name === 'INVLPG' ? exit.ins.a : exit.ins.b) & 7] : 0;
 }
 
 export function hardwareAssistedHandler(config: RunConfig, paging: PagingMode): Handler {

@@ -140,7 +140,7 @@ export function exitReads(vm: Vm, exit: GuestExit, o: Outcome, vectoring: number
   if (o.via.kind !== 'vm-exit') return [];
   const reason = o.via.reason;
   const m = vm.machine;
-  const reg = exit.kind === 'system' ? m.r[exit.ins.b & 7] : 0;
+  const reg = exit.kind === 'system' ? m.r[(exit.ins.name === 'INVLPG' ? exit.ins.a : exit.ins.b) & 7] : 0;
   const steps = [step('VMREAD', 'VM_EXIT_REASON', EXIT_REASONS[reason]), step('VMREAD', 'IDT_VECTORING_INFO_FIELD', vectoring)];
   if (reason === 'EXCEPTION')
     steps.push(
@@ -172,7 +172,7 @@ export function exitWrites(vm: Vm, exit: GuestExit, o: Outcome, pc: number, x: V
     if (exit.ins.a === 3 || (exit.ins.a === 0 && !x.nested)) steps.push(step('VMWRITE', 'GUEST_CR3', x.guestCr3(vm)));
   }
   if (exit.kind === 'system' && exit.ins.name === 'INVLPG' && !x.nested && x.vpid)
-    steps.push(step('INVVPID', 'individual-address', m.r[exit.ins.b & 7])); // vmx_flush_tlb_gva
+    steps.push(step('INVVPID', 'individual-address', m.r[exit.ins.a & 7])); // vmx_flush_tlb_gva
   if (reason === 'INTERRUPT_WINDOW') steps.push(step('VMWRITE', 'CPU_BASED_VM_EXEC_CONTROL', cpuBasedControls(x.controls, false)));
   if (reason === 'EXTERNAL_INTERRUPT' && o.action.do === 'pend')
     steps.push(step('VMWRITE', 'CPU_BASED_VM_EXEC_CONTROL', cpuBasedControls(x.controls, true))); // enable_irq_window
