@@ -55,7 +55,6 @@ function Page() {
         </section>
         <main className="workspace">
           <div className="column column-program">
-            <GuidePanel />
             <EditorPanel />
             <ConsolePanel />
           </div>
@@ -64,6 +63,8 @@ function Page() {
             <RegistersPanel />
           </div>
           <div className="column column-events">
+            {/* The notes sit above the events, not above the editor: the editor keeps its height for live coding. */}
+            <GuidePanel />
             <EventsPanel />
             <Dock />
           </div>

@@ -200,7 +200,11 @@ export function createVxEditor(container: HTMLElement, callbacks: VxEditorCallba
     detectIndentation: false,
     wordBasedSuggestions: 'off',
     quickSuggestions: { other: true, comments: false, strings: false },
-    suggest: { showWords: false, preview: true },
+    // Live coding: Enter always starts a new line (after `DEC R0` the popup offers registers and labels,
+    // and Enter must not take one); a completion is accepted with Tab, as the popup's status bar says.
+    acceptSuggestionOnEnter: 'off',
+    tabCompletion: 'off',
+    suggest: { showWords: false, preview: true, showStatusBar: true },
     hover: { delay: 250, sticky: true },
     padding: { top: 8, bottom: 8 },
     overviewRulerLanes: 2,
