@@ -23,11 +23,38 @@ export function WorkNotices() {
   const work = useWork();
   const previous = useApp((s) => s.previousKept);
   const storage = useApp((s) => s.storageProblem);
+  const said = useApp((s) => s.workNotices);
+  const otherTab = useApp((s) => s.otherTabWork);
+  const store = useAppStore();
   const [update, setUpdate] = useState<(() => void) | null>(null);
   useEffect(() => onUpdateReady((apply) => setUpdate(() => apply)), []);
-  if (!previous && !storage && !update) return null;
+  if (!previous && !storage && !update && said.length === 0 && !otherTab) return null;
   return (
     <div className="notices">
+      {said.map((text, i) => (
+        <p key={text} className="notice notice-warning" role="status">
+          {text}{' '}
+          <button
+            type="button"
+            className="link"
+            aria-label="Dismiss this notice"
+            onClick={() => store.setState({ workNotices: said.filter((_, k) => k !== i) })}
+          >
+            Dismiss
+          </button>
+        </p>
+      ))}
+      {otherTab && (
+        <p className="notice" role="status">
+          Another tab saved other work ({otherTab}). This tab keeps its own.{' '}
+          <button type="button" className="link" onClick={() => work.openOtherTab()}>
+            Open it here
+          </button>{' '}
+          <button type="button" className="link" onClick={() => work.dismissOtherTab()} aria-label="Dismiss the notice about the other tab">
+            Dismiss
+          </button>
+        </p>
+      )}
       {previous && (
         <p className="notice" role="status">
           Your previous work ({previous}) is kept.{' '}

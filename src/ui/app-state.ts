@@ -78,6 +78,10 @@ export interface AppState {
   readonly previousKept: string | null;
   /** Why the work could not be saved in the browser, if it could not. */
   readonly storageProblem: string | null;
+  /** What the page has to say about the work once (a record set aside, a link's value ignored). */
+  readonly workNotices: readonly string[];
+  /** Another tab saved other work (its name): this tab keeps its own, and the notice offers the other's. */
+  readonly otherTabWork: string | null;
 }
 
 /** Cost preset, paging, hypervisor type and the hardware exit controls (undefined: the default). */
@@ -137,6 +141,8 @@ export function initialState(): AppState {
     linkProblem: null,
     previousKept: null,
     storageProblem: null,
+    workNotices: [],
+    otherTabWork: null,
   };
 }
 
