@@ -5,10 +5,10 @@
 // back to the previous one, M switches program and machine, Escape leaves.
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { assemble } from '../isa/assembler';
 import { FLAG_BITS } from '../isa/table';
 import { HYPERVISOR_EVENT_KINDS, type TechniqueId, type TraceEvent } from '../protocol/messages';
 import { useApp, useAppStore } from './context';
+import { knownAssembly } from './editor/assemble-off-thread';
 import { explain, KERNEL_RING } from './explain';
 import { fmt } from './format';
 import { kindColor } from './palette';
@@ -28,7 +28,8 @@ function ProgramView() {
   const source = useApp((s) => s.vms[vm]?.source ?? s.vms[0]?.source ?? '');
   const name = useApp((s) => (s.vms.length > 1 ? s.vms[vm]?.name : undefined));
   const pc = useApp((s) => (editorIsLoaded(s) && s.status.state !== 'running' ? (s.snapshot?.vms[vm]?.cpu.PC ?? null) : null));
-  const map = useMemo(() => assemble(source).sourceMap, [source]);
+  // The editor has assembled this source already (off the main thread); presentation mode never assembles.
+  const map = useMemo(() => knownAssembly(source)?.sourceMap ?? [], [source]);
   const pcLine = pc === null ? null : (map.find((e) => e.address === pc)?.line ?? null);
   const lines = source.replace(/\n$/, '').split('\n');
   const box = useRef<HTMLElement>(null);

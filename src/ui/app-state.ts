@@ -80,6 +80,9 @@ export interface AppState {
   readonly storageProblem: string | null;
   /** What the page has to say about the work once (a record set aside, a link's value ignored). */
   readonly workNotices: readonly string[];
+  /** Loads sent to the engine, and answered by it (loaded, or refused with a reason): a link is kept once answered. */
+  readonly loadsSent: number;
+  readonly loadsAnswered: number;
   /** Another tab saved other work (its name): this tab keeps its own, and the notice offers the other's. */
   readonly otherTabWork: string | null;
 }
@@ -143,6 +146,8 @@ export function initialState(): AppState {
     storageProblem: null,
     workNotices: [],
     otherTabWork: null,
+    loadsSent: 0,
+    loadsAnswered: 0,
   };
 }
 

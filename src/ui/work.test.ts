@@ -6,6 +6,7 @@ import { libraryScenario } from '../scenario/library';
 import { encodeFragment, encodeLibFragment } from '../scenario/link';
 import { scenarioFromSource } from '../scenario/scenario';
 import { keyOf } from './app-state';
+import { timedOut } from './editor/assemble-off-thread';
 import { ASIDE_KEY_PREFIX, PREVIOUS_KEY, parsePreviousList, parseWork, TAB_KEY_PREFIX, WORK_KEY } from './persist';
 import { shortFragmentFor } from './short-link';
 import { type AppStore, createAppStore, scenarioOf } from './store';
@@ -79,7 +80,7 @@ function tab(storage: Storage, hash = '', session = memoryStorage(), navigation 
     },
     /** The worker loaded what the editor shows. */
     loaded() {
-      store.setState({ loadedKey: keyOf(store.getState()) });
+      store.setState({ loadedKey: keyOf(store.getState()), loadsAnswered: store.getState().loadsSent });
     },
     source: () => store.getState().vms[0].source,
   };
@@ -190,6 +191,25 @@ describe('links over kept work', () => {
     expect(storage.getItem(WORK_KEY)).toBe(before);
     t.loaded();
     expect(parseWork(storage.getItem(WORK_KEY))?.scenario.vms[0].source).toBe('; from a link\n  HLT\n');
+  });
+
+  it('never saves a link the assembler had to be stopped on', () => {
+    const storage = memoryStorage();
+    const mine = tab(storage);
+    mine.type('; mine\n  HLT\n');
+    const before = storage.getItem(WORK_KEY);
+    const t = tab(storage, `#${encodeFragment(scenarioFromSource('.equ a0, 1\n'))}`);
+    expect(storage.getItem(WORK_KEY)).toBe(before);
+    t.store.commands.setVmDiagnostics(0, timedOut().diagnostics);
+    expect(storage.getItem(WORK_KEY)).toBe(before);
+    // Pasted into the address of a tab already open, the same.
+    mine.location.hash = `#${encodeFragment(scenarioFromSource('.equ a1, 2\n'))}`;
+    mine.emit('hashchange', {});
+    mine.store.commands.setVmDiagnostics(0, timedOut().diagnostics);
+    expect(storage.getItem(WORK_KEY)).toBe(before);
+    // The student then edits it: that is work, and it is kept.
+    t.type('  HLT\n');
+    expect(parseWork(storage.getItem(WORK_KEY))?.scenario.vms[0].source).toBe('  HLT\n');
   });
 
   it('ignores a bad at= with a notice, and speaks plainly of a damaged link', () => {

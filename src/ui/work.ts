@@ -7,6 +7,7 @@
 import { libraryScenario } from '../scenario/library';
 import { decodeLink, encodeFragment, isLibFragment, MAX_LINK_CHARS } from '../scenario/link';
 import { type Scenario, scenarioToJson, validateScenario } from '../scenario/scenario';
+import { assemblyTimedOut } from './editor/assemble-off-thread';
 import { plainLinkError, splitBadAt } from './link-words';
 import {
   ASIDE_KEY_PREFIX,
@@ -206,6 +207,10 @@ export function keepWork(store: AppStore, env: WorkEnv = browserEnv(), schedule 
   let settled = choice.kind !== 'link';
   let pending = false;
   let otherTab: Work | null = null;
+  /** The load whose answer settles a link (the engine's count of loads sent, once the link is opened). */
+  let settleAt = 0;
+  /** While the keeper itself opens a scenario (its changes are no edit of the student's). */
+  let opening = false;
 
   const previousList = () => parsePreviousList(readItem(env.storage, PREVIOUS_KEY));
 
@@ -306,9 +311,17 @@ export function keepWork(store: AppStore, env: WorkEnv = browserEnv(), schedule 
   };
 
   const open = (scenario: Scenario, libraryId?: string | null, fromLink = false) => {
+    // A link pasted into the address waits for its program to load, as at the start.
+    settled = !fromLink;
     const s = store.getState();
     keepPrevious(scenarioOf(s), uiOf(s), scenario);
-    store.commands.openScenario(scenario, libraryId);
+    opening = true;
+    try {
+      store.commands.openScenario(scenario, libraryId);
+    } finally {
+      opening = false;
+    }
+    settleAt = store.getState().loadsSent;
     pristine = fromLink || libraryId ? scenario : null;
     write();
   };
@@ -318,6 +331,7 @@ export function keepWork(store: AppStore, env: WorkEnv = browserEnv(), schedule 
   const startLibrary = choice.kind === 'saved' ? choice.ui.libraryId : choice.kind === 'link' ? (choice.libraryId ?? undefined) : undefined;
   store.commands.openScenario(choice.scenario, startLibrary);
   if (choice.kind === 'link') pristine = choice.scenario;
+  settleAt = store.getState().loadsSent;
   const ui = choice.kind === 'saved' ? choice.ui : DEFAULT_UI;
   if (choice.kind === 'saved') {
     store.setState({ activeVm: ui.activeVm, eventFilter: ui.eventFilter, lookForDone: ui.lookForDone });
@@ -335,8 +349,16 @@ export function keepWork(store: AppStore, env: WorkEnv = browserEnv(), schedule 
   // ---- from then on ----
   let last = store.getState();
   const unsubscribe = store.subscribe((s) => {
-    if (!settled && (editorIsLoaded(s) || hasErrors(s.diagnostics))) {
-      // The link's program assembled (or said why not) without freezing the page: now it may be kept.
+    if (
+      !settled &&
+      !opening &&
+      ((editorIsLoaded(s) && s.loadsAnswered >= settleAt) ||
+        (hasErrors(s.diagnostics) && !assemblyTimedOut(s.diagnostics)) ||
+        (s.vms !== last.vms && editedFrom(pristine, s.vms)))
+    ) {
+      // The engine loaded the link's program (and answered), or the page's assembler said why not in good
+      // time, or the student is editing it: now it may be kept. A link the assembler had to be stopped on
+      // (or the engine never answers) is never saved as it came.
       settled = true;
       if (pending) write();
     }
@@ -426,6 +448,12 @@ export function keepWork(store: AppStore, env: WorkEnv = browserEnv(), schedule 
       env.document.removeEventListener('visibilitychange', onVisibility);
     },
   };
+}
+
+/** Whether the programs differ from those a link opened (an editor echoing the same text is no edit). */
+function editedFrom(opened: Scenario | null, vms: readonly { readonly source: string }[]): boolean {
+  if (!opened) return true;
+  return vms.length !== opened.vms.length || vms.some((v, i) => v.source !== opened.vms[i]?.source);
 }
 
 function sessionStore(): Storage | null {
