@@ -80,6 +80,8 @@ export interface AppState {
   readonly storageProblem: string | null;
   /** What the page has to say about the work once (a record set aside, a link's value ignored). */
   readonly workNotices: readonly string[];
+  /** The VM whose registers and console the page shows; null: whichever VM the CPU runs (followed). */
+  readonly viewVm: number | null;
   /** Loads sent to the engine, and answered by it (loaded, or refused with a reason): a link is kept once answered. */
   readonly loadsSent: number;
   readonly loadsAnswered: number;
@@ -148,6 +150,7 @@ export function initialState(): AppState {
     otherTabWork: null,
     loadsSent: 0,
     loadsAnswered: 0,
+    viewVm: null,
   };
 }
 

@@ -157,7 +157,10 @@ export function EventsPanel() {
   };
   const seekTo = (position: number) => {
     const row = store.rows.get(filter, position, total);
-    if (row) store.commands.seekEvent(row.index);
+    if (!row) return;
+    // Several VMs: the Registers and Console panels follow the event's VM ("vm2 crashed" shows vm2).
+    if ((vmNames?.length ?? 0) > 1) store.setState({ viewVm: row.event.vm });
+    store.commands.seekEvent(row.index);
   };
 
   const onKey = (e: React.KeyboardEvent<HTMLDivElement>) => {

@@ -6,6 +6,7 @@ import { useRef } from 'react';
 import { FLAG_BITS } from '../../isa/table';
 import type { CpuView, RealCpu, TechniqueId } from '../../protocol/messages';
 import { useApp } from '../context';
+import { useShownVm, VmPicker } from '../VmPicker';
 
 type Reg = keyof CpuView;
 const GENERAL: readonly Reg[] = ['R0', 'R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7'];
@@ -89,7 +90,7 @@ function useChanges<K extends string>(values: Readonly<Record<K, string>> | unde
 }
 
 export function RegistersPanel() {
-  const current = useApp((s) => s.snapshot?.inspection?.current ?? 0);
+  const current = useShownVm();
   const cpu = useApp((s) => s.snapshot?.vms[current]?.cpu);
   const real = useApp((s) => s.snapshot?.inspection?.vms[current]?.real);
   const vmName = useApp((s) => ((s.snapshot?.vms.length ?? 0) > 1 ? s.snapshot?.vms[current]?.name : undefined));
@@ -114,6 +115,7 @@ export function RegistersPanel() {
         <span className="subtitle" title="virtual: what the guest sees; real: what the CPU has">
           virtual vs real
         </span>
+        <VmPicker label="VM shown in Registers" />
       </h2>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the registers scroll on a small screen; keyboard users must reach them */}
       <section className="register-columns" tabIndex={0} aria-label="Register values">
