@@ -2,8 +2,12 @@
 // opened), the work a link or library scenario replaced (kept one step back), a storage that cannot
 // keep the work, and a new version of the app ready to load (never loaded by itself mid-lecture).
 import { useEffect, useState } from 'react';
+import { libraryScenario } from '../scenario/library';
 import { useApp, useAppStore, useWork } from './context';
 import { onUpdateReady } from './pwa';
+
+/** The lesson a first visit is offered: trap-and-emulate on a tiny OS. */
+const FIRST_LESSON = 'tae-basics';
 
 export function LinkProblemBanner() {
   const store = useAppStore();
@@ -28,9 +32,31 @@ export function WorkNotices() {
   const store = useAppStore();
   const [update, setUpdate] = useState<(() => void) | null>(null);
   useEffect(() => onUpdateReady((apply) => setUpdate(() => apply)), []);
-  if (!previous && !storage && !update && said.length === 0 && !otherTab) return null;
+  const firstVisit = useApp((s) => s.firstVisit);
+  if (!previous && !storage && !update && said.length === 0 && !otherTab && !firstVisit) return null;
+  const lesson = () => {
+    const sc = libraryScenario(FIRST_LESSON);
+    if (sc) work.open(sc, FIRST_LESSON);
+    work.dismissWelcome();
+  };
   return (
     <div className="notices">
+      {firstVisit && (
+        <p className="notice notice-welcome" role="status">
+          New to VirtLab? A guest program runs here under six ways of virtualizing a CPU; step it and watch the machine.{' '}
+          <button type="button" className="link" onClick={lesson}>
+            Start the first lesson
+          </button>{' '}
+          ·{' '}
+          <button type="button" className="link" onClick={() => store.setState({ keysOpen: true })}>
+            Show the keys
+          </button>{' '}
+          ·{' '}
+          <button type="button" className="link" onClick={() => work.dismissWelcome()} aria-label="Dismiss the welcome">
+            Dismiss
+          </button>
+        </p>
+      )}
       {said.map((text, i) => (
         <p key={text} className="notice notice-warning" role="status">
           {text}{' '}

@@ -80,6 +80,10 @@ export interface AppState {
   readonly storageProblem: string | null;
   /** What the page has to say about the work once (a record set aside, a link's value ignored). */
   readonly workNotices: readonly string[];
+  /** The sheet of every key (opened by `?` or the Keys button). */
+  readonly keysOpen: boolean;
+  /** A first visit: the page offers a lesson (until the work changes or the offer is dismissed). */
+  readonly firstVisit: boolean;
   /** The VM whose registers and console the page shows; null: whichever VM the CPU runs (followed). */
   readonly viewVm: number | null;
   /** Loads sent to the engine, and answered by it (loaded, or refused with a reason): a link is kept once answered. */
@@ -151,6 +155,8 @@ export function initialState(): AppState {
     loadsSent: 0,
     loadsAnswered: 0,
     viewVm: null,
+    keysOpen: false,
+    firstVisit: false,
   };
 }
 

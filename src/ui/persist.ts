@@ -161,6 +161,8 @@ export const TAB_KEY_PREFIX = 'virtlab:tab:';
 export const TAB_ID_KEY = 'virtlab:tab-id';
 /** A record that could not be read (damaged, or written by a newer VirtLab) is moved here, never overwritten. */
 export const ASIDE_KEY_PREFIX = 'virtlab:aside:';
+/** Set once the first-visit offer has been seen through (a lesson opened, or dismissed). */
+export const WELCOMED_KEY = 'virtlab:welcomed';
 /** How many pieces of replaced work are kept (newest first). */
 export const PREVIOUS_SLOTS = 5;
 /** The tabs' own records kept at most (the oldest go first). */

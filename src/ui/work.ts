@@ -27,6 +27,7 @@ import {
   TAB_RECORDS_KEPT,
   type UiState,
   unreadable,
+  WELCOMED_KEY,
   WORK_KEY,
   type Work,
   whyUnreadable,
@@ -142,6 +143,8 @@ export interface WorkKeeper {
   /** Brings back the work the last open replaced (and keeps the current one in its place). */
   restorePrevious(): void;
   dismissPrevious(): void;
+  /** The first-visit offer is done with (dismissed, or a lesson opened). */
+  dismissWelcome(): void;
   /** Opens here the work another tab saved last (the notice about it offers this). */
   openOtherTab(): void;
   dismissOtherTab(): void;
@@ -211,6 +214,11 @@ export function keepWork(store: AppStore, env: WorkEnv = browserEnv(), schedule 
   let settleAt = 0;
   /** While the keeper itself opens a scenario (its changes are no edit of the student's). */
   let opening = false;
+
+  const welcomed = () => {
+    writeItem(env.storage, WELCOMED_KEY, '1');
+    if (store.getState().firstVisit) store.setState({ firstVisit: false });
+  };
 
   const previousList = () => parsePreviousList(readItem(env.storage, PREVIOUS_KEY));
 
@@ -342,6 +350,9 @@ export function keepWork(store: AppStore, env: WorkEnv = browserEnv(), schedule 
     notices.push(`The link opened, but this was ignored: ${choice.ignored.join('; ')}.`);
   if (choice.kind === 'link' && choice.at !== undefined && choice.at > 0) seekOnceLoaded(store, choice.at);
   if (notices.length) store.setState({ workNotices: [...notices] });
+  // A first visit (nothing saved, no link, never welcomed): the page offers a lesson, until the work changes.
+  const firstVisit = choice.kind === 'default' && !choice.refused && !saved && readItem(env.storage, WELCOMED_KEY) === null;
+  if (firstVisit) store.setState({ firstVisit: true });
   // A refused link stays in the address bar until the work changes: reloading shows the reason again.
   if (!(choice.kind === 'default' && choice.refused)) write();
   pruneTabs();
@@ -376,6 +387,7 @@ export function keepWork(store: AppStore, env: WorkEnv = browserEnv(), schedule 
       s.lookForDone !== last.lookForDone;
     last = s;
     if (changed) soon();
+    if (changed && s.firstVisit && (s.vms !== last.vms || s.libraryId !== null)) welcomed();
   });
   const flushNow = () => {
     if (timer !== null) write();
@@ -429,6 +441,7 @@ export function keepWork(store: AppStore, env: WorkEnv = browserEnv(), schedule 
       store.setState({ activeVm: Math.min(previous.ui.activeVm, previous.scenario.vms.length - 1), lookForDone: previous.ui.lookForDone });
     },
     dismissPrevious: () => store.setState({ previousKept: null }),
+    dismissWelcome: welcomed,
     openOtherTab: () => {
       if (otherTab) open(otherTab.scenario, otherTab.ui.libraryId);
       otherTab = null;
