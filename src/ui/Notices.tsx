@@ -43,7 +43,7 @@ export function WorkNotices() {
     <div className="notices">
       {firstVisit && (
         <p className="notice notice-welcome" role="status">
-          New to VirtLab? A guest program runs here under six ways of virtualizing a CPU; step it and watch the machine.{' '}
+          New here? Step a guest program under six ways of virtualizing a CPU.{' '}
           <button type="button" className="link" onClick={lesson}>
             Start the first lesson
           </button>{' '}

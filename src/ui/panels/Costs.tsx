@@ -67,7 +67,8 @@ export function CostsPanel() {
           </li>
         ))}
       </ul>
-      <dl className="counters">
+      {/* The counters scroll in a short panel: focusable, so that keyboard users reach them (WCAG 2.1.1). */}
+      <dl className="counters" tabIndex={0} aria-label="Counters">
         {COUNTERS.map(({ key, label }) => {
           const v = counters?.[key];
           const n = typeof v === 'number' ? v : 0;
