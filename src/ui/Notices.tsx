@@ -42,7 +42,8 @@ export function WorkNotices() {
   return (
     <div className="notices">
       {firstVisit && (
-        <p className="notice notice-welcome" role="status">
+        // Not a live region: the page's one role="status" is the run's status (tests and screen readers read it).
+        <p className="notice notice-welcome">
           New here? Step a guest program under six ways of virtualizing a CPU.{' '}
           <button type="button" className="link" onClick={lesson}>
             Start the first lesson
@@ -58,7 +59,7 @@ export function WorkNotices() {
         </p>
       )}
       {said.map((text, i) => (
-        <p key={text} className="notice notice-warning" role="status">
+        <p key={text} className="notice notice-warning">
           {text}{' '}
           <button
             type="button"
@@ -71,7 +72,7 @@ export function WorkNotices() {
         </p>
       ))}
       {otherTab && (
-        <p className="notice" role="status">
+        <p className="notice">
           Another tab saved other work ({otherTab}). This tab keeps its own.{' '}
           <button type="button" className="link" onClick={() => work.openOtherTab()}>
             Open it here
