@@ -19,7 +19,7 @@ const EDITOR_KEYS: readonly (readonly [string, string])[] = [
 ];
 
 const LIST_KEYS: readonly (readonly [string, string])[] = [
-  ['↑ ↓ Page Up/Down Home End', 'Events list: move between events'],
+  ['↑ ↓ PgUp PgDn Home End', 'Events list: move between events'],
   ['Enter', 'Events list: take the run to that event'],
   ['← → Home End', 'Timeline: move the run back and forth'],
 ];

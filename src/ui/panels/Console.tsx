@@ -9,6 +9,19 @@ import { useShownVm, VmPicker } from '../VmPicker';
  * whole tail the worker sends is there to scroll through.
  */
 const RUNNING_TAIL = 4096;
+/** Lines drawn while running: a guest printing a character a line (the first program students write) would
+ * otherwise lay out two thousand lines a frame. */
+const RUNNING_LINES = 60;
+
+/** The last `lines` lines of `text` (the text itself when shorter). */
+function lastLines(text: string, lines: number): string {
+  let at = text.length;
+  for (let n = 0; n <= lines; n++) {
+    at = text.lastIndexOf('\n', at - 1);
+    if (at < 0) return text;
+  }
+  return text.slice(at + 1);
+}
 
 export function ConsolePanel() {
   const running = useApp((s) => s.status.state === 'running');
@@ -16,7 +29,7 @@ export function ConsolePanel() {
   const full = useApp((s) => s.snapshot?.vms[shown]?.console ?? '');
   const total = useApp((s) => s.snapshot?.vms[shown]?.consoleLength ?? 0);
   const name = useApp((s) => ((s.snapshot?.vms.length ?? 0) > 1 ? s.snapshot?.vms[shown]?.name : undefined));
-  const text = running && full.length > RUNNING_TAIL ? full.slice(-RUNNING_TAIL) : full;
+  const text = running ? lastLines(full.length > RUNNING_TAIL ? full.slice(-RUNNING_TAIL) : full, RUNNING_LINES) : full;
   const pre = useRef<HTMLPreElement>(null);
   const pinned = useRef(true);
 
