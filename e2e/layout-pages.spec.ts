@@ -213,6 +213,7 @@ test.describe('at the projector', () => {
   });
 
   test('two tabs keep their own work, and a link that freezes the assembler is never kept', async ({ context }) => {
+    test.setTimeout(90_000); // three pages, and an assembler given seconds before it is stopped
     const a = await context.newPage();
     await open(a);
     const editorA = a.getByRole('region', { name: 'Editor' });
@@ -248,7 +249,7 @@ test.describe('at the projector', () => {
     }, src);
     const c = await context.newPage();
     await c.goto(`/#${fragment}`);
-    await expect(c.getByText(/did not finish within/)).toBeVisible({ timeout: 15_000 });
+    await expect(c.getByText(/did not finish within/)).toBeVisible({ timeout: 25_000 });
     await expect(c.getByRole('button', { name: 'Keys', exact: true })).toBeEnabled();
     const kept = await c.evaluate(() => localStorage.getItem('virtlab:work') ?? '');
     expect(kept).not.toContain('a25');

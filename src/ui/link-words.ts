@@ -4,7 +4,7 @@
 /** Rewrites the decoder's technical reasons in words a student can act on. */
 export function plainLinkError(error: string): string {
   if (/not base64url|does not decompress|not JSON|no version number|truncated/.test(error)) {
-    return 'the link is damaged or cut short (it may have been copied only in part): ask for it again, or copy the whole address';
+    return 'the link is corrupt (damaged, or cut short when it was copied): ask for it again, or copy the whole address';
   }
   if (/newer VirtLab/.test(error)) return `${error}: reload the page to get the newest VirtLab, then open the link again`;
   if (/characters long|inflates past/.test(error)) return `${error.replace(/: refused$/, '')}: it is too large to open`;

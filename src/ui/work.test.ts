@@ -218,7 +218,7 @@ describe('links over kept work', () => {
     expect(t.source()).toBe('; at\n  HLT\n');
     expect(t.store.getState().workNotices.join(' ')).toMatch(/at=soon/);
     const bad = tab(memoryStorage(), '#s=1.@@@@');
-    expect(bad.store.getState().linkProblem).toMatch(/damaged or cut short/);
+    expect(bad.store.getState().linkProblem).toMatch(/corrupt \(damaged, or cut short/);
     expect(bad.store.getState().linkProblem).not.toMatch(/base64/);
   });
 });

@@ -6,7 +6,9 @@
 // and source maps without assembling on the main thread.
 import { assemble, type Diagnostic, type SourceMapEntry } from '../../isa/assembler';
 
-export const ASSEMBLE_TIME_LIMIT_MS = 2000;
+// Generous: the limit only decides when to give up on a program (the page never waits for it), and a
+// machine shared by many (a lab, CI) can be slow.
+export const ASSEMBLE_TIME_LIMIT_MS = 8000;
 
 export interface Assembly {
   readonly diagnostics: readonly Diagnostic[];
