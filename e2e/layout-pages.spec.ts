@@ -133,6 +133,7 @@ for (const size of SIZES) {
     });
 
     test('axe finds nothing on the page and on every dialog', async ({ page }) => {
+      test.setTimeout(120_000); // five axe runs
       await open(page, '#lib=popf-problem');
       const axe = () => new AxeBuilder({ page }).exclude('.monaco-editor').analyze();
       expect((await axe()).violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
