@@ -3,6 +3,7 @@
 // bounded (64 KiB of link, 1 MiB of JSON), never throws, and nothing in a link is ever evaluated.
 // Each link version has a migration to the next, so old links keep opening.
 import { deflateSync, Inflate } from 'fflate';
+import { PAGING_SETTINGS, PRESET_IDS, TECHNIQUE_IDS } from '../config';
 import { type Scenario, scenarioToJson, validateScenario } from './scenario';
 
 export const LINK_VERSION = 1;
@@ -153,4 +154,114 @@ export function decodeLink(link: string): DecodedLink {
       return { ok: false, error: `the link's moment at=${atText.slice(0, 20)} is not a step number` };
   }
   return { ok: true, scenario: parsed.scenario, version, ...(at !== undefined ? { at } : {}) };
+}
+
+// ---- short links to the library (interfaces.md): `#lib=<id>[&technique=…][&isa=…][&preset=…][&paging=…]
+// [&vendor=…][&type=…][&at=<step>]`. A few dozen characters: they fit a QR code of version 5 or less.
+
+/** The settings a short link may carry, each with the values it accepts. */
+export const LIB_LINK_SETTINGS: Readonly<Record<string, readonly string[]>> = {
+  technique: TECHNIQUE_IDS,
+  isa: ['classic', 'strict'],
+  preset: PRESET_IDS,
+  paging: PAGING_SETTINGS,
+  vendor: ['intel', 'amd'],
+  type: ['1', '2'],
+};
+
+export type LibLinkSettings = Partial<Record<'technique' | 'isa' | 'preset' | 'paging' | 'vendor' | 'type', string>>;
+
+export type DecodedLibLink =
+  | {
+      readonly ok: true;
+      readonly id: string;
+      readonly scenario: Scenario;
+      readonly settings: LibLinkSettings;
+      readonly at?: number;
+      /** What was ignored (a bad value, an unknown setting), in words for a notice. */
+      readonly ignored: readonly string[];
+    }
+  | { readonly ok: false; readonly error: string };
+
+/** Whether a fragment (without `#`) is a short library link. */
+export function isLibFragment(fragment: string): boolean {
+  return /(^|&)lib=/.test(fragment.startsWith('#') ? fragment.slice(1) : fragment);
+}
+
+/** The fragment of a short link (without `#`); settings in the order of interfaces.md. */
+export function encodeLibFragment(id: string, settings: LibLinkSettings = {}, at?: number): string {
+  let out = `lib=${encodeURIComponent(id)}`;
+  for (const key of Object.keys(LIB_LINK_SETTINGS) as (keyof LibLinkSettings)[]) {
+    const v = settings[key];
+    if (v !== undefined) out += `&${key}=${encodeURIComponent(v)}`;
+  }
+  if (at !== undefined && at > 0) out += `&at=${Math.floor(at)}`;
+  return out;
+}
+
+export function libLink(base: string, id: string, settings: LibLinkSettings = {}, at?: number): string {
+  return `${base.replace(/#.*$/, '')}#${encodeLibFragment(id, settings, at)}`;
+}
+
+/** Applies a short link's settings to a library scenario's JSON (before validation). */
+function withSettings(json: Record<string, unknown>, settings: LibLinkSettings): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...json };
+  const hypervisor: Record<string, unknown> = { ...((json.hypervisor as Record<string, unknown> | undefined) ?? {}) };
+  if (settings.technique) out.technique = settings.technique;
+  if (settings.isa) out.isa = settings.isa;
+  if (settings.preset) out.preset = settings.preset;
+  if (settings.paging) hypervisor.paging = settings.paging;
+  if (settings.vendor) hypervisor.vendor = settings.vendor;
+  if (settings.type) hypervisor.type = Number(settings.type);
+  out.hypervisor = hypervisor;
+  return out;
+}
+
+/**
+ * Decodes a short link against a library (`find` gives an id's scenario JSON). An unknown id is refused;
+ * a bad value or an unknown setting is ignored and named in `ignored`. Never throws.
+ */
+export function decodeLibLink(link: string, find: (id: string) => Record<string, unknown> | undefined): DecodedLibLink {
+  if (typeof link !== 'string' || link.length > 2048) return { ok: false, error: 'the library link is too long to be one' };
+  const hash = link.indexOf('#');
+  const fragment = hash >= 0 ? link.slice(hash + 1) : link;
+  const params = new Map<string, string>();
+  for (const part of fragment.split('&')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    let value = part.slice(eq + 1);
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      // kept as written: it is then no known value and is ignored below
+    }
+    params.set(part.slice(0, eq), value);
+  }
+  const id = params.get('lib') ?? '';
+  const json = /^[a-z0-9-]{1,64}$/.test(id) ? find(id) : undefined;
+  if (!json) return { ok: false, error: `the library has no scenario called “${id.slice(0, 40)}”` };
+  const settings: { -readonly [K in keyof LibLinkSettings]: string } = {};
+  const ignored: string[] = [];
+  let at: number | undefined;
+  for (const [key, value] of params) {
+    if (key === 'lib') continue;
+    if (key === 'at') {
+      const n = Number(value);
+      if (value !== '' && Number.isSafeInteger(n) && n >= 0) at = n;
+      else ignored.push(`at=${value.slice(0, 20)} (not a step number)`);
+      continue;
+    }
+    const allowed = LIB_LINK_SETTINGS[key];
+    if (!allowed) ignored.push(`${key.slice(0, 20)} (not a setting a library link carries)`);
+    else if (!allowed.includes(value)) ignored.push(`${key}=${value.slice(0, 20)} (expected ${allowed.join(', ')})`);
+    else settings[key as keyof LibLinkSettings] = value;
+  }
+  let parsed = validateScenario(withSettings(json, settings));
+  if (!parsed.ok && Object.keys(settings).length > 0) {
+    ignored.push(`the settings (${parsed.errors.join('; ')})`);
+    for (const k of Object.keys(settings)) delete settings[k as keyof LibLinkSettings];
+    parsed = validateScenario(json);
+  }
+  if (!parsed.ok) return { ok: false, error: `the library scenario “${id}” is invalid: ${parsed.errors.join('; ')}` };
+  return { ok: true, id, scenario: parsed.scenario, settings, ignored, ...(at !== undefined ? { at } : {}) };
 }

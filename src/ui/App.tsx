@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { StoreContext, useApp, WorkContext } from './context';
 import { Dock } from './Dock';
 import { GuidePanel } from './Guide';
@@ -34,6 +34,11 @@ export function App({ store, work }: { store: AppStore; work: WorkKeeper }) {
 
 function Page() {
   const presentation = useApp((s) => s.presentation);
+  // Dialogs (Popek–Goldberg, keys) read presentation mode's large type from the root element.
+  useEffect(() => {
+    if (presentation) document.documentElement.dataset.presentation = '';
+    else delete document.documentElement.dataset.presentation;
+  }, [presentation]);
   const [showMachine, setShowMachine] = useState(false);
   const toggleView = useCallback(() => setShowMachine((m) => !m), []);
   return (
@@ -55,7 +60,6 @@ function Page() {
         </section>
         <main className="workspace">
           <div className="column column-program">
-            <GuidePanel />
             <EditorPanel />
             <ConsolePanel />
           </div>
@@ -64,6 +68,8 @@ function Page() {
             <RegistersPanel />
           </div>
           <div className="column column-events">
+            {/* The notes sit above the events, not above the editor: the editor keeps its height for live coding. */}
+            <GuidePanel />
             <EventsPanel />
             <Dock />
           </div>

@@ -47,7 +47,10 @@ export function Dialog({
           Close
         </button>
       </header>
-      <div className="dialog-body">{children}</div>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a long dialog scrolls; keyboard users must reach it (WCAG 2.1.1) */}
+      <div className="dialog-body" tabIndex={0}>
+        {children}
+      </div>
     </dialog>
   );
 }

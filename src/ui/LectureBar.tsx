@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import { shareLink } from '../scenario/link';
 import { CompareDialog } from './CompareDialog';
-import { useAppStore } from './context';
+import { useApp, useAppStore } from './context';
+import { KeysDialog } from './KeysDialog';
 import { LibraryDialog } from './LibraryDialog';
 import { PopekGoldbergDialog } from './PopekGoldbergDialog';
 import { appBase, copyText, ShareDialog } from './ShareDialog';
@@ -14,6 +15,7 @@ type Open = { kind: 'library' } | { kind: 'compare' } | { kind: 'pg' } | { kind:
 export function LectureBar() {
   const store = useAppStore();
   const [open, setOpen] = useState<Open>(null);
+  const keysOpen = useApp((s) => s.keysOpen);
   const close = () => setOpen(null);
   const share = () => {
     const s = store.getState();
@@ -44,6 +46,17 @@ export function LectureBar() {
       >
         Presentation
       </button>
+      <button
+        type="button"
+        className="lecture"
+        aria-keyshortcuts="?"
+        title="Every key of the page (?)"
+        onClick={() => store.setState({ keysOpen: true })}
+        aria-haspopup="dialog"
+      >
+        Keys
+      </button>
+      {keysOpen && <KeysDialog onClose={() => store.setState({ keysOpen: false })} />}
       {open?.kind === 'library' && <LibraryDialog onClose={close} />}
       {open?.kind === 'compare' && <CompareDialog onClose={close} />}
       {open?.kind === 'pg' && <PopekGoldbergDialog onClose={close} />}

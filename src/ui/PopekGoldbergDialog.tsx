@@ -19,6 +19,12 @@ const GENERAL = 'popek-goldberg';
 
 const yes = (v: boolean) => (v ? 'yes' : 'no');
 
+/** 0 for an instruction that breaks a theorem, 1 for another sensitive one, 2 for the rest. */
+function rank(i: { mnemonic: string; sensitive: readonly string[] }, t1: ReadonlySet<string>, t3: ReadonlySet<string>): number {
+  if (t1.has(i.mnemonic) || t3.has(i.mnemonic)) return 0;
+  return i.sensitive.length > 0 ? 1 : 2;
+}
+
 export function PopekGoldbergDialog({ onClose }: { onClose: () => void }) {
   const work = useWork();
   const isa = useApp((s) => s.isa);
@@ -101,30 +107,33 @@ export function PopekGoldbergDialog({ onClose }: { onClose: () => void }) {
               </tr>
             </thead>
             <tbody>
-              {a.instructions.map((i) => {
-                const breaks = [t1.has(i.mnemonic) ? 'theorem 1' : '', t3.has(i.mnemonic) ? 'theorem 3' : ''].filter(Boolean);
-                const sensitive = i.sensitive.length > 0;
-                return (
-                  <tr key={i.mnemonic} className={breaks.length ? 'violator' : sensitive ? 'sensitive' : undefined}>
-                    <th scope="row">
-                      <code>{i.mnemonic}</code>
-                    </th>
-                    <td>{yes(i.privileged)}</td>
-                    <td>{yes(i.sensitive.includes('control'))}</td>
-                    <td>{yes(i.sensitive.includes('behavior'))}</td>
-                    <td>{yes(i.userSensitive)}</td>
-                    <td>
-                      {breaks.length ? (
-                        <>
-                          ⚠ {breaks.join(', ')} · <ScenarioLink id={SHOWN_BY[i.mnemonic] ?? GENERAL} />
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
+              {/* The instructions that break a theorem first, then the other sensitive ones, then the rest. */}
+              {[...a.instructions]
+                .sort((x, y) => rank(x, t1, t3) - rank(y, t1, t3) || x.mnemonic.localeCompare(y.mnemonic))
+                .map((i) => {
+                  const breaks = [t1.has(i.mnemonic) ? 'theorem 1' : '', t3.has(i.mnemonic) ? 'theorem 3' : ''].filter(Boolean);
+                  const sensitive = i.sensitive.length > 0;
+                  return (
+                    <tr key={i.mnemonic} className={breaks.length ? 'violator' : sensitive ? 'sensitive' : undefined}>
+                      <th scope="row">
+                        <code>{i.mnemonic}</code>
+                      </th>
+                      <td>{yes(i.privileged)}</td>
+                      <td>{yes(i.sensitive.includes('control'))}</td>
+                      <td>{yes(i.sensitive.includes('behavior'))}</td>
+                      <td>{yes(i.userSensitive)}</td>
+                      <td>
+                        {breaks.length ? (
+                          <>
+                            ⚠ {breaks.join(', ')} · <ScenarioLink id={SHOWN_BY[i.mnemonic] ?? GENERAL} />
+                          </>
+                        ) : (
+                          '—'
+                        )}
+                      </td>
+                    </tr>
+                  );
+                })}
             </tbody>
           </table>
         </div>

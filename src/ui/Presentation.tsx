@@ -5,10 +5,10 @@
 // back to the previous one, M switches program and machine, Escape leaves.
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { assemble } from '../isa/assembler';
 import { FLAG_BITS } from '../isa/table';
 import { HYPERVISOR_EVENT_KINDS, type TechniqueId, type TraceEvent } from '../protocol/messages';
 import { useApp, useAppStore } from './context';
+import { knownAssembly } from './editor/assemble-off-thread';
 import { explain, KERNEL_RING } from './explain';
 import { fmt } from './format';
 import { kindColor } from './palette';
@@ -28,7 +28,8 @@ function ProgramView() {
   const source = useApp((s) => s.vms[vm]?.source ?? s.vms[0]?.source ?? '');
   const name = useApp((s) => (s.vms.length > 1 ? s.vms[vm]?.name : undefined));
   const pc = useApp((s) => (editorIsLoaded(s) && s.status.state !== 'running' ? (s.snapshot?.vms[vm]?.cpu.PC ?? null) : null));
-  const map = useMemo(() => assemble(source).sourceMap, [source]);
+  // The editor has assembled this source already (off the main thread); presentation mode never assembles.
+  const map = useMemo(() => knownAssembly(source)?.sourceMap ?? [], [source]);
   const pcLine = pc === null ? null : (map.find((e) => e.address === pc)?.line ?? null);
   const lines = source.replace(/\n$/, '').split('\n');
   const box = useRef<HTMLElement>(null);
@@ -66,32 +67,54 @@ function MachineView() {
   const technique: TechniqueId = snap?.technique ?? 'native';
   const current = snap?.inspection?.current ?? 0;
   const vm = snap?.inspection?.vms[current];
-  const layer = vm?.layer ?? 'guest-kernel';
   const type2 = useApp((s) => s.settings.hypervisorType === 2);
-  const layers: { id: string; name: string; note: string; lit: boolean }[] = [
-    { id: 'user', name: technique === 'native' ? 'User code' : 'Guest user', note: 'ring 3', lit: layer === 'guest-user' },
-    {
-      id: 'kernel',
-      name: technique === 'native' ? 'Kernel' : 'Guest kernel',
-      note: technique === 'native' ? 'ring 0' : `runs at ${KERNEL_RING[technique]}`,
-      lit: layer === 'guest-kernel',
-    },
-  ];
-  if (technique !== 'native') layers.push({ id: 'hv', name: 'Hypervisor', note: type2 ? 'type 2, on a host OS' : 'type 1', lit: false });
-  layers.push({ id: 'hw', name: 'Hardware', note: vm?.real.mode ? `CPU in VMX ${vm.real.mode} mode` : 'the real CPU', lit: false });
+  const inspected = snap?.inspection?.vms ?? [];
+  const several = inspected.length > 1;
+  // Every VM, side by side: the one the CPU runs lit in the layer it runs in.
+  const guestLayers = (i: number) => {
+    const layer = inspected[i]?.layer ?? 'guest-kernel';
+    const on = i === current && (snap?.vms[i]?.state ?? 'running') === 'running';
+    return [
+      { id: 'user', name: technique === 'native' ? 'User code' : 'Guest user', note: 'ring 3', lit: on && layer === 'guest-user' },
+      {
+        id: 'kernel',
+        name: technique === 'native' ? 'Kernel' : 'Guest kernel',
+        note: technique === 'native' ? 'ring 0' : `runs at ${KERNEL_RING[technique]}`,
+        lit: on && layer === 'guest-kernel',
+      },
+    ];
+  };
+  const below: { id: string; name: string; note: string; lit: boolean }[] = [];
+  if (technique !== 'native') below.push({ id: 'hv', name: 'Hypervisor', note: type2 ? 'type 2, on a host OS' : 'type 1', lit: false });
+  if (technique !== 'native' && type2) below.push({ id: 'host', name: 'Host OS', note: 'drives devices and timers', lit: false });
+  below.push({ id: 'hw', name: 'Hardware', note: vm?.real.mode ? `CPU in VMX ${vm.real.mode} mode` : 'the real CPU', lit: false });
+  const item = (l: { id: string; name: string; note: string; lit: boolean }) => (
+    <li key={l.id} className={l.lit ? 'lit' : undefined} aria-current={l.lit ? 'true' : undefined}>
+      <b>{l.name}</b> <span>{l.note}</span>
+      {l.lit && <span className="p-running"> ◀ running</span>}
+    </li>
+  );
   return (
     <section className="p-machine" aria-label="Machine">
       <h2>
-        Machine{(snap?.vms.length ?? 0) > 1 ? ` · ${snap?.vms[current]?.name}` : ''} · {technique}
+        Machine · {technique}
+        {several ? ` · ${inspected.length} VMs` : ''}
       </h2>
-      <ol className="p-layers">
-        {layers.map((l) => (
-          <li key={l.id} className={l.lit ? 'lit' : undefined} aria-current={l.lit ? 'true' : undefined}>
-            <b>{l.name}</b> <span>{l.note}</span>
-            {l.lit && <span className="p-running"> ◀ running</span>}
-          </li>
+      <div className={several ? 'p-vms several' : 'p-vms'}>
+        {(inspected.length ? inspected : [undefined]).map((_, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: a VM's index is its identity in the scenario
+          <div key={i} className="p-vm">
+            {several && (
+              <h3>
+                {snap?.vms[i]?.name}
+                {snap?.vms[i] && snap.vms[i].state !== 'running' ? ` · ${snap.vms[i].state}` : ''}
+              </h3>
+            )}
+            <ol className="p-layers">{guestLayers(i).map(item)}</ol>
+          </div>
         ))}
-      </ol>
+      </div>
+      <ol className="p-layers">{below.map(item)}</ol>
     </section>
   );
 }

@@ -1,5 +1,7 @@
 // The machine settings: technique, instruction set, cost preset, paging, hypervisor type and the hardware
 // exit controls. Every change loads the run again (a different machine is a different run).
+
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import {
   type ExitControls,
   effectiveExitControls,
@@ -140,10 +142,45 @@ function ExitControlsMenu({ asked, paging, enabled }: { asked: Partial<ExitContr
       {label}
     </label>
   );
+  const details = useRef<HTMLDetailsElement>(null);
+  const panel = useRef<HTMLFieldSetElement>(null);
+  const [open, setOpen] = useState(false);
+  // Open: kept inside the viewport (shifted left where the summary sits near the right edge, scrolled
+  // within when the screen is short), closed by Escape or a click elsewhere (then that click does its work).
+  useLayoutEffect(() => {
+    const el = panel.current;
+    if (!open || !el) return;
+    el.style.left = '0px';
+    el.style.maxHeight = '';
+    const r = el.getBoundingClientRect();
+    const margin = 8;
+    const overflow = r.right - (document.documentElement.clientWidth - margin);
+    if (overflow > 0) el.style.left = `${-Math.min(overflow, r.left - margin)}px`;
+    el.style.maxHeight = `${Math.max(160, window.innerHeight - r.top - margin)}px`;
+  }, [open]);
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: PointerEvent) => {
+      if (details.current && e.target instanceof Node && !details.current.contains(e.target)) details.current.open = false;
+    };
+    document.addEventListener('pointerdown', onDown, true);
+    return () => document.removeEventListener('pointerdown', onDown, true);
+  }, [open]);
   return (
-    <details className="exit-controls">
+    <details
+      ref={details}
+      className="exit-controls"
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape' || !details.current?.open) return;
+        e.preventDefault();
+        e.stopPropagation();
+        details.current.open = false;
+        details.current.querySelector('summary')?.focus();
+      }}
+    >
       <summary>Exit controls</summary>
-      <fieldset disabled={!enabled}>
+      <fieldset disabled={!enabled} ref={panel}>
         <legend>VM-exit controls {enabled ? `(${paging || 'hardware-assisted'} paging)` : '(hardware-assisted only)'}</legend>
         {box('HLT exiting', exits.hlt, (hlt) => set({ hlt }))}
         {box('I/O exiting', exits.io, (io) => set({ io }))}

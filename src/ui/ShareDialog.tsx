@@ -8,6 +8,7 @@ import { Dialog } from './Dialog';
 import { download, svgToPng } from './download';
 import { fmt } from './format';
 import { encodeQr, QR_MAX_BYTES, qrPath, qrSvg } from './qr';
+import { shortFragmentFor } from './short-link';
 import { scenarioOf } from './store';
 
 /** The address the app is served from, without any fragment or query: what a link starts with. */
@@ -38,12 +39,26 @@ function fileName(title: string): string {
 export function ShareDialog({ onClose, copied: firstCopy }: { onClose: () => void; copied: Promise<boolean> }) {
   const store = useAppStore();
   // The scenario and the moment as they were when Share was pressed.
-  const [{ scenario, steps }] = useState(() => ({ scenario: scenarioOf(store.getState()), steps: store.getState().status.steps }));
+  const [{ scenario, steps, libraryId }] = useState(() => ({
+    scenario: scenarioOf(store.getState()),
+    steps: store.getState().status.steps,
+    libraryId: store.getState().libraryId,
+  }));
+  const [big, setBig] = useState(false);
   const [withMoment, setWithMoment] = useState(steps > 0);
   const [withNotes, setWithNotes] = useState(true);
   const [copy, setCopy] = useState<'pending' | 'copied' | 'failed'>('pending');
   const shared = withNotes ? scenario : { ...scenario, notes: '' };
-  const link = useMemo(() => shareLink(appBase(), shared, withMoment ? steps : undefined), [shared, withMoment, steps]);
+  // A library scenario with at most its settings changed has a short link (`#lib=…`, interfaces.md): a
+  // few dozen characters, a QR code of version 5 or less that a phone scans from the back of a hall.
+  const short = useMemo(
+    () => shortFragmentFor(scenario, libraryId, withMoment ? steps : undefined),
+    [scenario, libraryId, withMoment, steps],
+  );
+  const link = useMemo(
+    () => (short ? `${appBase()}#${short}` : shareLink(appBase(), shared, withMoment ? steps : undefined)),
+    [short, shared, withMoment, steps],
+  );
   const qr = useMemo(() => (link.length <= QR_MAX_BYTES ? encodeQr(link) : null), [link]);
   const tooLong = link.length > MAX_LINK_CHARS;
 
@@ -123,7 +138,11 @@ export function ShareDialog({ onClose, copied: firstCopy }: { onClose: () => voi
               </svg>
               <figcaption>
                 Scan to open this scenario
+                {short && <span className="share-short"> (a short library link)</span>}
                 <span className="share-actions">
+                  <button type="button" className="action" onClick={() => setBig(true)}>
+                    Full-screen QR code
+                  </button>
                   <button type="button" className="action" onClick={() => download(`${name}-qr.svg`, qrSvg(qr), 'image/svg+xml')}>
                     QR as SVG
                   </button>
@@ -146,6 +165,20 @@ export function ShareDialog({ onClose, copied: firstCopy }: { onClose: () => voi
           )}
         </figure>
       </div>
+      {big && qr && (
+        <Dialog title="Scan to open this scenario" onClose={() => setBig(false)} className="qr-full">
+          <svg
+            viewBox={`0 0 ${n} ${n}`}
+            shapeRendering="crispEdges"
+            role="img"
+            aria-label={`QR code of the share link, full screen (version ${qr.version}, ${qr.size} by ${qr.size} modules)`}
+          >
+            <rect width={n} height={n} fill="#fff" />
+            <path d={qrPath(qr)} fill="#000" />
+          </svg>
+          <p className="qr-full-link">{link}</p>
+        </Dialog>
+      )}
     </Dialog>
   );
 }

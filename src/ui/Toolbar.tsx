@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { ACTIONS } from './actions';
+import { ACTIONS, altHint, altShortcuts } from './actions';
 import { useApp, useAppStore } from './context';
 import { SpeedControl } from './Speed';
 
@@ -16,8 +16,8 @@ export function Toolbar() {
           className={`action action-${action.id}`}
           disabled={!enabled[i]}
           aria-label={action.label}
-          aria-keyshortcuts={action.keys}
-          title={`${action.description} (${action.keyHint})`}
+          aria-keyshortcuts={`${action.keys} ${altShortcuts(action)}`}
+          title={`${action.description} (${action.keyHint} or ${altHint(action)})`}
           data-key={action.keyHint.length <= 4 ? action.keyHint : undefined}
           onClick={() => action.perform(commands)}
         >

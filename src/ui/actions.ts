@@ -16,6 +16,11 @@ export interface Action {
   readonly description: string;
   /** A short label for the button face when the accessible name is long (the name stays the label). */
   readonly face?: string;
+  /**
+   * The same action without a function key (Mac keyboards need Fn for them, F11 is the browser's full
+   * screen on Linux and Windows): Ctrl (⌘ on a Mac) with the keys Chrome's debugger uses, by position.
+   */
+  readonly alt: { readonly code: 'Backslash' | 'Quote' | 'Semicolon'; readonly shift: boolean };
   matches(e: KeyboardEvent): boolean;
   enabled(s: AppState): boolean;
   perform(c: Commands): void;
@@ -34,9 +39,31 @@ export function runnable(s: AppState): boolean {
   return !hasErrors(s.diagnostics) && s.problem?.kind !== 'refused';
 }
 
+const MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+const ALT_CHAR = { Backslash: '\\', Quote: "'", Semicolon: ';' } as const;
+
+/** Whether a key press is an action's Ctrl/⌘ alternative. */
+export function matchesAlt(a: Action, e: KeyboardEvent): boolean {
+  return e.code === a.alt.code && (e.ctrlKey || e.metaKey) && !e.altKey && e.shiftKey === a.alt.shift;
+}
+
+/** The alternative as people read it: `Ctrl+\`, `⌘⇧;`. */
+export function altHint(a: Action, mac = MAC): string {
+  const key = ALT_CHAR[a.alt.code];
+  return mac ? `⌘${a.alt.shift ? '⇧' : ''}${key}` : `Ctrl+${a.alt.shift ? 'Shift+' : ''}${key}`;
+}
+
+/** The alternative as `aria-keyshortcuts` spells it (both Control and Meta). */
+export function altShortcuts(a: Action): string {
+  const key = a.alt.code === 'Backslash' ? '\\' : ALT_CHAR[a.alt.code];
+  const shift = a.alt.shift ? 'Shift+' : '';
+  return `Control+${shift}${key} Meta+${shift}${key}`;
+}
+
 export const ACTIONS: readonly Action[] = [
   {
     id: 'run',
+    alt: { code: 'Backslash', shift: false },
     label: 'Run',
     keys: 'F5',
     keyHint: 'F5',
@@ -47,6 +74,7 @@ export const ACTIONS: readonly Action[] = [
   },
   {
     id: 'pause',
+    alt: { code: 'Backslash', shift: false },
     label: 'Pause',
     keys: 'F6',
     keyHint: 'F6',
@@ -57,6 +85,7 @@ export const ACTIONS: readonly Action[] = [
   },
   {
     id: 'step',
+    alt: { code: 'Quote', shift: false },
     label: 'Step',
     keys: 'F10',
     keyHint: 'F10',
@@ -67,6 +96,7 @@ export const ACTIONS: readonly Action[] = [
   },
   {
     id: 'step-to-event',
+    alt: { code: 'Semicolon', shift: false },
     label: 'Step to event',
     keys: 'F11',
     keyHint: 'F11',
@@ -77,6 +107,7 @@ export const ACTIONS: readonly Action[] = [
   },
   {
     id: 'step-back',
+    alt: { code: 'Quote', shift: true },
     label: 'Step back',
     keys: 'Shift+F10',
     keyHint: '⇧F10',
@@ -87,6 +118,7 @@ export const ACTIONS: readonly Action[] = [
   },
   {
     id: 'step-back-event',
+    alt: { code: 'Semicolon', shift: true },
     label: 'Step back to event',
     face: 'Back to event',
     keys: 'Shift+F11',
@@ -98,6 +130,7 @@ export const ACTIONS: readonly Action[] = [
   },
   {
     id: 'reset',
+    alt: { code: 'Backslash', shift: true },
     label: 'Reset',
     keys: 'Control+Shift+F5',
     keyHint: 'Ctrl+Shift+F5',

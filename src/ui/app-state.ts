@@ -78,6 +78,19 @@ export interface AppState {
   readonly previousKept: string | null;
   /** Why the work could not be saved in the browser, if it could not. */
   readonly storageProblem: string | null;
+  /** What the page has to say about the work once (a record set aside, a link's value ignored). */
+  readonly workNotices: readonly string[];
+  /** The sheet of every key (opened by `?` or the Keys button). */
+  readonly keysOpen: boolean;
+  /** A first visit: the page offers a lesson (until the work changes or the offer is dismissed). */
+  readonly firstVisit: boolean;
+  /** The VM whose registers and console the page shows; null: whichever VM the CPU runs (followed). */
+  readonly viewVm: number | null;
+  /** Loads sent to the engine, and answered by it (loaded, or refused with a reason): a link is kept once answered. */
+  readonly loadsSent: number;
+  readonly loadsAnswered: number;
+  /** Another tab saved other work (its name): this tab keeps its own, and the notice offers the other's. */
+  readonly otherTabWork: string | null;
 }
 
 /** Cost preset, paging, hypervisor type and the hardware exit controls (undefined: the default). */
@@ -137,6 +150,13 @@ export function initialState(): AppState {
     linkProblem: null,
     previousKept: null,
     storageProblem: null,
+    workNotices: [],
+    otherTabWork: null,
+    loadsSent: 0,
+    loadsAnswered: 0,
+    viewVm: null,
+    keysOpen: false,
+    firstVisit: false,
   };
 }
 

@@ -89,7 +89,7 @@ export function createCommands(ctx: CommandContext): Commands {
     },
     load: () => {
       const s = store.getState();
-      store.setState({ loadedKey: keyOf(s) });
+      store.setState({ loadedKey: keyOf(s), loadsSent: s.loadsSent + 1 });
       loads.outstanding++;
       bus.send({ kind: 'load', scenario: scenarioToJson(scenarioOf(s)), options: options() });
     },

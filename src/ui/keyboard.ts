@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { TECHNIQUE_IDS } from '../protocol/messages';
-import { ACTIONS } from './actions';
+import { ACTIONS, matchesAlt } from './actions';
 import type { AppStore } from './store';
 
 function typingTarget(t: EventTarget | null): boolean {
@@ -16,7 +16,9 @@ function inDialog(t: EventTarget | null): boolean {
 export function useKeyboard(store: AppStore): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const action = ACTIONS.find((a) => a.matches(e));
+      // A function key, or its Ctrl/⌘ alternative (Run and Pause share one: whichever can act).
+      const matching = ACTIONS.filter((a) => a.matches(e) || matchesAlt(a, e));
+      const action = matching.find((a) => a.enabled(store.getState())) ?? matching[0];
       if (action) {
         // F5 would reload the page and F10 focus the browser menu: these keys are ours while the page has focus.
         e.preventDefault();
@@ -26,6 +28,11 @@ export function useKeyboard(store: AppStore): void {
       if (e.ctrlKey || e.altKey || e.metaKey || typingTarget(e.target)) return;
       // Presentation mode has keys of its own (Presentation.tsx).
       if (store.getState().presentation) return;
+      if (e.key === '?' && !inDialog(e.target)) {
+        e.preventDefault();
+        store.setState({ keysOpen: true });
+        return;
+      }
       if ((e.key === 'p' || e.key === 'P') && !inDialog(e.target)) {
         e.preventDefault();
         store.commands.setPresentation(true);

@@ -26,6 +26,7 @@ export function lectureCommands({ store, bus, loads }: CommandContext, load: () 
         diagnostics: [],
         libraryId: id,
         lookForDone: id !== null && id === s.libraryId ? s.lookForDone : [],
+        viewVm: null,
       });
       // The worker keeps the breakpoints it was last sent for later loads: these are the scenario's.
       bus.send({ kind: 'breakpoints', breakpoints: f.breakpoints });

@@ -153,3 +153,60 @@ export function removeItem(storage: Storage | null, key: string): void {
     // Nothing to do: a storage that cannot remove cannot hold it either.
   }
 }
+
+// ---- several tabs, several previous works, records set aside ----
+
+/** This tab's own record: `virtlab:tab:<id>`, the id kept in sessionStorage (it survives a reload of the tab). */
+export const TAB_KEY_PREFIX = 'virtlab:tab:';
+export const TAB_ID_KEY = 'virtlab:tab-id';
+/** A record that could not be read (damaged, or written by a newer VirtLab) is moved here, never overwritten. */
+export const ASIDE_KEY_PREFIX = 'virtlab:aside:';
+/** Set once the first-visit offer has been seen through (a lesson opened, or dismissed). */
+export const WELCOMED_KEY = 'virtlab:welcomed';
+/** How many pieces of replaced work are kept (newest first). */
+export const PREVIOUS_SLOTS = 5;
+/** The tabs' own records kept at most (the oldest go first). */
+export const TAB_RECORDS_KEPT = 8;
+
+/** The stored list of previous works: each item the text of a work record. Reads the old single record too. */
+export function parsePreviousList(text: string | null): string[] {
+  if (!text) return [];
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (isObject(data) && data.format === 'virtlab-previous' && Array.isArray(data.items)) {
+    return data.items.filter((t): t is string => typeof t === 'string').slice(0, PREVIOUS_SLOTS);
+  }
+  // Before several slots, the key held one work record.
+  return parseWork(text) ? [text] : [];
+}
+
+export function serializePreviousList(items: readonly string[]): string {
+  return JSON.stringify({ format: 'virtlab-previous', version: 1, items: items.slice(0, PREVIOUS_SLOTS) });
+}
+
+/** Whether a stored text is a record this page cannot use and must not overwrite. */
+export function unreadable(text: string | null): boolean {
+  return text !== null && text !== '' && parseWork(text) === null;
+}
+
+/** Why a record cannot be used, in words: newer, or damaged. */
+export function whyUnreadable(text: string): string {
+  try {
+    const data = JSON.parse(text);
+    if (isObject(data) && typeof data.version === 'number' && data.version > WORK_VERSION) {
+      return 'it was saved by a newer VirtLab';
+    }
+  } catch {
+    // damaged
+  }
+  return 'it could not be read';
+}
+
+/** A new id for this tab (not secret: it only tells the tabs' records apart). */
+export function newTabId(now: number): string {
+  return `${now.toString(36)}-${Math.floor(Math.random() * 36 ** 6).toString(36)}`;
+}

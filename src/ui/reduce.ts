@@ -7,15 +7,27 @@ import { type AppState, EVENTS_KEPT, IDLE } from './app-state';
 export function reduce(s: AppState, m: WorkerMessage): Partial<AppState> {
   switch (m.kind) {
     case 'loaded':
-      return { problem: null, events: [], eventsDropped: 0, eventsTotal: 0, timeline: null };
+      return { problem: null, events: [], eventsDropped: 0, eventsTotal: 0, timeline: null, loadsAnswered: s.loadsAnswered + 1 };
     case 'assembly-errors': {
       const vmDiagnostics = s.vms.map((_, vm) => m.errors.find((e) => e.vm === vm)?.diagnostics ?? []);
-      return { diagnostics: vmDiagnostics.flat(), vmDiagnostics, problem: null, snapshot: null, status: IDLE };
+      return {
+        diagnostics: vmDiagnostics.flat(),
+        vmDiagnostics,
+        problem: null,
+        snapshot: null,
+        status: IDLE,
+        loadsAnswered: s.loadsAnswered + 1,
+      };
     }
     case 'refused':
-      return { problem: { kind: 'refused', technique: m.technique, reason: m.reason }, snapshot: null, status: IDLE };
+      return {
+        problem: { kind: 'refused', technique: m.technique, reason: m.reason },
+        snapshot: null,
+        status: IDLE,
+        loadsAnswered: s.loadsAnswered + 1,
+      };
     case 'invalid':
-      return { problem: { kind: 'invalid', errors: m.errors }, snapshot: null, status: IDLE };
+      return { problem: { kind: 'invalid', errors: m.errors }, snapshot: null, status: IDLE, loadsAnswered: s.loadsAnswered + 1 };
     case 'error':
       return { problem: { kind: 'error', message: m.message } };
     case 'status':

@@ -83,7 +83,8 @@ export function defaultScenario(): Scenario {
 
 /** Two scenarios are the same run and the same text (unknown fields aside). */
 export function sameScenario(a: Scenario, b: Scenario): boolean {
-  const strip = (s: Scenario) => JSON.stringify({ ...s, extra: undefined });
+  // `lookFor` and `system` travel in `extra` too (the page never edits them): the work is the rest.
+  const strip = (s: Scenario) => JSON.stringify({ ...s, extra: undefined, lookFor: undefined, system: undefined });
   return strip(a) === strip(b);
 }
 

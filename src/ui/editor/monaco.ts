@@ -30,8 +30,8 @@ import 'monaco-editor/editor/browser/coreCommands';
 import { ContentHoverWidget } from 'monaco-editor/editor/contrib/hover/browser/contentHoverWidget';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
 import type { Diagnostic } from '../../isa/assembler';
-import { assemble } from '../../isa/assembler';
 import type { Variant } from '../../isa/table';
+import { knownSymbols } from './assemble-off-thread';
 import { type CompletionEntry, completionContext, completionEntries } from './completion';
 import { hoverDoc } from './docs';
 import { VX_LANGUAGE_ID, VX_THEME, VX_THEME_ID, vxGrammar, vxLanguageConfiguration } from './vx-language';
@@ -74,7 +74,7 @@ monaco.languages.registerHoverProvider(VX_LANGUAGE_ID, {
     const line = model.getLineContent(position.lineNumber);
     if (inCommentOrString(line, word.startColumn)) return null;
     const operandText = line.slice(word.endColumn - 1);
-    const doc = hoverDoc(word.word, variant, { operandText, symbols: assemble(model.getValue()).symbols });
+    const doc = hoverDoc(word.word, variant, { operandText, symbols: knownSymbols(model.getValue()) });
     if (!doc) return null;
     return {
       range: new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn),
@@ -98,7 +98,8 @@ monaco.languages.registerCompletionItemProvider(VX_LANGUAGE_ID, {
     if (context === 'none') return { suggestions: [] };
     const word = model.getWordUntilPosition(position);
     const range = new monaco.Range(position.lineNumber, word.startColumn, position.lineNumber, word.endColumn);
-    const symbols = context === 'operand' ? assemble(model.getValue()).symbols : {};
+    // The symbols of the last assembly (off the main thread): completion never assembles, so never freezes.
+    const symbols = context === 'operand' ? knownSymbols(model.getValue()) : {};
     const suggestions = completionEntries(context, variant, symbols).map(
       (e): monaco.languages.CompletionItem => ({
         label: e.forms ? { label: e.label, detail: ` ${e.forms}` } : e.label,
@@ -200,7 +201,11 @@ export function createVxEditor(container: HTMLElement, callbacks: VxEditorCallba
     detectIndentation: false,
     wordBasedSuggestions: 'off',
     quickSuggestions: { other: true, comments: false, strings: false },
-    suggest: { showWords: false, preview: true },
+    // Live coding: Enter always starts a new line (after `DEC R0` the popup offers registers and labels,
+    // and Enter must not take one); a completion is accepted with Tab, as the popup's status bar says.
+    acceptSuggestionOnEnter: 'off',
+    tabCompletion: 'off',
+    suggest: { showWords: false, preview: true, showStatusBar: true },
     hover: { delay: 250, sticky: true },
     padding: { top: 8, bottom: 8 },
     overviewRulerLanes: 2,

@@ -262,5 +262,12 @@ export const VX_THEME: editor.IStandaloneThemeData = {
     'editorSuggestWidget.border': '#9aa3b2',
     'editorSuggestWidget.selectedBackground': '#dbe6fd',
     'editorSuggestWidget.highlightForeground': '#1d4ed8',
+    // The completion popup reads from the back of a hall: dark ink on white, the selected row too.
+    'editorSuggestWidget.foreground': VX_COLORS.ink,
+    'editorSuggestWidget.selectedForeground': VX_COLORS.ink,
+    'editorSuggestWidget.focusHighlightForeground': '#1d4ed8',
+    'editorSuggestWidgetStatus.foreground': '#374151',
+    'list.activeSelectionForeground': VX_COLORS.ink,
+    'list.inactiveSelectionForeground': VX_COLORS.ink,
   },
 };

@@ -1,6 +1,7 @@
 import { useLayoutEffect, useRef } from 'react';
 import { useApp } from '../context';
 import { fmt } from '../format';
+import { useShownVm, VmPicker } from '../VmPicker';
 
 /**
  * Characters drawn while the run goes: laying out a long wrapped text again every frame costs more than
@@ -8,13 +9,27 @@ import { fmt } from '../format';
  * whole tail the worker sends is there to scroll through.
  */
 const RUNNING_TAIL = 4096;
+/** Lines drawn while running: a guest printing a character a line (the first program students write) would
+ * otherwise lay out two thousand lines a frame. */
+const RUNNING_LINES = 60;
+
+/** The last `lines` lines of `text` (the text itself when shorter). */
+function lastLines(text: string, lines: number): string {
+  let at = text.length;
+  for (let n = 0; n <= lines; n++) {
+    at = text.lastIndexOf('\n', at - 1);
+    if (at < 0) return text;
+  }
+  return text.slice(at + 1);
+}
 
 export function ConsolePanel() {
   const running = useApp((s) => s.status.state === 'running');
-  const full = useApp((s) => s.snapshot?.vms[s.snapshot.inspection?.current ?? 0]?.console ?? '');
-  const total = useApp((s) => s.snapshot?.vms[s.snapshot.inspection?.current ?? 0]?.consoleLength ?? 0);
-  const name = useApp((s) => ((s.snapshot?.vms.length ?? 0) > 1 ? s.snapshot?.vms[s.snapshot.inspection?.current ?? 0]?.name : undefined));
-  const text = running && full.length > RUNNING_TAIL ? full.slice(-RUNNING_TAIL) : full;
+  const shown = useShownVm();
+  const full = useApp((s) => s.snapshot?.vms[shown]?.console ?? '');
+  const total = useApp((s) => s.snapshot?.vms[shown]?.consoleLength ?? 0);
+  const name = useApp((s) => ((s.snapshot?.vms.length ?? 0) > 1 ? s.snapshot?.vms[shown]?.name : undefined));
+  const text = running ? lastLines(full.length > RUNNING_TAIL ? full.slice(-RUNNING_TAIL) : full, RUNNING_LINES) : full;
   const pre = useRef<HTMLPreElement>(null);
   const pinned = useRef(true);
 
@@ -26,7 +41,10 @@ export function ConsolePanel() {
 
   return (
     <section className="panel console" aria-label="Console">
-      <h2>Console{name ? ` · ${name}` : ''}</h2>
+      <h2>
+        Console{name ? ` · ${name}` : ''}
+        <VmPicker label="VM shown in Console" />
+      </h2>
       {total > text.length && <p className="note">{fmt(total - text.length)} earlier characters not shown</p>}
       <pre
         ref={pre}

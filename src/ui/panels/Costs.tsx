@@ -1,5 +1,6 @@
 // The Costs panel: the run's counters and a live stacked bar of host cycles by category (costs.md):
 // where the time goes under each technique.
+import { useLayoutEffect, useRef, useState } from 'react';
 import type { Counters } from '../../protocol/messages';
 import { useApp } from '../context';
 import { fmt } from '../format';
@@ -43,6 +44,19 @@ export function CostsPanel() {
   const total = cycles?.total ?? 0;
   const parts = CATEGORIES.map((c) => ({ ...c, value: cycles?.byCategory[c.id] ?? 0 })).filter((c) => c.value > 0);
   const perInstruction = counters?.instructions ? total / counters.instructions : 0;
+  // Focusable only while the counters scroll (a short panel): keyboard users reach them, and there is no
+  // extra tab stop otherwise.
+  const counterList = useRef<HTMLDListElement>(null);
+  const [scrolls, setScrolls] = useState(false);
+  useLayoutEffect(() => {
+    const el = counterList.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const check = () => setScrolls(el.scrollHeight > el.clientHeight + 1);
+    check();
+    const ro = new ResizeObserver(check);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
   return (
     <section className="panel costs" aria-label="Costs">
       <h2>
@@ -68,7 +82,8 @@ export function CostsPanel() {
           </li>
         ))}
       </ul>
-      <dl className="counters">
+      {/* The counters scroll in a short panel: focusable, so that keyboard users reach them (WCAG 2.1.1). */}
+      <dl className="counters" ref={counterList} tabIndex={scrolls ? 0 : undefined} aria-label="Counters">
         {COUNTERS.map(({ key, label }) => {
           const v = counters?.[key];
           const n = typeof v === 'number' ? v : 0;

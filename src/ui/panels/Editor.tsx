@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { assemble, type Diagnostic, type SourceMapEntry } from '../../isa/assembler';
+import type { Diagnostic, SourceMapEntry } from '../../isa/assembler';
+import { assembleBounded } from '../editor/assemble-off-thread';
 import type { VxEditor } from '../editor/monaco';
 import { mnemonicsByClass } from '../editor/vx-language';
 import '../editor/editor.css';
@@ -77,20 +78,30 @@ export function EditorPanel() {
   const source = active?.source ?? '';
   const diagnostics = vmDiagnostics[activeVm] ?? [];
 
-  // Assemble each program shortly after it stops changing: diagnostics, source map, instruction lines.
+  // Assemble each program shortly after it stops changing: diagnostics, source map, instruction lines. Off
+  // the main thread and bounded in time: no program, however hostile, can freeze the page.
   useEffect(() => {
+    let cancelled = false;
     const timer = setTimeout(() => {
-      setAssembled((old) =>
-        vms.map((vm, i) => {
-          const previous = old[i];
-          if (previous && previous.source === vm.source) return previous;
-          const result = assemble(vm.source);
-          commands.setVmDiagnostics(i, result.diagnostics);
-          return { source: vm.source, sourceMap: result.sourceMap, instructionLines: new Set(result.sourceMap.map((e) => e.line)) };
-        }),
-      );
+      Promise.all(vms.map((vm) => assembleBounded(vm.source))).then((results) => {
+        if (cancelled) return;
+        results.forEach((r, i) => {
+          commands.setVmDiagnostics(i, r.diagnostics);
+        });
+        setAssembled((old) =>
+          vms.map((vm, i) => {
+            const previous = old[i];
+            if (previous && previous.source === vm.source) return previous;
+            const r = results[i];
+            return { source: vm.source, sourceMap: r.sourceMap, instructionLines: new Set(r.sourceMap.map((e) => e.line)) };
+          }),
+        );
+      });
     }, ASSEMBLE_DELAY_MS);
-    return () => clearTimeout(timer);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
   }, [vms, commands]);
 
   const pcLines = useMemo(

@@ -157,7 +157,10 @@ export function EventsPanel() {
   };
   const seekTo = (position: number) => {
     const row = store.rows.get(filter, position, total);
-    if (row) store.commands.seekEvent(row.index);
+    if (!row) return;
+    // Several VMs: the Registers and Console panels follow the event's VM ("vm2 crashed" shows vm2).
+    if ((vmNames?.length ?? 0) > 1) store.setState({ viewVm: row.event.vm });
+    store.commands.seekEvent(row.index);
   };
 
   const onKey = (e: React.KeyboardEvent<HTMLDivElement>) => {
@@ -248,10 +251,19 @@ export function EventsPanel() {
           // A listbox owns options: while there are no events, the note is its one (disabled) option.
           // biome-ignore lint/a11y/useFocusableInteractive: options of an aria-activedescendant listbox are not focused themselves
           <div className="note empty-list" role="option" aria-selected={false} aria-disabled="true">
-            No events yet: run or step the program.
+            {all === 0 || filter === 'all'
+              ? 'No events yet: run or step the program.'
+              : `None of the ${fmt(all)} events so far is shown: the filter “${FILTER_TEXT[filter] ?? filter}” hides them all.`}
           </div>
         )}
       </div>
+      {total === 0 && all > 0 && filter !== 'all' && (
+        <p className="filter-note">
+          <button type="button" className="link" onClick={() => store.commands.setEventFilter('all')}>
+            Show all events
+          </button>
+        </p>
+      )}
       <Detail event={shownRow?.event} technique={technique} />
     </section>
   );

@@ -31,6 +31,25 @@ function ringText(virtualRing: number, real: number | null, technique: Technique
   return `virtual ring ${virtualRing} · ${realText}`;
 }
 
+/** A VM's name in the diagram: with several VMs, a button that shows that VM in Registers and Console. */
+function VmNameButton({ index, name }: { index: number; name: string }) {
+  const store = useAppStore();
+  const several = useApp((s) => (s.snapshot?.vms.length ?? 0) > 1);
+  const picked = useApp((s) => s.viewVm === index);
+  if (!several) return <>{name}</>;
+  return (
+    <button
+      type="button"
+      className="vm-pick"
+      aria-pressed={picked}
+      title={`Show ${name}'s registers and console`}
+      onClick={() => store.setState({ viewVm: picked ? null : index })}
+    >
+      {name}
+    </button>
+  );
+}
+
 function VmColumn({
   vm,
   index,
@@ -53,7 +72,7 @@ function VmColumn({
   return (
     <div className={`vm-column vm-${state}`}>
       <div className="vm-name">
-        {technique === 'native' ? 'the machine' : vm.name}
+        {technique === 'native' ? 'the machine' : <VmNameButton index={index} name={vm.name} />}
         {state !== 'running' && (
           <span className={`vm-state state-${state}`}>
             {state}

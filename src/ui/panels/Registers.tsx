@@ -6,6 +6,7 @@ import { useRef } from 'react';
 import { FLAG_BITS } from '../../isa/table';
 import type { CpuView, RealCpu, TechniqueId } from '../../protocol/messages';
 import { useApp } from '../context';
+import { useShownVm, VmPicker } from '../VmPicker';
 
 type Reg = keyof CpuView;
 const GENERAL: readonly Reg[] = ['R0', 'R1', 'R2', 'R3', 'R4', 'R5', 'R6', 'R7'];
@@ -89,7 +90,7 @@ function useChanges<K extends string>(values: Readonly<Record<K, string>> | unde
 }
 
 export function RegistersPanel() {
-  const current = useApp((s) => s.snapshot?.inspection?.current ?? 0);
+  const current = useShownVm();
   const cpu = useApp((s) => s.snapshot?.vms[current]?.cpu);
   const real = useApp((s) => s.snapshot?.inspection?.vms[current]?.real);
   const vmName = useApp((s) => ((s.snapshot?.vms.length ?? 0) > 1 ? s.snapshot?.vms[current]?.name : undefined));
@@ -110,47 +111,55 @@ export function RegistersPanel() {
   return (
     <section className="panel registers" aria-label="Registers">
       <h2>
-        Registers{vmName ? ` · ${vmName}` : ''} <span className="subtitle">virtual (the guest sees) vs real (the CPU has)</span>
+        Registers{vmName ? ` · ${vmName}` : ''}{' '}
+        <span className="subtitle" title="virtual: what the guest sees; real: what the CPU has">
+          virtual vs real
+        </span>
+        <VmPicker label="VM shown in Registers" />
       </h2>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the registers scroll on a small screen; keyboard users must reach them */}
       <section className="register-columns" tabIndex={0} aria-label="Register values">
-        <div className="left">
-          <table className="virtual-real">
-            <caption className="sr-only">The guest’s virtual CPU against the real CPU</caption>
-            <thead>
-              <tr>
-                <th scope="col">
-                  <span className="sr-only">register</span>
+        <table className="virtual-real">
+          <caption className="sr-only">The guest’s virtual CPU against the real CPU</caption>
+          <thead>
+            <tr>
+              <th scope="col">
+                <span className="sr-only">register</span>
+              </th>
+              <th scope="col" title="what the guest sees">
+                virtual
+              </th>
+              <th scope="col" title="what the CPU has">
+                real
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {pairs.map((p) => (
+              <tr key={p.name} className={pairChanged.has(p.name) ? 'changed' : undefined}>
+                <th scope="row" title={p.title}>
+                  {p.name === 'IF' ? 'IF' : p.name}
                 </th>
-                <th scope="col">virtual</th>
-                <th scope="col">real</th>
+                <td className="value">{p.name === 'IF' ? `vIF ${p.virtual}` : p.virtual}</td>
+                <td className={`value real${differs(p) ? ' differs' : ''}`} title={p.real}>
+                  {p.real}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {pairs.map((p) => (
-                <tr key={p.name} className={pairChanged.has(p.name) ? 'changed' : undefined}>
-                  <th scope="row" title={p.title}>
-                    {p.name === 'IF' ? 'IF' : p.name}
-                  </th>
-                  <td className="value">{p.name === 'IF' ? `vIF ${p.virtual}` : p.virtual}</td>
-                  <td className={`value real${differs(p) ? ' differs' : ''}`}>{p.real}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <table className="system">
-            <caption className="sr-only">System registers</caption>
-            <tbody>
-              {SYSTEM.map((name) => (
-                <RegRow key={name} name={name} cpu={cpu} changed={regChanged.has(name)} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+            ))}
+          </tbody>
+        </table>
         <table className="general">
           <caption className="sr-only">General registers (R7 is SP)</caption>
           <tbody>
             {GENERAL.map((name) => (
+              <RegRow key={name} name={name} cpu={cpu} changed={regChanged.has(name)} />
+            ))}
+          </tbody>
+        </table>
+        <table className="system">
+          <caption className="sr-only">System registers</caption>
+          <tbody>
+            {SYSTEM.map((name) => (
               <RegRow key={name} name={name} cpu={cpu} changed={regChanged.has(name)} />
             ))}
           </tbody>
