@@ -51,7 +51,17 @@ interface MonitorState {
   meter: Record<string, number>;
 }
 
-type EventBody = DistributiveOmit<TraceEvent, 'vm' | 'pc' | 'time'>;
+export type EventBody = DistributiveOmit<TraceEvent, 'vm' | 'pc' | 'time'>;
+
+/** What a live migration needs to see of the guest while it runs (migration/live.ts). */
+export interface MigrationHooks {
+  /** A store to a guest-physical page watched for dirty logging (bit 1 of the machine's `watch`). */
+  stored(vm: Vm, page: number): void;
+  /** A TLB miss on a guest-physical frame (post-copy: a page not yet received is a network fault). */
+  touched(vm: Vm, frame: number, access: Access): void;
+  /** After an exit: the technique may have reset `watch`; the migration's protections are put back. */
+  rearm(vm: Vm): void;
+}
 
 const vectorName = (v: number) => VECTOR_NAMES[v] ?? `INT ${v}`;
 
@@ -61,6 +71,8 @@ export class Monitor implements TechniqueRun, Host {
   readonly meter: CycleMeter;
   readonly paging: MonitorPaging;
   private events: EventSink | null = null;
+  /** A live migration in progress (migration/live.ts), or null: then no store or miss costs anything more. */
+  migration: MigrationHooks | null = null;
   private current = 0;
   private sliceLeft: number;
   private readonly recorder: Recorder;
@@ -217,11 +229,23 @@ export class Monitor implements TechniqueRun, Host {
   }
 
   tlbMiss(m: Machine, page: number, pte: number, access: Access): void {
+    // Post-copy: the first touch of a page not yet on host B is a network fault (migration/live.ts).
+    if (this.migration) this.migration.touched(this.guests[m.vm], m.paging ? (pte >>> 12) & 15 : page & 15, access);
     this.dispatch(this.guests[m.vm], { kind: 'tlb-miss', page, pte, access });
   }
 
-  watchedWrite(m: Machine, pa: number, size: number): void {
-    this.dispatch(this.guests[m.vm], { kind: 'watched-write', pa, size });
+  watchedWrite(m: Machine, pa: number, size: number, far = pa): void {
+    const vm = this.guests[m.vm];
+    if (this.migration) {
+      // Dirty logging (bit 1 of `watch`): logged and handled by the migration; only a page-table watch
+      // (bit 0) goes on to the technique.
+      this.migration.stored(vm, pa >>> 12);
+      if (far >>> 12 !== pa >>> 12) this.migration.stored(vm, far >>> 12);
+      const at = m.watch[pa >>> 12] & 1 ? pa : m.watch[far >>> 12] & 1 ? far : -1;
+      if (at < 0) return;
+      pa = at;
+    }
+    this.dispatch(vm, { kind: 'watched-write', pa, size });
   }
 
   stateChanged(m: Machine): void {
@@ -247,6 +271,8 @@ export class Monitor implements TechniqueRun, Host {
         for (const st of this.handler.vmx.writes(vm, exit, o, pc)) this.record(vm, { kind: 'vmx', ...st });
       // The guest resumes unless the vCPU blocked or the entry waits for the injection that follows.
       if (vm.vcpu.outside && !vm.vcpu.blocked && o.action.do !== 'inject-on-entry' && vm.machine.state === 'running') this.enter(vm);
+      // The technique may have rewritten the watched pages (a shadow rebuild): a migration's protections stay.
+      if (this.migration) this.migration.rearm(vm);
       if (o.action.do !== 'map-ept') return done;
     }
   }
@@ -617,6 +643,16 @@ export class Monitor implements TechniqueRun, Host {
   }
 
   // ---- recording ----------------------------------------------------------------------------------------------
+
+  /** Records an event of someone else's (the migration's) under this monitor's clock, when someone listens. */
+  note(vm: Vm, e: EventBody): void {
+    this.record(vm, e);
+  }
+
+  /** Whether anyone listens to events (so that callers build them only then). */
+  get listening(): boolean {
+    return this.events !== null;
+  }
 
   private record(vm: Vm, e: EventBody, pc = vm.machine.pc): void {
     if (!this.events) return;

@@ -37,8 +37,11 @@ export interface Host {
   timerFired(m: Machine): void;
   /** A TLB miss on a virtual page, about to be filled with `pte` (identity when guest paging is off). */
   tlbMiss(m: Machine, page: number, pte: number, access: Access): void;
-  /** A store into a watched guest-physical page (a guest page table under shadow paging). */
-  watchedWrite(m: Machine, pa: number, size: number): void;
+  /**
+   * A store into a watched guest-physical page (a guest page table under shadow paging, or a page a migration
+   * logs dirty). `far` is the store's last byte when that lies on another page (a store across two pages).
+   */
+  watchedWrite(m: Machine, pa: number, size: number, far?: number): void;
   /** The machine stopped: halted, powered off or crashed. */
   stateChanged(m: Machine, reason?: string): void;
   /**
@@ -129,7 +132,10 @@ export class Machine {
   yieldWhenWaiting = false;
   /** Under a hypervisor the real MMU is always on (shadow or nested paging), even with guest paging off. */
   alwaysTranslate = false;
-  /** Guest-physical pages whose stores the host wants to see (write-protected page tables). */
+  /**
+   * Guest-physical pages whose stores the host wants to see: bit 0 (1) a write-protected page table, bit 1 (2)
+   * a page write-protected for a migration's dirty logging (hypervisor/migration).
+   */
   readonly watch = new Uint8Array(16);
 
   constructor(opts: MachineOptions = {}) {
@@ -294,7 +300,7 @@ export class Machine {
       ps.push(p);
     }
     if (this.host && (this.watch[ps[0] >>> 12] || this.watch[ps[size - 1] >>> 12])) {
-      this.host.watchedWrite(this, this.watch[ps[0] >>> 12] ? ps[0] : ps[size - 1], size);
+      this.host.watchedWrite(this, this.watch[ps[0] >>> 12] ? ps[0] : ps[size - 1], size, ps[size - 1]);
     }
     for (let i = 0; i < size; i++) this.storeByte(ps[i], (value >>> (8 * i)) & 0xff);
     return true;

@@ -11,12 +11,14 @@ import { step } from './step';
 function fastPa(tlb: Int32Array, watch: Uint8Array, va: number, size: number, write: boolean, pg: boolean, cpl: number): number {
   const u = va >>> 0;
   if (u > 0x10000 - size) return -1;
-  if (!pg) return u;
+  // A watched page (a write-protected page table, or a page logged dirty by a migration: machine.ts `watch`)
+  // sends stores to the reference step, with or without paging.
+  if (!pg) return write && watch[u >>> 12] !== 0 ? -1 : u;
   if ((u & 0xfff) > 0x1000 - size) return -1;
   const e = tlb[u >>> 12];
   if (e < 0) return -1;
   if (cpl === 3 && (!(e & U) || (write && !(e & W)))) return -1;
-  if (write && watch[e >>> 12] === 1) return -1;
+  if (write && watch[e >>> 12] !== 0) return -1;
   return (e & 0xf000) | (u & 0xfff);
 }
 

@@ -191,6 +191,12 @@ export function explain(e: TraceEvent, technique: TechniqueId): Explanation {
         why: 'Live migration copies memory while the VM runs.',
         did: 'The pages dirtied since the last round were sent again.',
       };
+    case 'clone':
+    case 'dirty-log':
+    case 'stop-and-copy':
+    case 'migrate-resume':
+    case 'network-fault':
+      return { summary: e.kind, why: '', did: '' };
     default: {
       const never: never = e;
       return { summary: JSON.stringify(never), why: '', did: '' };
