@@ -172,6 +172,8 @@ export class LiveMigration implements MigrationHooks {
   private throttle = 0;
   private highRounds = 0;
   private linkCredit = 0;
+  /** Host cycles per guest instruction of the last stretch (to run just as long as a page takes). */
+  private cpi = 1;
   readonly report: MigrationReport;
   /** Pages whose copy on host B differed from host A's at the switch (must be 0: the dirty log missed none). */
   lostPages = 0;
@@ -257,6 +259,8 @@ export class LiveMigration implements MigrationHooks {
     }
     this.monitor.migration = this;
     const start = this.monitor.now();
+    const steps = e.run.steps();
+    if (steps > 0 && start > 0) this.cpi = start / steps;
     if (this.settings.mode === 'pre-copy') this.preCopy();
     else if (this.settings.mode === 'stop-and-copy') {
       this.report.stopReason = 'stop-and-copy alone: the VM pauses while all of its memory crosses';
@@ -277,22 +281,39 @@ export class LiveMigration implements MigrationHooks {
    * Lets the guest run while the link sends `pages` (in order), one per `pageTime` host cycles. Returns when
    * all are sent (or the VM stopped: the rest is sent at once).
    */
-  private sendWhileRunning(pages: number[], send: (page: number) => void): void {
+  private sendWhileRunning(pages: number[], send: (page: number) => void, skip?: (page: number) => boolean): void {
     let i = 0;
     while (i < pages.length) {
+      // Post-copy: a page that a network fault brought over meanwhile is not pushed again.
+      if (skip?.(pages[i])) {
+        i++;
+        continue;
+      }
       if (!this.vmRunning) {
         for (; i < pages.length; i++) send(pages[i]);
         return;
       }
       while (this.linkCredit >= this.pageTime && i < pages.length) {
+        if (skip?.(pages[i])) {
+          i++;
+          continue;
+        }
         this.linkCredit -= this.pageTime;
         send(pages[i++]);
       }
-      if (i >= pages.length) return;
+      if (i >= pages.length) {
+        // What is left is time the link stood idle within the last stretch: it does not carry over.
+        this.linkCredit = 0;
+        return;
+      }
       const before = this.monitor.now();
-      const stop = this.engine.advance(Math.max(1, Math.ceil(this.pageTime - this.linkCredit)));
+      const steps = this.engine.run.steps();
+      // As many guest instructions as the next page takes to cross, at the cycles per instruction seen so far.
+      const stop = this.engine.advance(Math.max(1, Math.ceil((this.pageTime - this.linkCredit) / this.cpi)));
       if (stop === 'breakpoint') this.engine.resume();
       let spent = this.monitor.now() - before;
+      const ran = this.engine.run.steps() - steps;
+      if (ran > 0 && spent > 0) this.cpi = spent / ran;
       if (this.throttle > 0 && spent > 0) {
         // Auto-converge: the vCPU sleeps throttle% of the time (QEMU's cpu_throttle_thread); the link goes on.
         const sleep = Math.round((spent * this.throttle) / (100 - this.throttle));
@@ -434,12 +455,12 @@ export class LiveMigration implements MigrationHooks {
     this.switchHosts(false);
     if (this.monitor.listening) this.monitor.note(this.vm, { kind: 'migrate-resume', host: HOST_B, downtime });
     // The background push (pre-paging), in page order; pages already faulted in are skipped.
-    let next = 0;
     const begin = this.monitor.now();
-    while (this.vmRunning && listOf(this.received, 0).length > 0) {
-      this.sendWhileRunning([next], (p) => this.push(p));
-      next = (next + 1) % PAGES;
-    }
+    this.sendWhileRunning(
+      allPages(),
+      (p) => this.push(p),
+      (p) => this.received[p] === 1,
+    );
     for (let p = 0; p < PAGES; p++) this.push(p);
     this.report.rounds.push({ round: 1, pagesSent: this.report.pagesSent, pagesDirtied: 0, cycles: this.monitor.now() - begin });
     for (let p = 0; p < PAGES; p++) this.vm.machine.watch[p] &= 1;
