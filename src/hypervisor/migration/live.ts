@@ -309,7 +309,9 @@ export class LiveMigration implements MigrationHooks {
       const before = this.monitor.now();
       const steps = this.engine.run.steps();
       // As many guest instructions as the next page takes to cross, at the cycles per instruction seen so far.
-      const stop = this.engine.advance(Math.max(1, Math.ceil((this.pageTime - this.linkCredit) / this.cpi)));
+      // A throttled vCPU runs only (100 − throttle)% of the time: its instructions take that much longer.
+      const cpi = (this.cpi * 100) / (100 - this.throttle);
+      const stop = this.engine.advance(Math.max(1, Math.ceil((this.pageTime - this.linkCredit) / cpi)));
       if (stop === 'breakpoint') this.engine.resume();
       let spent = this.monitor.now() - before;
       const ran = this.engine.run.steps() - steps;
@@ -404,9 +406,11 @@ export class LiveMigration implements MigrationHooks {
 
   /** The VM pauses; the last pages and the CPU state cross; it resumes on host B. */
   private stopAndCopy(pages: readonly number[]): void {
+    const paused = this.monitor.now();
     for (const p of pages) this.sendPage(p);
-    const downtime = this.downtimeFor(pages.length);
-    this.monitor.meter.charge('linkWait', downtime);
+    // The VM stays paused while the source copies the pages out and the link carries them and the CPU state.
+    this.monitor.meter.charge('linkWait', this.downtimeFor(pages.length));
+    const downtime = this.monitor.now() - paused;
     this.report.downtimeCycles = downtime;
     if (this.monitor.listening) this.monitor.note(this.vm, { kind: 'stop-and-copy', pages: pages.length, reason: this.report.stopReason });
     this.switchHosts(true);
