@@ -20,6 +20,8 @@ export const LIBRARY_PROGRAMS = [
   'timer-pending',
   'pv-user-syscalls',
   'hello',
+  'hot-set',
+  'dirty-fast',
 ];
 export const LIBRARY_SCENARIOS = ['two-vms-one-crashes'];
 

@@ -266,6 +266,81 @@ const SPECS: Spec[] = [
       'Under trap-and-emulate: the STI traps, and the injection follows its emulation.',
     ],
   },
+  // ---- checkpoint, restore, clone and live migration (issue 15) ----------------------------------------
+  {
+    id: 'checkpoint-restore',
+    title: 'Checkpoint and restore: the VM runs on exactly as the first time',
+    topics: ['checkpoint', 'restore', 'determinism'],
+    program: 'forkwait',
+    settings: { technique: 'binary-translation', preset: '2006', checkpoints: [{ vm: 0, at: 50000, restoreAt: 120000 }] },
+    notes:
+      "A checkpoint saves the VM's whole state: the vCPU and its virtual state, memory, the timer, and the technique's own state (here the translation cache). At step 120,000 the VM is put back to step 50,000 (as `virsh save` and `virsh restore`, or a VMware snapshot, do) and runs on from there. The guest cannot tell: it ends exactly as the run without a checkpoint. On the command line: `virtlab checkpoint @checkpoint-restore --at 50000 --out vm.ckpt` and `virtlab resume vm.ckpt`.",
+    lookFor: [
+      'The `checkpoint` event at step 50,000, then the `restore` at step 120,000: the step count goes back.',
+      'The console and the final registers are those of the plain run (run it with the checkpoints removed to compare).',
+      "Resume the checkpoint under another technique: it is refused, because a technique's own state does not carry over.",
+    ],
+  },
+  {
+    id: 'precopy-converges',
+    title: 'Live migration by pre-copy: rounds shrink to the writable working set',
+    topics: ['live migration', 'pre-copy', 'dirty logging', 'writable working set'],
+    program: 'hot-set',
+    settings: { technique: 'hardware-assisted', preset: 'modern', migration: { mode: 'pre-copy', at: 0 } },
+    notes:
+      'Pre-copy (Clark et al., NSDI 2005; Xen, KVM, vMotion) moves the VM from host A to host B while it runs. Round 1 sends all 16 pages; the hypervisor logs the pages the guest dirties (here Intel PML: the CPU logs them, no exit); each later round sends the pages dirtied during the previous one. This guest writes eight cold pages once and two hot pages all the time, so the rounds shrink to the two hot pages, its writable working set. Then the VM pauses for a short stop-and-copy and resumes on host B.',
+    lookFor: [
+      '`migrate-round` events: 16 pages, then fewer, down to the two hot pages.',
+      'The `stop-and-copy` and the `migrate-resume` with its downtime: a small part of the whole migration.',
+      'Switch to the 2006 preset (shadow paging): each first store to a page is now a #PF exit (`dirty-log` events), charged in the Costs panel.',
+    ],
+  },
+  {
+    id: 'precopy-never-converges',
+    title: 'A guest that dirties memory faster than the link: pre-copy never converges, auto-converge throttles it',
+    topics: ['live migration', 'pre-copy', 'auto-converge', 'convergence'],
+    program: 'dirty-fast',
+    settings: {
+      technique: 'hardware-assisted',
+      preset: 'modern',
+      migration: { mode: 'pre-copy', at: 1000, autoConverge: true, maxFactor: 30 },
+    },
+    notes:
+      "This guest dirties twelve pages in about 500 instructions; the link needs 12,000 cycles to send them. Without help, pre-copy never converges: Xen stops after it has sent three times the VM's memory and pauses the VM for a long stop-and-copy. QEMU's auto-converge throttles the vCPU instead (20% at first, 10 points more each time the guest keeps dirtying more than half of what was sent) until the dirty pages fit.",
+    lookFor: [
+      'The rounds stay at 12 pages while the throttle rises; then they shrink and the migration converges.',
+      "Set `autoConverge` to false: the migration stops on Xen's rule (3× the memory sent) and does not converge.",
+      'Compare with post-copy (`virtlab migrate @precopy-never-converges --mode all`).',
+    ],
+  },
+  {
+    id: 'postcopy-vs-precopy',
+    title: 'Post-copy against pre-copy on a write-heavy guest',
+    topics: ['live migration', 'post-copy', 'network faults'],
+    program: 'dirty-fast',
+    settings: { technique: 'hardware-assisted', preset: 'modern', migration: { mode: 'post-copy', at: 1000 } },
+    notes:
+      "Post-copy (Hines and Gopalan, VEE 2009) sends the CPU state first and resumes the VM on host B at once; the pages follow, pushed in the background, and a page the guest touches before it has arrived is a network fault: the vCPU waits for host A to send it. Each page crosses once, where pre-copy sends a write-heavy guest's pages again and again.",
+    lookFor: [
+      'A short downtime, then `network-fault` events for the pages the guest touched first.',
+      'Pages sent: 16, each once. `virtlab migrate @postcopy-vs-precopy --mode all` shows pre-copy sending several times more.',
+      'The console is the same whichever method moved the VM.',
+    ],
+  },
+  {
+    id: 'clone-beside-original',
+    title: 'A clone started from a checkpoint, beside its original',
+    topics: ['clone', 'checkpoint', 'several VMs'],
+    program: 'user-syscalls',
+    settings: { technique: 'hardware-assisted', preset: 'modern', checkpoints: [{ vm: 0, at: 200, clone: true }] },
+    notes:
+      "A clone starts a new VM from a checkpoint (a cloud image, or VMware's linked clone): the same state, in frames of its own. From step 200 the original and its clone run side by side, round-robin, and both end exactly as the VM alone would.",
+    lookFor: [
+      'The `checkpoint` of vm1 at step 200, then the `clone` event: vm1-clone starts there.',
+      'World switches between vm1 and vm1-clone; their consoles are the same.',
+      "The Machine panel: the clone's P2M maps its guest frames to host frames of its own.",
+    ],
+  },
 ];
 
 function build(spec: Spec): LibraryEntry {
