@@ -87,7 +87,8 @@ describe.each(RUNS)('checkpoint, clone and migration under $technique ($preset)'
             expect(visible(cl.result.vms[0]), `original beside its clone at ${at}`).toEqual(want);
             expect(visible(cl.result.vms[1]), `clone at ${at}`).toEqual(want);
           }
-          for (const mode of MIGRATION_MODES) {
+          // Migrations at the later two moments (at step 0 the shapes tests migrate every guest already).
+          for (const mode of at === 0 ? [] : MIGRATION_MODES) {
             const p = prepare(s, o);
             if (p.kind !== 'ready') return;
             const mig = new LiveMigration(p.engine, migrationSettings(s, { mode, at }));
