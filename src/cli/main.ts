@@ -248,7 +248,7 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
       }
       case 'run': {
         const input = loadInput(onePositional(positional, 'run'));
-        const planned = options.trace ? null : runPlanned(input, options, formatRun);
+        const planned = runPlanned(input, options, formatRun);
         if (planned) return finishCommand(planned, options, out, err, outJson);
         const r = runScenario(input, options);
         if (r.kind === 'errors') {

@@ -18,6 +18,7 @@ import {
 import type { TechniqueId } from '../hypervisor/technique';
 import type { Variant } from '../isa/table';
 import type { Scenario } from '../scenario/scenario';
+import type { EventSink, TraceEvent } from '../trace/events';
 import { InputError, readText } from './errors';
 import { printableField } from './escape';
 
@@ -124,12 +125,31 @@ export function migrateCommand(input: Input, o: Options, formatRun: FormatRun): 
   return { kind: 'ok', json: { results }, text: formatComparison(results) };
 }
 
-/** `run` of a scenario with `checkpoints` or `migration`, or null to run it the usual way. */
-export function runPlanned(input: Input, o: Options, formatRun: FormatRun): CommandOutcome | null {
+/**
+ * `run` of a scenario with `checkpoints` or `migration`, or null to run it the usual way. With `--trace`, the
+ * first `traceLimit` events are kept (later ones are dropped, not held: the run's memory stays bounded).
+ */
+export function runPlanned(
+  input: Input,
+  o: Options & { trace?: boolean; traceLimit?: number },
+  formatRun: FormatRun,
+): CommandOutcome | null {
   if (!input.scenario.checkpoints && !input.scenario.migration) return null;
-  const r = runPlan(input.scenario, engineOptions(o));
+  const limit = o.traceLimit ?? 100_000;
+  const kept: TraceEvent[] = [];
+  let dropped = false;
+  const sink: EventSink | undefined = o.trace
+    ? {
+        push: (e) => {
+          if (kept.length < limit) kept.push(e);
+          else dropped = true;
+        },
+      }
+    : undefined;
+  const r = runPlan(input.scenario, engineOptions(o), undefined, sink);
   if (r.kind !== 'ran') return { kind: 'errors', lines: refusal(input.label, r) };
-  return { kind: 'ok', json: r.result, text: formatMigrated(r.result, formatRun) };
+  const result = sink ? { ...r.result, trace: { limit, kept: kept.length, truncated: dropped }, events: kept } : r.result;
+  return { kind: 'ok', json: result, text: formatMigrated(result, formatRun) };
 }
 
 function formatMigrated(r: RunResultJson & { migration?: MigrationReport }, formatRun: FormatRun): string {

@@ -1,6 +1,7 @@
 // The engine API for checkpoints, clones and live migration (virtualization.md): what the command line, the
 // worker and the tests call. Everything here returns plain data.
 import { type Scenario, scenarioToJson, validateScenario } from '../../scenario/scenario';
+import type { EventSink } from '../../trace/events';
 import { type Engine, type Prepared, prepare, type RunOptions, type RunResultJson } from '../engine';
 import type { Monitor } from '../monitor';
 import { decodeCheckpoint, restoreCheckpoint, takeCheckpoint, type VmCheckpoint } from './checkpoint';
@@ -47,7 +48,7 @@ function definedOnly<T extends object>(o: T): Partial<T> {
  * Runs a scenario with its `checkpoints` (each taken at its step; restored at `restoreAt`, or started as a
  * clone beside its original) and its `migration`, or `migration` given here. Without either it is `run`.
  */
-export function runPlan(scenario: Scenario, options: RunOptions = {}, migration?: MigrationSettings): PlanResult {
+export function runPlan(scenario: Scenario, options: RunOptions = {}, migration?: MigrationSettings, events?: EventSink): PlanResult {
   const checkpoints = scenario.checkpoints ?? [];
   const clones = checkpoints.filter((c) => c.clone);
   // A clone needs a VM slot of its own (its own frames): one per cloning checkpoint, stopped until it starts.
@@ -63,6 +64,9 @@ export function runPlan(scenario: Scenario, options: RunOptions = {}, migration?
   const p = prepare(planned, options);
   if (p.kind !== 'ready') return p;
   const engine = p.engine;
+  // The command line never seeks back: no seek checkpoints (each is a copy of every VM's memory).
+  engine.checkpointInterval = Number.MAX_SAFE_INTEGER;
+  if (events) engine.setEventSink(events, true);
   if (checkpoints.length && engine.technique === 'native') return { kind: 'refused', technique: 'native', reason: NATIVE_CHECKPOINT };
   const monitor = engine.run as unknown as Monitor;
   const first = scenario.vms.length;
