@@ -436,6 +436,12 @@ export class LiveMigration implements MigrationHooks {
       }
     }
     this.report.resumedAt = this.engine.run.steps();
+    // Host B's hypervisor gives the VM frames of its own, filled as deterministically and as scattered as
+    // host A's (vm.ts), by another permutation (×5 rather than ×7; both odd, so both are permutations of 16).
+    (vm as { p2m: readonly number[] }).p2m = Array.from(
+      { length: PAGES },
+      (_, g) => 16 * (vm.index + 1) + ((g * 5 + 3 * vm.index + 9) & 15),
+    );
     m.flushTlb('the VM resumed on host B: a new CPU, an empty TLB');
     vm.shadow.fill(0);
     vm.ept.fill(0);

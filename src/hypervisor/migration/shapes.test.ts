@@ -97,6 +97,16 @@ describe('dirty logging as each real system does it', () => {
     expect(r.migration.dirtyLogging).toMatch(/Xen log-dirty/);
   });
 
+  it('host B gives the VM frames of its own', () => {
+    const p = prepare(HOT, { technique: 'hardware-assisted' });
+    if (p.kind !== 'ready') throw new Error(p.kind);
+    const before = p.engine.run.inspect().vms[0].p2m;
+    new LiveMigration(p.engine, migrationSettings(HOT, { mode: 'stop-and-copy', at: 100 })).run();
+    const after = p.engine.run.inspect().vms[0].p2m;
+    expect(after).not.toEqual(before);
+    expect(new Set(after).size).toBe(16);
+  });
+
   it('post-copy shows network faults', () => {
     const p = prepare(FAST, { technique: 'hardware-assisted', trace: true });
     if (p.kind !== 'ready') throw new Error(p.kind);
