@@ -25,6 +25,8 @@ export const LIBRARY_PROGRAMS = [
   'hello',
   'vtx-exits',
   'bare-metal',
+  'hot-set',
+  'dirty-fast',
 ];
 export const LIBRARY_SCENARIOS = ['two-vms-one-crashes', 'two-vms'];
 

@@ -2,6 +2,7 @@
 // each step's check (src/scenario/checks.ts) over that run. Runs are shared between steps with the
 // same settings; the runs a check asks for under other techniques (bare metal, `cheaper`) too.
 import { prepare } from '../hypervisor/engine';
+import { runPlan } from '../hypervisor/migration';
 import { type CheckRun, evaluateCheck, type LookForStep, type RunEvent, type StepSettings } from '../scenario/checks';
 import type { Scenario } from '../scenario/scenario';
 import type { TraceEvent } from '../trace/events';
@@ -45,6 +46,20 @@ export function withSettings(s: Scenario, o: StepSettings = {}): Scenario {
 }
 
 export function runForCheck(s: Scenario): CheckRun | { skipped: string } {
+  if (s.checkpoints?.length || s.migration) {
+    // Checkpoints and migrations are driven around the engine (hypervisor/migration): the same run `run` makes.
+    const events: TraceEvent[] = [];
+    const sink = {
+      push: (e: TraceEvent) => {
+        if (e.kind !== 'instruction' && events.length < CHECK_EVENT_LIMIT) events.push(e);
+      },
+    };
+    const r = runPlan(s, {}, undefined, sink);
+    if (r.kind === 'refused') return { skipped: r.reason };
+    if (r.kind === 'assembly-errors') return { skipped: `assembly errors in ${r.errors.map((e) => e.name).join(', ')}` };
+    if (r.kind === 'invalid') return { skipped: r.errors.join('; ') };
+    return { ...r.result, events: events as unknown as RunEvent[] } as unknown as CheckRun;
+  }
   const p = prepare(s, {});
   if (p.kind === 'refused') return { skipped: p.reason };
   if (p.kind === 'assembly-errors') return { skipped: `assembly errors in ${p.errors.map((e) => e.name).join(', ')}` };

@@ -15,6 +15,15 @@ import { type CompareEntry, compareScenario, DEFAULT_TRACE_LIMIT, loadInput, MAX
 import { InputError, kib, MAX_PROGRAM_BYTES, MAX_SCENARIO_BYTES, UsageError } from './errors';
 import { printable, printableField, safeJson } from './escape';
 import { formatAnalysis, formatCheck, formatCompare, formatRun, formatScenarios, formatSystems, traceNotice } from './format';
+import {
+  type CommandOutcome,
+  checkpointCommand,
+  MIGRATE_MODES,
+  type MigrateMode,
+  migrateCommand,
+  resumeCommand,
+  runPlanned,
+} from './migration-commands';
 
 export interface Options {
   technique?: TechniqueId;
@@ -32,6 +41,13 @@ export interface Options {
   hypervisorType?: 1 | 2;
   /** --system ID: a real product of `virtlab systems` (its technique, type and preset; other options win). */
   system?: string;
+  /** checkpoint, migrate: the step (guest instructions); checkpoint: the VM and the output file. */
+  at?: number;
+  vm?: number;
+  out?: string;
+  /** migrate: the method, and the link's pages per 1,000 host cycles. */
+  mode?: MigrateMode;
+  bandwidth?: number;
 }
 
 /** Where `share` links point unless --base says otherwise: the app served by `npm start`. */
@@ -48,6 +64,11 @@ commands:
   scenarios            list the built-in scenario library (--json)
   check <file|@id>     run the scenario's lookFor steps and say which are seen (exit 1 if one is not)
   systems              the real products VirtLab stands in for (--json)
+  checkpoint <file|@id> --at N [--vm I] [--out F]
+                       run to step N and write VM I's checkpoint (JSON, memory in base64, versioned)
+  resume <checkpoint>  restore a checkpoint file and run on from it (prints what run prints)
+  migrate <file|@id> [--mode pre-copy|post-copy|stop-and-copy|all] [--at N] [--bandwidth P]
+                       live-migrate the first VM from host A to host B at step N (P pages per 1,000 cycles)
 
   wherever a file is expected, @id names a built-in scenario (run @popf-problem)
 
@@ -156,6 +177,38 @@ function parseArgs(argv: string[]): { command: string; positional: string[]; opt
         options.base = value(i, arg);
         i++;
         break;
+      case '--at':
+      case '--vm': {
+        const v = value(i, arg);
+        const n = wholeNumber(v);
+        if (n === undefined || (arg === '--vm' && n > 7))
+          throw new UsageError(
+            `${arg} must be a whole number${arg === '--vm' ? ' from 0 to 7' : ''}, not '${printableField(v.slice(0, 40))}'`,
+          );
+        if (arg === '--at') options.at = n;
+        else options.vm = n;
+        i++;
+        break;
+      }
+      case '--out':
+        options.out = value(i, arg);
+        i++;
+        break;
+      case '--mode':
+        options.mode = pick(value(i, arg), MIGRATE_MODES, arg);
+        i++;
+        break;
+      case '--bandwidth': {
+        const v = value(i, arg);
+        const n = Number(v);
+        if (!/^[0-9.]+$/.test(v) || !Number.isFinite(n) || n < 0.001 || n > 1000)
+          throw new UsageError(
+            `--bandwidth must be pages per 1,000 host cycles, from 0.001 to 1000, not '${printableField(v.slice(0, 40))}'`,
+          );
+        options.bandwidth = n;
+        i++;
+        break;
+      }
       case '--trace':
         options.trace = true;
         break;
@@ -232,6 +285,8 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
       }
       case 'run': {
         const input = loadInput(onePositional(positional, 'run'));
+        const planned = runPlanned(input, options, formatRun);
+        if (planned) return finishCommand(planned, options, out, err, outJson);
         const r = runScenario(input, options);
         if (r.kind === 'errors') {
           err(r.lines.map((l) => `${l}\n`).join(''));
@@ -267,6 +322,23 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
         const warn = traceWarnings(r.results);
         if (warn) err(warn);
         return 0;
+      }
+      case 'checkpoint': {
+        const input = loadInput(onePositional(positional, 'checkpoint'));
+        if (options.at === undefined) throw new UsageError('checkpoint needs --at N (the step to take it at)');
+        const r = checkpointCommand(input, options);
+        // The checkpoint itself is JSON: printed as it is when no --out file is given.
+        if (r.kind === 'ok' && !options.out) {
+          outJson(r.json);
+          return 0;
+        }
+        return finishCommand(r, options, out, err, outJson);
+      }
+      case 'resume':
+        return finishCommand(resumeCommand(onePositional(positional, 'resume'), options, formatRun), options, out, err, outJson);
+      case 'migrate': {
+        const input = loadInput(onePositional(positional, 'migrate'));
+        return finishCommand(migrateCommand(input, options, formatRun), options, out, err, outJson);
       }
       case 'share': {
         const input = loadInput(onePositional(positional, 'share'));
@@ -329,6 +401,23 @@ export function main(argv: string[], rawOut: (s: string) => void, rawErr: (s: st
     );
     return 1;
   }
+}
+
+/** Prints a checkpoint, resume or migrate outcome: its errors (status 1), or its JSON or text (status 0). */
+function finishCommand(
+  r: CommandOutcome,
+  options: Options,
+  out: (s: string) => void,
+  err: (s: string) => void,
+  outJson: (v: unknown) => void,
+): number {
+  if (r.kind === 'errors') {
+    err(r.lines.map((l) => `${l}\n`).join(''));
+    return 1;
+  }
+  if (options.json) outJson(r.json);
+  else out(r.text);
+  return 0;
 }
 
 function onePositional(p: string[], command: string): string {

@@ -289,6 +289,14 @@ export class Engine {
     return this.stopReason;
   }
 
+  /**
+   * A VM was put back to a checkpoint (hypervisor/migration): whatever stop the run had reached is gone, and
+   * it may run again.
+   */
+  checkpointRestored(): void {
+    this.stopReason = undefined;
+  }
+
   /** Clears a breakpoint stop so that the run can continue past it. */
   resume(): void {
     if (this.stopReason === 'breakpoint') this.stopReason = undefined;

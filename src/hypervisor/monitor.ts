@@ -65,7 +65,19 @@ interface MonitorState {
   meter: Record<string, number>;
 }
 
-type EventBody = DistributiveOmit<TraceEvent, 'vm' | 'pc' | 'time'>;
+export type EventBody = DistributiveOmit<TraceEvent, 'vm' | 'pc' | 'time'>;
+
+/** What a live migration needs to see of the guest while it runs (migration/live.ts). */
+export interface MigrationHooks {
+  /** A store to a guest-physical page watched for dirty logging (bit 1 of the machine's `watch`). */
+  stored(vm: Vm, page: number): void;
+  /** A TLB miss on a guest-physical frame (post-copy: a page not yet received is a network fault). */
+  touched(vm: Vm, frame: number, access: Access): void;
+  /** After an exit: the technique may have reset `watch`; the migration's protections are put back. */
+  rearm(vm: Vm): void;
+  /** The hypervisor itself wrote guest page `page` (Xen's paging_mark_dirty on copy_to_guest): dirty, no fault. */
+  hypervisorStored(vm: Vm, page: number): void;
+}
 
 const vectorName = (v: number) => VECTOR_NAMES[v] ?? `INT ${v}`;
 
@@ -75,6 +87,8 @@ export class Monitor implements TechniqueRun, Host {
   readonly meter: CycleMeter;
   readonly paging: MonitorPaging;
   private events: EventSink | null = null;
+  /** A live migration in progress (migration/live.ts), or null: then no store or miss costs anything more. */
+  migration: MigrationHooks | null = null;
   private current = 0;
   private sliceLeft: number;
   private readonly recorder: Recorder;
@@ -89,6 +103,8 @@ export class Monitor implements TechniqueRun, Host {
     for (const vm of this.guests) {
       vm.machine.host = this;
       vm.machine.alwaysTranslate = handler.realMmu;
+      // What the hypervisor writes into guest memory is dirty for a migration too.
+      vm.machine.hostStoreHook = (pa) => this.migration?.hypervisorStored(vm, pa >>> PAGE_SHIFT);
       // The VM's virtual CPU, as its hypervisor presents it to CPUID (hypervisor present, no VMX).
       vm.machine.cpuidFeatures = CPUID_VIRTUAL;
       if (handler.translates) vm.tc = new TranslationCache();
@@ -234,11 +250,23 @@ export class Monitor implements TechniqueRun, Host {
   }
 
   tlbMiss(m: Machine, page: number, pte: number, access: Access): void {
+    // Post-copy: the first touch of a page not yet on host B is a network fault (migration/live.ts).
+    if (this.migration) this.migration.touched(this.guests[m.vm], m.paging ? (pte >>> 12) & 15 : page & 15, access);
     this.dispatch(this.guests[m.vm], { kind: 'tlb-miss', page, pte, access });
   }
 
-  watchedWrite(m: Machine, pa: number, size: number, va: number, value: number): boolean {
-    return this.dispatch(this.guests[m.vm], { kind: 'watched-write', pa, size, va, value });
+  watchedWrite(m: Machine, pa: number, size: number, va: number, value: number, far = pa): boolean {
+    const vm = this.guests[m.vm];
+    if (this.migration) {
+      // Dirty logging (bit 1 of `watch`): logged and handled by the migration; only a page-table watch
+      // (bit 0) goes on to the technique.
+      this.migration.stored(vm, pa >>> PAGE_SHIFT);
+      if (far >>> PAGE_SHIFT !== pa >>> PAGE_SHIFT) this.migration.stored(vm, far >>> PAGE_SHIFT);
+      const at = m.watch[pa >>> PAGE_SHIFT] & 1 ? pa : m.watch[far >>> PAGE_SHIFT] & 1 ? far : -1;
+      if (at < 0) return false;
+      pa = at;
+    }
+    return this.dispatch(vm, { kind: 'watched-write', pa, size, va, value });
   }
 
   /**
@@ -293,6 +321,8 @@ export class Monitor implements TechniqueRun, Host {
         for (const st of this.handler.vmx.writes(vm, exit, o, pc)) this.record(vm, { kind: 'vmx', ...st });
       // The guest resumes unless the vCPU blocked or the entry waits for the injection that follows.
       if (vm.vcpu.outside && !vm.vcpu.blocked && o.action.do !== 'inject-on-entry' && vm.machine.state === 'running') this.enter(vm);
+      // The technique may have rewritten the watched pages (a shadow rebuild): a migration's protections stay.
+      if (this.migration) this.migration.rearm(vm);
       if (o.action.do !== 'map-ept') return done;
     }
   }
@@ -681,7 +711,7 @@ export class Monitor implements TechniqueRun, Host {
     }
     if (vector === 14 && x.vcpuInfo >= 0) {
       const p = x.vcpuInfo + VCPU_INFO.cr2;
-      for (let i = 0; i < 4; i++) m.storeByte(p + i, (m.cr2 >>> (8 * i)) & 0xff);
+      for (let i = 0; i < 4; i++) m.hostStore(p + i, (m.cr2 >>> (8 * i)) & 0xff);
     }
     x.bounces++;
     vm.counters.reflected++;
@@ -796,6 +826,16 @@ export class Monitor implements TechniqueRun, Host {
   }
 
   // ---- recording ----------------------------------------------------------------------------------------------
+
+  /** Records an event of someone else's (the migration's) under this monitor's clock, when someone listens. */
+  note(vm: Vm, e: EventBody): void {
+    this.record(vm, e);
+  }
+
+  /** Whether anyone listens to events (so that callers build them only then). */
+  get listening(): boolean {
+    return this.events !== null;
+  }
 
   private record(vm: Vm, e: EventBody, pc = vm.machine.pc): void {
     if (!this.events) return;

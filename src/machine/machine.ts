@@ -58,10 +58,11 @@ export interface Host {
   /** A TLB miss on a virtual page, about to be filled with `pte` (identity when guest paging is off). */
   tlbMiss(m: Machine, page: number, pte: number, access: Access): void;
   /**
-   * A store into a watched guest-physical page (a guest page table under shadow paging); `va` and
-   * `value` are the store's. Return true when the host refused it (and delivered a fault): nothing is stored.
+   * A store into a watched guest-physical page (a guest page table under shadow paging, or a page a
+   * migration logs dirty); `va` and `value` are the store's, `far` its last byte when that lies on another
+   * page. Return true when the host refused it (and delivered a fault): nothing is stored.
    */
-  watchedWrite(m: Machine, pa: number, size: number, va: number, value: number): boolean | undefined;
+  watchedWrite(m: Machine, pa: number, size: number, va: number, value: number, far?: number): boolean | undefined;
   /** `eventPending` was set: the host delivers its event now, between instructions (Xen's upcall). */
   upcall?(m: Machine): void;
   /** The machine stopped: halted, powered off or crashed. */
@@ -158,7 +159,10 @@ export class Machine {
   yieldWhenWaiting = false;
   /** Under a hypervisor the real MMU is always on (shadow or nested paging), even with guest paging off. */
   alwaysTranslate = false;
-  /** Guest-physical pages whose stores the host wants to see (write-protected page tables). */
+  /**
+   * Guest-physical pages whose stores the host wants to see: bit 0 (1) a write-protected page table, bit 1 (2)
+   * a page write-protected for a migration's dirty logging (hypervisor/migration).
+   */
   readonly watch = new Uint8Array(PAGE_COUNT);
 
   constructor(opts: MachineOptions = {}) {
@@ -323,7 +327,8 @@ export class Machine {
       ps.push(p);
     }
     if (this.host && (this.watch[ps[0] >>> PAGE_SHIFT] || this.watch[ps[size - 1] >>> PAGE_SHIFT])) {
-      if (this.host.watchedWrite(this, this.watch[ps[0] >>> PAGE_SHIFT] ? ps[0] : ps[size - 1], size, va, value) === true) return false;
+      const at = this.watch[ps[0] >>> PAGE_SHIFT] ? ps[0] : ps[size - 1];
+      if (this.host.watchedWrite(this, at, size, va, value, ps[size - 1]) === true) return false;
     }
     for (let i = 0; i < size; i++) this.storeByte(ps[i], (value >>> (8 * i)) & 0xff);
     return true;
@@ -333,6 +338,15 @@ export class Machine {
     this.mem[pa] = v;
     this.dirty[pa >> CHUNK_SHIFT] = 1;
     if (this.codeChunks[pa >> CODE_CHUNK_SHIFT]) this.invalidateCode(pa);
+  }
+
+  /** Called for each byte the hypervisor stores into guest memory (`hostStore`), or null. */
+  hostStoreHook: ((pa: number) => void) | null = null;
+
+  /** A byte the hypervisor (not the guest's code) stores into guest memory: a migration's dirty log sees it. */
+  hostStore(pa: number, v: number): void {
+    this.storeByte(pa, v);
+    this.hostStoreHook?.(pa);
   }
 
   /** Self-modifying code: forget decoded instructions overlapping the byte at pa. */

@@ -16,12 +16,14 @@ import { step } from './step';
 function fastPa(tlb: Int32Array, watch: Uint8Array, va: number, size: number, write: boolean, pg: boolean, cpl: number): number {
   const u = va >>> 0;
   if (u > 0x10000 /* MEMORY_SIZE */ - size) return -1;
-  if (!pg) return u;
+  // A watched page (a write-protected page table, or a page logged dirty by a migration: machine.ts `watch`)
+  // sends stores to the reference step, with or without paging.
+  if (!pg) return write && watch[u >>> 12 /* PAGE_SHIFT */] !== 0 ? -1 : u;
   if ((u & 0xfff) /* PAGE_OFFSET_MASK */ > 0x1000 /* PAGE_SIZE */ - size) return -1;
   const e = tlb[u >>> 12 /* PAGE_SHIFT */];
   if (e < 0) return -1;
   if (cpl === 3 && (!((e & 4) /* PTE_U */) || (write && !((e & 2) /* PTE_W */)))) return -1;
-  if (write && watch[e >>> 12 /* PAGE_SHIFT */] === 1) return -1;
+  if (write && watch[e >>> 12 /* PAGE_SHIFT */] !== 0) return -1;
   return (e & 0xf000) /* PTE_FRAME_MASK */ | (u & 0xfff) /* PAGE_OFFSET_MASK */;
 }
 

@@ -37,6 +37,11 @@ export const HYPERVISOR_EVENT_KINDS: ReadonlySet<EventKind> = new Set<EventKind>
   'checkpoint',
   'restore',
   'migrate-round',
+  'clone',
+  'dirty-log',
+  'stop-and-copy',
+  'migrate-resume',
+  'network-fault',
 ]);
 
 /** Every kind of event, in the order lists and filters show them. */
@@ -65,6 +70,11 @@ export const EVENT_KINDS: readonly EventKind[] = [
   'checkpoint',
   'restore',
   'migrate-round',
+  'clone',
+  'dirty-log',
+  'stop-and-copy',
+  'migrate-resume',
+  'network-fault',
   'instruction',
 ];
 
@@ -89,7 +99,13 @@ export function timelineCategory(kind: EventKind): TimelineCategory | null {
     case 'checkpoint':
     case 'restore':
     case 'migrate-round':
+    case 'clone':
+    case 'stop-and-copy':
+    case 'migrate-resume':
       return 'switch';
+    case 'dirty-log':
+    case 'network-fault':
+      return 'trap';
     case 'translate':
     case 'tc-invalidate':
       return 'translate';

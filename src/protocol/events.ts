@@ -74,9 +74,33 @@ export type TraceEvent = EventBase &
     | { readonly kind: 'console'; readonly text: string }
     | { readonly kind: 'fidelity-violation'; readonly instruction: string; readonly expected: string; readonly actual: string }
     | { readonly kind: 'vm-state'; readonly state: VmState; readonly reason?: string; readonly exitCode?: number }
-    | { readonly kind: 'checkpoint' }
-    | { readonly kind: 'restore' }
-    | { readonly kind: 'migrate-round'; readonly round: number; readonly pages: number }
+    | {
+        readonly kind: 'checkpoint';
+        /** Added with checkpoints (issue 15): which VM's state was saved, and where (host A or host B). */
+        readonly name?: string;
+        readonly host?: string;
+        readonly pages?: number;
+      }
+    | { readonly kind: 'restore'; readonly name?: string; readonly host?: string }
+    /** A new VM started from a checkpoint of `from` (a cloud image): same state, its own frames. */
+    | { readonly kind: 'clone'; readonly from: string; readonly name: string }
+    | {
+        readonly kind: 'migrate-round';
+        readonly round: number;
+        /** Pages sent in this round (the original field). */
+        readonly pages: number;
+        readonly pagesSent?: number;
+        readonly pagesDirtied?: number;
+        readonly cycles?: number;
+      }
+    /** Migration's dirty logging saw the first store to a logged page: how (write protection, PML, log-dirty). */
+    | { readonly kind: 'dirty-log'; readonly page: number; readonly how: string }
+    /** Pre-copy's last round, or stop-and-copy alone: the VM paused, the last pages and the CPU state cross. */
+    | { readonly kind: 'stop-and-copy'; readonly pages: number; readonly reason: string }
+    /** The VM resumed on the destination host after `downtime` host cycles paused. */
+    | { readonly kind: 'migrate-resume'; readonly host: string; readonly downtime: number }
+    /** Post-copy: the VM on host B touched a page not yet received; it was fetched from host A. */
+    | { readonly kind: 'network-fault'; readonly page: number; readonly access: string }
   );
 
 export type EventKind = TraceEvent['kind'];

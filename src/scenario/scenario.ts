@@ -96,8 +96,43 @@ export interface Scenario {
   readonly system?: string;
   /** The "what to look for" steps, each with its check (docs/checks.md). */
   readonly lookFor?: readonly LookForStep[];
+  /**
+   * Checkpoints of the run (virtualization.md, "Checkpoint, restore, clone and live migration"): VM `vm`'s
+   * state saved at step `at`; put back at step `restoreAt` (it runs on exactly as the first time), or started
+   * as a new VM beside its original (`clone`).
+   */
+  readonly checkpoints?: readonly ScenarioCheckpoint[];
+  /** A live migration of one VM from host A to host B (absent: none). */
+  readonly migration?: ScenarioMigration;
   /** Fields this version does not know, kept so that saving does not lose them. */
   readonly extra: Readonly<Record<string, unknown>>;
+}
+
+export interface ScenarioCheckpoint {
+  readonly vm?: number;
+  readonly at: number;
+  readonly restoreAt?: number;
+  readonly clone?: boolean;
+}
+
+export const MIGRATION_MODES = ['pre-copy', 'post-copy', 'stop-and-copy'] as const;
+
+/** interfaces.md's `migration` field: the method, when, and the link; the rest defaults to Xen's and QEMU's rules. */
+export interface ScenarioMigration {
+  readonly mode: (typeof MIGRATION_MODES)[number];
+  readonly vm?: number;
+  readonly at?: number;
+  /** Pages per 1,000 host cycles. */
+  readonly bandwidth?: number;
+  /** Host cycles for a message to cross the link. */
+  readonly latency?: number;
+  readonly maxRounds?: number;
+  readonly maxFactor?: number;
+  readonly stopPages?: number;
+  /** Host cycles; 0 or absent: no limit. */
+  readonly maxDowntime?: number;
+  readonly autoConverge?: boolean;
+  readonly dirtyLog?: 'auto' | 'pml' | 'write-protect';
 }
 
 export type ParseResult = { ok: true; scenario: Scenario } | { ok: false; errors: string[] };
@@ -115,6 +150,8 @@ const KNOWN = new Set([
   'vms',
   'breakpoints',
   'maxSteps',
+  'checkpoints',
+  'migration',
 ]);
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -288,6 +325,8 @@ export function validateScenario(data: unknown): ParseResult {
 
   const rawLookFor = own(data, 'lookFor');
   const lookFor = rawLookFor === undefined ? undefined : validateLookFor(rawLookFor, errors);
+  const checkpoints = parseCheckpoints(own(data, 'checkpoints'), vms.length, errors);
+  const migration = parseMigration(own(data, 'migration'), vms.length, errors);
 
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(data)) {
@@ -318,9 +357,86 @@ export function validateScenario(data: unknown): ParseResult {
       maxSteps,
       ...(system ? { system: system.id } : {}),
       ...(lookFor ? { lookFor } : {}),
+      ...(checkpoints ? { checkpoints } : {}),
+      ...(migration ? { migration } : {}),
       extra,
     },
   };
+}
+
+const whole = (v: unknown, lo: number, hi: number): v is number => Number.isInteger(v) && (v as number) >= lo && (v as number) <= hi;
+
+function parseCheckpoints(raw: unknown, nVms: number, errors: string[]): ScenarioCheckpoint[] | undefined {
+  if (raw === undefined) return undefined;
+  if (!Array.isArray(raw) || raw.length > 16) {
+    errors.push('checkpoints: expected a list of at most 16 { "vm": n, "at": step, "restoreAt": step, "clone": true }');
+    return undefined;
+  }
+  const out: ScenarioCheckpoint[] = [];
+  raw.forEach((c, i) => {
+    if (!isObject(c)) {
+      errors.push(`checkpoints[${i}]: expected an object with "at"`);
+      return;
+    }
+    const vm = own(c, 'vm');
+    const at = own(c, 'at');
+    const restoreAt = own(c, 'restoreAt');
+    const clone = own(c, 'clone');
+    if (vm !== undefined && !whole(vm, 0, Math.max(nVms - 1, 0)))
+      errors.push(`checkpoints[${i}].vm: expected the index of a VM (0 to ${Math.max(nVms - 1, 0)})`);
+    if (!whole(at, 0, 1e12)) errors.push(`checkpoints[${i}].at: required, the step (guest instructions) to take it at`);
+    if (restoreAt !== undefined && (!whole(restoreAt, 0, 1e12) || (whole(at, 0, 1e12) && restoreAt < at)))
+      errors.push(`checkpoints[${i}].restoreAt: expected a step at or after "at"`);
+    if (clone !== undefined && typeof clone !== 'boolean') errors.push(`checkpoints[${i}].clone: expected true or false`);
+    if (clone === true && restoreAt !== undefined) errors.push(`checkpoints[${i}]: either "restoreAt" or "clone", not both`);
+    out.push({
+      ...(typeof vm === 'number' ? { vm } : {}),
+      at: at as number,
+      ...(typeof restoreAt === 'number' ? { restoreAt } : {}),
+      ...(clone === true ? { clone } : {}),
+    });
+  });
+  if (nVms + out.filter((c) => c.clone).length > MAX_VMS) errors.push(`checkpoints: the clones would make more than ${MAX_VMS} VMs`);
+  return out;
+}
+
+function parseMigration(raw: unknown, nVms: number, errors: string[]): ScenarioMigration | undefined {
+  if (raw === undefined) return undefined;
+  if (!isObject(raw)) {
+    errors.push('migration: expected an object with "mode"');
+    return undefined;
+  }
+  const mode = own(raw, 'mode');
+  if (!(MIGRATION_MODES as readonly unknown[]).includes(mode))
+    errors.push(`migration.mode: expected one of ${MIGRATION_MODES.map((m) => `"${m}"`).join(', ')}`);
+  const out: Record<string, unknown> = { mode };
+  const num = (k: string, lo: number, hi: number, int: boolean) => {
+    const v = own(raw, k);
+    if (v === undefined) return;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < lo || v > hi || (int && !Number.isInteger(v)))
+      errors.push(`migration.${k}: expected ${int ? 'a whole number' : 'a number'} from ${lo} to ${hi}`);
+    else out[k] = v;
+  };
+  num('vm', 0, Math.max(nVms - 1, 0), true);
+  num('at', 0, 1e12, true);
+  num('bandwidth', 0.001, 1000, false);
+  num('latency', 0, 1e9, true);
+  num('maxRounds', 1, 1000, true);
+  num('maxFactor', 1, 100, false);
+  num('stopPages', 0, 16, true);
+  num('maxDowntime', 0, 1e12, true);
+  const ac = own(raw, 'autoConverge');
+  if (ac !== undefined) {
+    if (typeof ac !== 'boolean') errors.push('migration.autoConverge: expected true or false');
+    else out.autoConverge = ac;
+  }
+  const dl = own(raw, 'dirtyLog');
+  if (dl !== undefined) {
+    if (dl !== 'auto' && dl !== 'pml' && dl !== 'write-protect')
+      errors.push('migration.dirtyLog: expected "auto", "pml" or "write-protect"');
+    else out.dirtyLog = dl;
+  }
+  return out as unknown as ScenarioMigration;
 }
 
 /** The scenario as JSON text (unknown fields kept). */
@@ -342,6 +458,8 @@ export function scenarioToJson(s: Scenario): Record<string, unknown> {
     vms: s.vms,
     breakpoints: s.breakpoints,
     maxSteps: s.maxSteps,
+    ...(s.checkpoints ? { checkpoints: s.checkpoints } : {}),
+    ...(s.migration ? { migration: s.migration } : {}),
   };
   for (const [k, v] of Object.entries(known)) out[k] = v;
   return out;

@@ -50,6 +50,15 @@ export interface CostTable {
    * which is the point of batching (Barham et al., SOSP 2003, §3.3: updates are batched "to amortize").
    */
   multicallEntry: number;
+  /**
+   * Checkpoint and live migration (virtualization.md; issue 15). Model values, each named with the mechanism it
+   * stands for; the link's own time (bandwidth, latency) is a scenario setting, not a cost.
+   */
+  dirtyLogFault: number;
+  dirtyLogHardware: number;
+  pageSend: number;
+  networkFault: number;
+  linkWait: number;
 }
 
 export interface Preset {
@@ -92,6 +101,11 @@ export const PRESETS: Readonly<Record<PresetId, Preset>> = {
       upcall: 300,
       bounceFrame: 300,
       multicallEntry: 100,
+      dirtyLogFault: 500,
+      dirtyLogHardware: 50,
+      pageSend: 4000,
+      networkFault: 1000,
+      linkWait: 1,
     },
   },
   modern: {
@@ -125,6 +139,11 @@ export const PRESETS: Readonly<Record<PresetId, Preset>> = {
       upcall: 150,
       bounceFrame: 150,
       multicallEntry: 50,
+      dirtyLogFault: 250,
+      dirtyLogHardware: 40,
+      pageSend: 1000,
+      networkFault: 500,
+      linkWait: 1,
     },
   },
 };
@@ -138,7 +157,8 @@ export type CostCategory =
   | 'hypervisor'
   | 'translation'
   | 'memory'
-  | 'world-switch';
+  | 'world-switch'
+  | 'migration';
 
 export const CATEGORY_OF: Readonly<Record<keyof CostTable, CostCategory>> = {
   instruction: 'guest',
@@ -166,6 +186,35 @@ export const CATEGORY_OF: Readonly<Record<keyof CostTable, CostCategory>> = {
   upcall: 'hypervisor',
   bounceFrame: 'hypervisor',
   multicallEntry: 'hypercall',
+  dirtyLogFault: 'migration',
+  dirtyLogHardware: 'migration',
+  pageSend: 'migration',
+  networkFault: 'migration',
+  linkWait: 'migration',
+};
+
+/**
+ * Where the migration rows come from (costs.md: new events get rows of their own with their sources). All are
+ * model values, calibrated on the mechanism, not measured:
+ * - dirtyLogFault: the hypervisor's work on a logging fault after the trap or exit that brought it (marking the
+ *   bitmap and making the page writable again: KVM's fast_page_fault / mark_page_dirty, Xen's paging_mark_dirty
+ *   from sh_page_fault): priced as a shadow-entry update (shadowUpdate), which is what it is.
+ * - dirtyLogHardware: a page the CPU logs itself without a fault (Intel PML writes the GPA into the PML buffer;
+ *   a software MMU sets the bitmap bit, QEMU's notdirty write): priced as one memory reference.
+ * - pageSend: the source hypervisor copying one 4 KiB page into the migration stream (about a cycle per byte for
+ *   the copy, QEMU's ram_save_page): a model value.
+ * - networkFault: post-copy's fault on host B for a page still on host A, before the link's round trip (Hines &
+ *   Gopalan, VEE 2009): priced as a hidden fault (hiddenFault); the round trip itself is linkWait.
+ * - linkWait: one host cycle the VM spends paused waiting for the link (downtime, post-copy's fetches): a unit.
+ */
+export const MIGRATION_COST_SOURCES: Readonly<
+  Record<'dirtyLogFault' | 'dirtyLogHardware' | 'pageSend' | 'networkFault' | 'linkWait', string>
+> = {
+  dirtyLogFault: 'model value: a shadow-entry update (KVM mark_page_dirty, Xen paging_mark_dirty), after the trap or exit',
+  dirtyLogHardware: 'model value: one memory reference (Intel PML buffer entry; QEMU notdirty write under interpretation)',
+  pageSend: 'model value: about one cycle per byte to copy a 4 KiB page into the stream (QEMU ram_save_page)',
+  networkFault: 'model value: a hidden fault on host B (Hines & Gopalan, VEE 2009), before the link round trip',
+  linkWait: 'unit: one host cycle paused waiting on the link (bandwidth and latency are scenario settings)',
 };
 
 export const COST_NAMES = Object.keys(CATEGORY_OF) as (keyof CostTable)[];
@@ -224,7 +273,12 @@ export class CycleMeter {
       n.hostOsRoundTrip * c.hostOsRoundTrip +
       n.upcall * c.upcall +
       n.bounceFrame * c.bounceFrame +
-      n.multicallEntry * c.multicallEntry
+      n.multicallEntry * c.multicallEntry +
+      n.dirtyLogFault * c.dirtyLogFault +
+      n.dirtyLogHardware * c.dirtyLogHardware +
+      n.pageSend * c.pageSend +
+      n.networkFault * c.networkFault +
+      n.linkWait * c.linkWait
     );
   }
   byCategory(): Partial<Record<CostCategory, number>> {

@@ -58,6 +58,11 @@ describe('explanations', () => {
       checkpoint: { ...base, kind: 'checkpoint' },
       restore: { ...base, kind: 'restore' },
       'migrate-round': { ...base, kind: 'migrate-round', round: 1, pages: 16 },
+      clone: { ...base, kind: 'clone', from: 'vm1', name: 'vm1-clone' },
+      'dirty-log': { ...base, kind: 'dirty-log', page: 3, how: 'h' },
+      'stop-and-copy': { ...base, kind: 'stop-and-copy', pages: 2, reason: 'r' },
+      'migrate-resume': { ...base, kind: 'migrate-resume', host: 'host B', downtime: 1200 },
+      'network-fault': { ...base, kind: 'network-fault', page: 3, access: 'read' },
     };
     for (const kind of EVENT_KINDS) {
       for (const t of TECHNIQUE_IDS) {

@@ -213,6 +213,32 @@ export function explain(e: TraceEvent, technique: TechniqueId): Explanation {
         why: 'Live migration copies memory while the VM runs.',
         did: 'The pages dirtied since the last round were sent again.',
       };
+    case 'clone':
+      return {
+        summary: `${e.name} cloned from ${e.from}`,
+        why: 'A new VM was started from a checkpoint.',
+        did: 'Same state, frames of its own.',
+      };
+    case 'dirty-log':
+      return {
+        summary: `page ${e.page} logged dirty`,
+        why: `A migration logs the pages the guest writes: ${e.how}.`,
+        did: 'The page is sent again next round.',
+      };
+    case 'stop-and-copy':
+      return { summary: `stop-and-copy: ${e.pages} pages`, why: e.reason, did: 'The VM paused; the last pages and its CPU state crossed.' };
+    case 'migrate-resume':
+      return {
+        summary: `resumed on ${e.host} after ${e.downtime} cycles`,
+        why: 'The migration switched hosts.',
+        did: 'The VM runs on the new host.',
+      };
+    case 'network-fault':
+      return {
+        summary: `network fault on page ${e.page}`,
+        why: 'Post-copy: the page was still on the source host.',
+        did: 'The vCPU waited for the page to arrive.',
+      };
     default: {
       const never: never = e;
       return { summary: JSON.stringify(never), why: '', did: '' };

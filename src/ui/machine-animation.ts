@@ -122,6 +122,11 @@ export function transitionOf(e: TraceEvent, technique: TechniqueId, guestLayer: 
     case 'checkpoint':
     case 'restore':
     case 'migrate-round':
+    case 'clone':
+    case 'dirty-log':
+    case 'stop-and-copy':
+    case 'migrate-resume':
+    case 'network-fault':
       return null;
     default: {
       const never: never = e;

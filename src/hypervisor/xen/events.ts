@@ -20,7 +20,7 @@ export function upcallMask(m: Machine, x: XenVcpu): number {
 }
 
 export function setUpcallMask(m: Machine, x: XenVcpu, mask: number): void {
-  if (x.vcpuInfo >= 0) m.storeByte(x.vcpuInfo + VCPU_INFO.mask, mask);
+  if (x.vcpuInfo >= 0) m.hostStore(x.vcpuInfo + VCPU_INFO.mask, mask);
 }
 
 /**
@@ -59,7 +59,7 @@ function markPending(m: Machine, x: XenVcpu): boolean {
   const v = x.vcpuInfo;
   const sel = readPhys(m, v + VCPU_INFO.pendingSel);
   if (!(sel & 1)) writePhys(m, v + VCPU_INFO.pendingSel, sel | 1);
-  m.storeByte(v + VCPU_INFO.pending, 1);
+  m.hostStore(v + VCPU_INFO.pending, 1);
   return true;
 }
 
@@ -100,7 +100,7 @@ export function bounce(m: Machine, x: XenVcpu, entry: number, returnPc: number, 
       pas.push(p);
     }
   }
-  for (let i = 0; i < 4; i++) for (let b = 0; b < 4; b++) m.storeByte(pas[4 * i + b], (frame[i] >>> (8 * b)) & 0xff);
+  for (let i = 0; i < 4; i++) for (let b = 0; b < 4; b++) m.hostStore(pas[4 * i + b], (frame[i] >>> (8 * b)) & 0xff);
   m.r[7] = (sp - 16) | 0;
   m.cpl = 0;
   if (mask) setUpcallMask(m, x, 1);

@@ -639,8 +639,8 @@ function vcpuOp(c: XenCall, cmd: number, vcpu: number, arg: number): Served {
   const pa = (mfn >>> 0) << 12;
   x.vcpuInfo = pa;
   // A vCPU boots with events masked; nothing was pending before (no spurious event to carry over).
-  m.storeByte(pa + VCPU_INFO.pending, 0);
-  m.storeByte(pa + VCPU_INFO.mask, 1);
+  m.hostStore(pa + VCPU_INFO.pending, 0);
+  m.hostStore(pa + VCPU_INFO.mask, 1);
   writePhys(m, pa + VCPU_INFO.pendingSel, 0);
   writePhys(m, pa + VCPU_INFO.cr2, m.cr2);
   return ok(c, `vcpu_info at guest-physical ${hex(pa)} (events masked)`);

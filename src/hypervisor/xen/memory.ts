@@ -38,7 +38,7 @@ export function writeGuest(m: Machine, va: number, value: number): boolean {
     if (p < 0) return false;
     ps.push(p);
   }
-  for (let i = 0; i < 4; i++) m.storeByte(ps[i], (value >>> (8 * i)) & 0xff);
+  for (let i = 0; i < 4; i++) m.hostStore(ps[i], (value >>> (8 * i)) & 0xff);
   return true;
 }
 
@@ -49,5 +49,5 @@ export function readPhys(m: Machine, pa: number): number {
 }
 
 export function writePhys(m: Machine, pa: number, value: number): void {
-  for (let i = 0; i < 4; i++) m.storeByte(pa + i, (value >>> (8 * i)) & 0xff);
+  for (let i = 0; i < 4; i++) m.hostStore(pa + i, (value >>> (8 * i)) & 0xff);
 }

@@ -716,6 +716,140 @@ const SPECS: Spec[] = [
       },
     ],
   },
+  // ---- checkpoint, restore, clone and live migration (issue 15) ----------------------------------------
+  {
+    id: 'checkpoint-restore',
+    title: 'Checkpoint and restore: the VM runs on exactly as the first time',
+    topics: ['checkpoint', 'restore', 'determinism'],
+    program: 'forkwait',
+    settings: { technique: 'binary-translation', preset: '2006', checkpoints: [{ vm: 0, at: 50000, restoreAt: 120000 }] },
+    notes:
+      "A checkpoint saves the VM's whole state: the vCPU and its virtual state, memory, the timer, and the technique's own state (here the translation cache). At step 120,000 the VM is put back to step 50,000 (as `virsh save` and `virsh restore`, or a VMware snapshot, do) and runs on from there. The guest cannot tell: it ends exactly as the run without a checkpoint. On the command line: `virtlab checkpoint @checkpoint-restore --at 50000 --out vm.ckpt` and `virtlab resume vm.ckpt`.",
+    lookFor: [
+      {
+        text: 'The `checkpoint` event at step 50,000, then the `restore` at step 120,000: the step count goes back.',
+        check: { events: [{ kind: 'checkpoint' }, { kind: 'restore' }] },
+      },
+      {
+        text: 'The console and the final registers are those of the plain run (`virtlab run programs/forkwait.s --technique binary-translation --preset 2006`).',
+        check: { all: [{ console: 'forkwait: 1000 forks, 2000 page faults, checksum 1501500\n' }, { state: 'powered-off', exitCode: 0 }] },
+      },
+      {
+        text: "Resume the checkpoint under another technique (`virtlab resume vm.ckpt --technique trap-and-emulate`): it is refused, because a technique's own state does not carry over.",
+        check: { event: { kind: 'checkpoint' } },
+      },
+    ],
+  },
+  {
+    id: 'precopy-converges',
+    title: 'Live migration by pre-copy: rounds shrink to the writable working set',
+    topics: ['live migration', 'pre-copy', 'dirty logging', 'writable working set'],
+    program: 'hot-set',
+    settings: { technique: 'hardware-assisted', preset: 'modern', migration: { mode: 'pre-copy', at: 0 } },
+    notes:
+      'Pre-copy (Clark et al., NSDI 2005; Xen, KVM, vMotion) moves the VM from host A to host B while it runs. Round 1 sends all 16 pages; the hypervisor logs the pages the guest dirties (here Intel PML: the CPU logs them, no exit); each later round sends the pages dirtied during the previous one. This guest writes eight cold pages once and two hot pages all the time, so the rounds shrink to the two hot pages, its writable working set. Then the VM pauses for a short stop-and-copy and resumes on host B.',
+    lookFor: [
+      {
+        text: '`migrate-round` events: 16 pages, then fewer, down to the two hot pages.',
+        check: {
+          events: [
+            { kind: 'migrate-round', pages: 16 },
+            { kind: 'migrate-round', pages: { max: 9 }, pagesDirtied: { max: 2 } },
+            { kind: 'stop-and-copy', pages: { max: 2 } },
+          ],
+        },
+      },
+      {
+        text: 'The `stop-and-copy` and the `migrate-resume` with its downtime: a small part of the whole migration.',
+        check: { events: [{ kind: 'stop-and-copy' }, { kind: 'migrate-resume' }] },
+      },
+      {
+        text: 'Switch to the 2006 preset (shadow paging): each first store to a page is now a #PF exit (`dirty-log` events), charged in the Costs panel.',
+        check: { event: { kind: 'dirty-log' } },
+        settings: { preset: '2006' },
+      },
+    ],
+  },
+  {
+    id: 'precopy-never-converges',
+    title: 'A guest that dirties memory faster than the link: pre-copy never converges, auto-converge throttles it',
+    topics: ['live migration', 'pre-copy', 'auto-converge', 'convergence'],
+    program: 'dirty-fast',
+    settings: {
+      technique: 'hardware-assisted',
+      preset: 'modern',
+      migration: { mode: 'pre-copy', at: 1000, autoConverge: true, maxFactor: 30 },
+    },
+    notes:
+      "This guest dirties twelve pages in about 500 instructions; the link needs 12,000 cycles to send them. Without help, pre-copy never converges: Xen stops after it has sent three times the VM's memory and pauses the VM for a long stop-and-copy. QEMU's auto-converge throttles the vCPU instead (20% at first, 10 points more each time the guest keeps dirtying more than half of what was sent) until the dirty pages fit.",
+    lookFor: [
+      {
+        text: 'The rounds stay at 12 pages while the throttle rises; then they shrink and the migration converges.',
+        check: {
+          events: [
+            { kind: 'migrate-round', pages: { min: 12 } },
+            { kind: 'migrate-round', pages: { min: 12 } },
+            { kind: 'migrate-round', pages: { max: 6 } },
+            { kind: 'migrate-resume' },
+          ],
+        },
+      },
+      {
+        text: "Many rounds pass before it converges; set `autoConverge` to false in the scenario's `migration` and it stops on Xen's rule (3× the memory sent) without converging.",
+        check: { count: { kind: 'migrate-round' }, min: 10 },
+      },
+      {
+        text: 'Compare with post-copy (`virtlab migrate @precopy-never-converges --mode all`).',
+        check: { event: { kind: 'stop-and-copy' } },
+      },
+    ],
+  },
+  {
+    id: 'postcopy-vs-precopy',
+    title: 'Post-copy against pre-copy on a write-heavy guest',
+    topics: ['live migration', 'post-copy', 'network faults'],
+    program: 'dirty-fast',
+    settings: { technique: 'hardware-assisted', preset: 'modern', migration: { mode: 'post-copy', at: 1000 } },
+    notes:
+      "Post-copy (Hines and Gopalan, VEE 2009) sends the CPU state first and resumes the VM on host B at once; the pages follow, pushed in the background, and a page the guest touches before it has arrived is a network fault: the vCPU waits for host A to send it. Each page crosses once, where pre-copy sends a write-heavy guest's pages again and again.",
+    lookFor: [
+      {
+        text: 'A short downtime, then `network-fault` events for the pages the guest touched first.',
+        check: { events: [{ kind: 'migrate-resume' }, { kind: 'network-fault' }] },
+      },
+      {
+        text: 'Pages sent: 16, each once. `virtlab migrate @postcopy-vs-precopy --mode all` shows pre-copy sending several times more.',
+        check: { count: { kind: 'network-fault' }, max: 16 },
+      },
+      {
+        text: 'The console is the same whichever method moved the VM (and as without a migration).',
+        check: { all: [{ console: 'dirtied 7200 times\n' }, { state: 'powered-off' }] },
+      },
+    ],
+  },
+  {
+    id: 'clone-beside-original',
+    title: 'A clone started from a checkpoint, beside its original',
+    topics: ['clone', 'checkpoint', 'several VMs'],
+    program: 'user-syscalls',
+    settings: { technique: 'hardware-assisted', preset: 'modern', checkpoints: [{ vm: 0, at: 200, clone: true }] },
+    notes:
+      "A clone starts a new VM from a checkpoint (a cloud image, or VMware's linked clone): the same state, in frames of its own. From step 200 the original and its clone run side by side, round-robin, and both end exactly as the VM alone would.",
+    lookFor: [
+      {
+        text: 'The `checkpoint` of vm1 at step 200, then the `clone` event: vm1-clone starts there.',
+        check: { events: [{ kind: 'checkpoint' }, { kind: 'clone', name: 'vm1-clone' }] },
+      },
+      {
+        text: 'World switches between vm1 and vm1-clone; their consoles are the same.',
+        check: { event: { kind: 'world-switch', to: 'vm1-clone' } },
+      },
+      {
+        text: "The Machine panel: the clone's P2M maps its guest frames to host frames of its own.",
+        check: { event: { kind: 'clone' } },
+      },
+    ],
+  },
 ];
 
 function build(spec: Spec): LibraryEntry {
