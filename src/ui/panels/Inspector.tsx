@@ -116,7 +116,55 @@ function Vmcs({ vmcs }: { vmcs: VmcsView }) {
           </tbody>
         </table>
       ))}
+      {vmcs.fields && <VmcsFields vmcs={vmcs} />}
     </div>
+  );
+}
+
+const FIELD_GROUPS: readonly { id: 'guest' | 'host' | 'control' | 'exit' | 'entry'; title: string }[] = [
+  { id: 'guest', title: 'guest-state area' },
+  { id: 'host', title: 'host-state area' },
+  { id: 'control', title: 'VM-execution controls' },
+  { id: 'exit', title: 'VM-exit information' },
+  { id: 'entry', title: 'VM-entry controls' },
+];
+
+/** The VMCS (VMCB on AMD) by its real field names; what the last exit's handler read and wrote is marked. */
+function VmcsFields({ vmcs }: { vmcs: VmcsView }) {
+  const read = new Set(vmcs.touched?.read ?? []);
+  const written = new Set(vmcs.touched?.written ?? []);
+  const name = vmcs.vendor === 'amd' ? 'VMCB' : 'VMCS';
+  return (
+    <table className="vmcs-fields">
+      <caption>
+        {name} fields (last exit: <span className="read">read</span>, <span className="written">written</span>)
+      </caption>
+      <tbody>
+        {FIELD_GROUPS.flatMap((g) => {
+          const rows = (vmcs.fields ?? []).filter((f) => f.group === g.id);
+          if (!rows.length) return [];
+          return [
+            <tr key={g.id}>
+              <th colSpan={3} scope="rowgroup">
+                {g.title}
+              </th>
+            </tr>,
+            ...rows.map((f) => {
+              const mark = written.has(f.name) ? 'written' : read.has(f.name) ? 'read' : undefined;
+              return (
+                <tr key={f.name} className={mark}>
+                  <th scope="row">
+                    <code>{f.name}</code>
+                  </th>
+                  <td>{hex(f.value)}</td>
+                  <td>{mark ?? ''}</td>
+                </tr>
+              );
+            }),
+          ];
+        })}
+      </tbody>
+    </table>
   );
 }
 
