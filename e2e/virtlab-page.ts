@@ -2,7 +2,8 @@
 // act as a person does: links, clicks, keys, pasting. The production page has no test hook.
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { TechniqueId } from '../src/hypervisor/technique';
-import { decodeLink, encodeFragment } from '../src/scenario/link';
+import { LIBRARY } from '../src/scenario/library';
+import { decodeLibLink, decodeLink, encodeFragment, isLibFragment } from '../src/scenario/link';
 import { type Scenario, scenarioFromSource } from '../src/scenario/scenario';
 
 export class VirtLabPage {
@@ -91,7 +92,14 @@ export class VirtLabPage {
    * bookmark of it, a moment after each change): poll it with expect.poll.
    */
   addressScenario(): Scenario | null {
-    const decoded = decodeLink(this.page.url());
+    const url = this.page.url();
+    const hash = url.indexOf('#');
+    // The page writes a short `#lib=` link while the work is a library scenario with only its settings changed.
+    if (hash >= 0 && isLibFragment(url.slice(hash))) {
+      const lib = decodeLibLink(url, (id) => LIBRARY.find((e) => e.id === id)?.scenario as Record<string, unknown> | undefined);
+      return lib.ok ? lib.scenario : null;
+    }
+    const decoded = decodeLink(url);
     return decoded.ok ? decoded.scenario : null;
   }
 
