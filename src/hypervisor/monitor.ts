@@ -27,7 +27,6 @@ import {
 import { formatInstruction } from '../isa/disassembler';
 import { decode } from '../isa/encoding';
 import { VECTOR_NAMES } from '../isa/table';
-import { IF } from '../machine/alu';
 import type { DeliveryCause, Host, SystemInstruction } from '../machine/host';
 import { run as runMachine } from '../machine/interpreter';
 import { type Access, CR0_PG, type Machine } from '../machine/machine';
@@ -1028,11 +1027,6 @@ export class Monitor implements TechniqueRun, Host {
 function insOf(exit: GuestExit): SystemInstruction {
   if (exit.kind !== 'system') throw new Error(`an instruction action needs a system exit, not ${exit.kind}`);
   return exit.ins;
-}
-
-/** Real IF while guest code runs directly: the hypervisor keeps interrupts enabled. */
-export function vif(m: Machine): boolean {
-  return (m.flags & IF) !== 0;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
