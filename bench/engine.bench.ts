@@ -9,7 +9,7 @@ import { Machine } from '../src/machine/machine';
 import { restore, snapshot } from '../src/machine/snapshot';
 import { scenarioFromSource } from '../src/scenario/scenario';
 import { computeLoop, forkwait } from '../src/testing/workloads';
-import { parseMarkdown } from '../src/ui/markdown';
+import { parseMarkdown } from '../src/ui/shared/markdown';
 
 const COMPUTE = `
   MOV R0, 0

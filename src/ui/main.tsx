@@ -1,11 +1,11 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './App';
-import { workerBus } from './bus';
-import { registerServiceWorker } from './pwa';
-import { createAppStore } from './store';
-import { keepWork } from './work';
-import './app.css';
+import { keepWork } from './saved-work/work';
+import { App } from './shell/App';
+import { registerServiceWorker } from './shell/pwa';
+import { workerBus } from './state/bus';
+import { createAppStore } from './state/store';
+import './shell/app.css';
 
 const store = createAppStore(workerBus());
 // Link, then saved work, then the default scenario: opened (and loaded in the worker) before the first paint.

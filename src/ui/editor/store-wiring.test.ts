@@ -2,7 +2,7 @@
 // scenario (and a run that keeps its place when they change), the instruction set variant.
 import { describe, expect, it } from 'vitest';
 import type { EngineBus, PageMessage, RunStatus, WorkerMessage } from '../../protocol/messages';
-import { createAppStore, editorIsLoaded, IDLE } from '../store';
+import { createAppStore, editorIsLoaded, IDLE } from '../state/store';
 
 function fakeBus() {
   const sent: PageMessage[] = [];

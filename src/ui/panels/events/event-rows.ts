@@ -1,0 +1,94 @@
+// The rows of the Events panel, fetched from the worker a block at a time. The run's event list stays in
+// the worker (a million events never cross to the page); the panel asks for the blocks it shows, keeps a
+// few hundred of them, and is told when an answer arrives. Outside React state: the list draws itself
+// from here through a subscription.
+import { type EngineBus, EVENT_WINDOW_LIMIT, type EventFilter, type TraceEvent, type WorkerMessage } from '../../../protocol/messages';
+
+export interface EventRow {
+  /** The event's index in the run's event list (what `seek-event` takes). */
+  readonly index: number;
+  readonly event: TraceEvent;
+}
+
+/** Rows per request: one window answer. */
+export const BLOCK = Math.min(100, EVENT_WINDOW_LIMIT);
+/** Blocks kept; beyond it the least recently used go. */
+const BLOCKS_KEPT = 400;
+
+interface Block {
+  readonly rows: readonly EventRow[];
+  /** The list's length when the block was asked for: a block cut short by it is asked again later. */
+  readonly total: number;
+}
+
+export class EventRows {
+  private blocks = new Map<string, Block>();
+  private waiting = new Map<number, string>();
+  private pendingKeys = new Set<string>();
+  private nextRequest = 1;
+  private readonly listeners = new Set<() => void>();
+  /** Changes whenever rows arrive or are forgotten, for subscribers that compare. */
+  version = 0;
+
+  constructor(private readonly send: EngineBus['send']) {}
+
+  private key(filter: EventFilter, block: number): string {
+    return `${filter}:${block}`;
+  }
+
+  /**
+   * The row at `position` of the list `filter` selects, or undefined while it is being fetched (the
+   * request goes out at once). `total` is the list's current length.
+   */
+  get(filter: EventFilter, position: number, total: number): EventRow | undefined {
+    const b = Math.floor(position / BLOCK);
+    const key = this.key(filter, b);
+    const block = this.blocks.get(key);
+    const wanted = Math.min(BLOCK, total - b * BLOCK);
+    if (block && (block.rows.length >= wanted || block.total >= total)) {
+      // Recently used: move to the end of the map's order.
+      this.blocks.delete(key);
+      this.blocks.set(key, block);
+      return block.rows[position - b * BLOCK];
+    }
+    if (!this.pendingKeys.has(key)) {
+      const request = this.nextRequest++;
+      this.waiting.set(request, key);
+      this.pendingKeys.add(key);
+      this.send({ kind: 'events-window', request, filter, from: b * BLOCK, count: BLOCK });
+    }
+    return block?.rows[position - b * BLOCK];
+  }
+
+  receive(m: Extract<WorkerMessage, { kind: 'events-window' }>): void {
+    const key = this.waiting.get(m.request);
+    this.waiting.delete(m.request);
+    if (key === undefined) return; // asked before the list was cut: stale
+    this.pendingKeys.delete(key);
+    this.blocks.set(key, { rows: m.items, total: m.total });
+    while (this.blocks.size > BLOCKS_KEPT) {
+      const oldest = this.blocks.keys().next().value;
+      if (oldest === undefined) break;
+      this.blocks.delete(oldest);
+    }
+    this.changed();
+  }
+
+  /** Forgets every row (a new run, or a seek back cut the list: positions may mean other events). */
+  clear(): void {
+    this.blocks.clear();
+    this.waiting.clear();
+    this.pendingKeys.clear();
+    this.changed();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    this.version++;
+    for (const l of this.listeners) l();
+  }
+}

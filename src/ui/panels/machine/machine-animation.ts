@@ -1,0 +1,262 @@
+// The Machine panel's animations: each hypervisor event becomes a transition between two layers (guest
+// user, guest kernel, hypervisor, host OS, hardware), played one after the other, slowly enough to follow
+// at lecture speed. A token carrying the event's name travels from one layer to the other (a CSS
+// transition on its transform); with reduced motion it does not travel: the layers light up and the
+// caption says what happened. The player works on the DOM directly: nothing here renders through React.
+import type { TechniqueId, TraceEvent } from '../../../protocol/messages';
+import { fmt } from '../../shared/format';
+import { kindColor } from '../../shared/palette';
+
+/** A layer of the diagram, as its `data-layer` attribute names it. */
+export type LayerId = `vm${number}-user` | `vm${number}-kernel` | 'hypervisor' | 'host' | 'hardware';
+
+export interface Transition {
+  readonly from: LayerId;
+  readonly to: LayerId;
+  /** The token's text: the event's kind in the spec's words. */
+  readonly label: string;
+  /** The caption: what happened, in a sentence. */
+  readonly caption: string;
+  readonly color: string;
+  /** The layer turns red (a fidelity violation, a crash). */
+  readonly alarm?: boolean;
+}
+
+const user = (vm: number): LayerId => `vm${vm}-user`;
+const kernel = (vm: number): LayerId => `vm${vm}-kernel`;
+
+/** The layers of a VM by name ("vm2" → its index), for world switches. */
+export type VmIndex = (name: string) => number;
+
+/**
+ * The transition an event draws, or null for events not worth a movement (console output, TLB flushes,
+ * translation-cache hits: too frequent to follow). `guestLayer` says where the VM's code was when the
+ * event came (user or kernel), for events that do not say it themselves.
+ */
+export function transitionOf(e: TraceEvent, technique: TechniqueId, guestLayer: 'user' | 'kernel', vmIndex: VmIndex): Transition | null {
+  const vm = e.vm;
+  const from = guestLayer === 'user' ? user(vm) : kernel(vm);
+  const color = kindColor(e.kind);
+  const hv: LayerId = technique === 'native' ? kernel(vm) : 'hypervisor';
+  switch (e.kind) {
+    case 'trap':
+      return {
+        from: e.virtualCpl === 3 ? user(vm) : kernel(vm),
+        to: 'hypervisor',
+        label: 'trap',
+        caption: `Trap to the hypervisor: ${e.cause} (${e.instruction})`,
+        color,
+      };
+    case 'emulate':
+      return { from: 'hypervisor', to: 'hypervisor', label: 'emulate', caption: `Emulate ${e.instruction}: ${e.effect}`, color };
+    case 'reflect':
+      return { from: 'hypervisor', to: kernel(vm), label: 'reflect', caption: `Reflect ${e.name} into the guest kernel`, color };
+    case 'inject':
+      return { from: 'hypervisor', to: kernel(vm), label: 'inject', caption: `Inject a virtual ${e.name} into the guest kernel`, color };
+    case 'vm-exit':
+      return { from, to: 'hypervisor', label: 'VM exit', caption: `VM exit: ${e.reasonName} (${e.reason}) — ${e.qualification}`, color };
+    case 'vm-entry':
+      return {
+        from: 'hypervisor',
+        to: from,
+        label: 'VM entry',
+        caption: `VM entry${e.instruction ? ` (${e.instruction})` : ''}: back to the guest in non-root mode`,
+        color,
+      };
+    case 'hypercall':
+      return { from: kernel(vm), to: 'hypervisor', label: 'hypercall', caption: `Hypercall ${e.name} → ${e.result}`, color };
+    case 'world-switch': {
+      const layerOf = (name: string): LayerId =>
+        name === 'hypervisor' ? 'hypervisor' : name.startsWith('host OS') ? 'host' : kernel(Math.max(0, vmIndex(name)));
+      return {
+        from: layerOf(e.from),
+        to: layerOf(e.to),
+        label: 'world switch',
+        caption: `World switch: ${e.from} → ${e.to}`,
+        color,
+      };
+    }
+    case 'interrupt':
+      return {
+        from: e.cause === 'timer' ? 'hardware' : from,
+        to: kernel(vm),
+        label: e.cause === 'software' ? 'system call' : e.cause === 'timer' ? 'interrupt' : 'exception',
+        caption: `${e.name}: the CPU enters the ${technique === 'native' ? '' : 'guest '}kernel`,
+        color,
+      };
+    case 'hidden-fault':
+      return { from, to: hv, label: 'hidden fault', caption: 'Hidden page fault: the hypervisor fills the shadow entry', color };
+    case 'shadow-update':
+      return { from, to: hv, label: 'shadow update', caption: `Shadow table updated: ${e.detail}`, color };
+    case 'ept-update':
+      return { from: hv, to: hv, label: 'EPT entry', caption: `EPT: guest frame ${e.frame} → host frame ${e.hostFrame}`, color };
+    case 'translate':
+      return { from: hv, to: hv, label: 'translate', caption: `Translate the block at 0x${e.block.toString(16).toUpperCase()}`, color };
+    case 'tc-invalidate':
+      return { from: hv, to: hv, label: 'invalidate', caption: 'A store hit translated code: its translation is thrown away', color };
+    case 'fidelity-violation':
+      return {
+        from,
+        to: from,
+        label: 'fidelity!',
+        caption: `Fidelity violation: ${e.instruction} gave ${e.actual} (bare metal: ${e.expected})`,
+        color,
+        alarm: true,
+      };
+    case 'vm-state':
+      if (e.state === 'running') return null;
+      return {
+        from,
+        to: from,
+        label: e.state,
+        caption: `The VM is ${e.state}${e.reason ? `: ${e.reason}` : ''}`,
+        color,
+        alarm: e.state === 'crashed',
+      };
+    case 'instruction':
+    case 'vmx':
+    case 'tc-hit':
+    case 'tlb-flush':
+    case 'io':
+    case 'console':
+    case 'checkpoint':
+    case 'restore':
+    case 'migrate-round':
+    case 'clone':
+    case 'dirty-log':
+    case 'stop-and-copy':
+    case 'migrate-resume':
+    case 'network-fault':
+      return null;
+    default: {
+      const never: never = e;
+      return never;
+    }
+  }
+}
+
+/** Where a VM's code is after an event (for the next event that does not say). */
+export function layerAfter(e: TraceEvent, before: 'user' | 'kernel'): 'user' | 'kernel' {
+  switch (e.kind) {
+    case 'trap':
+      return e.virtualCpl === 3 ? 'user' : 'kernel';
+    case 'reflect':
+    case 'inject':
+    case 'interrupt':
+    case 'hypercall':
+      return 'kernel';
+    default:
+      return before;
+  }
+}
+
+/** How long one transition takes, by how many wait: slow alone, quick when they pile up. */
+export function durationFor(waiting: number): number {
+  if (waiting <= 1) return 900;
+  if (waiting <= 4) return 450;
+  return 160;
+}
+
+/** Transitions waiting beyond this are dropped (the oldest): at full speed only the latest show. */
+const QUEUE_LIMIT = 6;
+
+export class TransitionPlayer {
+  private queue: Transition[] = [];
+  private timer = 0;
+  private playing = false;
+  private skipped = 0;
+
+  constructor(
+    private readonly diagram: HTMLElement,
+    private readonly token: HTMLElement,
+    private readonly caption: HTMLElement,
+    private readonly reducedMotion: () => boolean,
+  ) {}
+
+  enqueue(list: readonly Transition[]): void {
+    this.queue.push(...list);
+    if (this.queue.length > QUEUE_LIMIT) {
+      this.skipped += this.queue.length - QUEUE_LIMIT;
+      this.queue.splice(0, this.queue.length - QUEUE_LIMIT);
+    }
+    if (!this.playing) this.next();
+  }
+
+  /** Stops at once and forgets what waits (a seek, a new run). */
+  clear(): void {
+    this.queue = [];
+    this.skipped = 0;
+    window.clearTimeout(this.timer);
+    this.playing = false;
+    this.token.classList.remove('visible');
+    this.lightUp(null);
+  }
+
+  dispose(): void {
+    this.clear();
+  }
+
+  private layer(id: LayerId): HTMLElement | null {
+    return this.diagram.querySelector<HTMLElement>(`[data-layer="${id}"]`);
+  }
+
+  private centre(el: HTMLElement): { x: number; y: number } {
+    const d = this.diagram.getBoundingClientRect();
+    const r = el.getBoundingClientRect();
+    return { x: r.left - d.left + r.width / 2, y: r.top - d.top + r.height / 2 };
+  }
+
+  private lightUp(t: Transition | null): void {
+    for (const el of this.diagram.querySelectorAll('.from, .to, .alarm')) el.classList.remove('from', 'to', 'alarm');
+    if (!t) return;
+    this.layer(t.from)?.classList.add('from');
+    this.layer(t.to)?.classList.add(t.alarm ? 'alarm' : 'to');
+  }
+
+  private next(): void {
+    const t = this.queue.shift();
+    if (!t) {
+      this.playing = false;
+      this.timer = window.setTimeout(() => {
+        if (!this.playing) {
+          this.token.classList.remove('visible');
+          this.lightUp(null);
+        }
+      }, 1200);
+      return;
+    }
+    window.clearTimeout(this.timer);
+    this.playing = true;
+    const ms = durationFor(this.queue.length + 1);
+    const from = this.layer(t.from);
+    const to = this.layer(t.to);
+    const more = this.skipped ? ` (+${fmt(this.skipped)} more)` : '';
+    this.skipped = 0;
+    this.caption.textContent = t.caption + more;
+    this.caption.style.setProperty('--tone', t.color);
+    this.lightUp(t);
+    const token = this.token;
+    token.textContent = t.label;
+    token.style.setProperty('--tone', t.color);
+    if (from && to && !this.reducedMotion()) {
+      const a = this.centre(from);
+      const b = this.centre(to);
+      const same = t.from === t.to;
+      // Jump to the start without a transition, then travel.
+      token.style.transition = 'none';
+      token.style.transform = `translate(${a.x}px, ${a.y}px) translate(-50%, -50%)`;
+      token.classList.add('visible');
+      void token.offsetWidth; // the start position takes effect before the transition begins
+      token.style.transition = `transform ${Math.round(ms * 0.75)}ms cubic-bezier(.45,.05,.35,1), opacity 200ms`;
+      token.style.transform = same
+        ? `translate(${a.x}px, ${a.y}px) translate(-50%, -50%) scale(1.25)`
+        : `translate(${b.x}px, ${b.y}px) translate(-50%, -50%)`;
+    } else if (to) {
+      const b = this.centre(to);
+      token.style.transition = 'none';
+      token.style.transform = `translate(${b.x}px, ${b.y}px) translate(-50%, -50%)`;
+      token.classList.add('visible');
+    }
+    this.timer = window.setTimeout(() => this.next(), ms);
+  }
+}

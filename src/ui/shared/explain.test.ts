@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { EVENT_KINDS, TECHNIQUE_IDS, type TraceEvent } from '../../protocol/messages';
+import { explain } from './explain';
+
+const base = { vm: 0, pc: 0x40, time: 10, step: 3 };
+
+describe('explanations', () => {
+  it('say why a trap happened and what the hypervisor does, in the spec’s words', () => {
+    const e: TraceEvent = {
+      ...base,
+      kind: 'trap',
+      cause: '#GP: privileged instruction at real CPL 3',
+      instruction: 'IRET',
+      realCpl: 3,
+      virtualCpl: 0,
+      action: 'emulate IRET on the vCPU',
+    };
+    const x = explain(e, 'trap-and-emulate');
+    expect(x.why).toContain('real CPL 3');
+    expect(x.did).toContain('emulate IRET');
+  });
+
+  it('call a fidelity violation what it is', () => {
+    const x = explain({ ...base, kind: 'fidelity-violation', instruction: 'POPF', expected: 'IF=1', actual: 'IF=0' }, 'trap-and-emulate');
+    expect(x.summary).toBe('POPF: expected IF=1, got IF=0');
+    expect(x.did).toContain('Popek–Goldberg');
+  });
+
+  it('explain a system call under hardware assistance as needing no exit', () => {
+    const x = explain({ ...base, kind: 'interrupt', vector: 128, name: 'INT 128', cause: 'software', returnPc: 0x48 }, 'hardware-assisted');
+    expect(x.did).toContain('no VM exit');
+  });
+
+  it('give every kind a summary, a why and a what-then under every technique', () => {
+    const samples: Record<string, TraceEvent> = {
+      instruction: { ...base, kind: 'instruction', text: 'NOP', cpl: 0 },
+      interrupt: { ...base, kind: 'interrupt', vector: 32, name: 'timer', cause: 'timer', returnPc: 0 },
+      trap: { ...base, kind: 'trap', cause: 'c', instruction: 'HLT', realCpl: 3, virtualCpl: 0, action: 'a' },
+      emulate: { ...base, kind: 'emulate', instruction: 'CLI', effect: 'vIF ← 0' },
+      reflect: { ...base, kind: 'reflect', vector: 13, name: '#GP' },
+      inject: { ...base, kind: 'inject', vector: 32, name: 'timer' },
+      'vm-exit': { ...base, kind: 'vm-exit', reason: 12, reasonName: 'HLT', qualification: '' },
+      'vm-entry': { ...base, kind: 'vm-entry' },
+      vmx: { ...base, kind: 'vmx', name: 'VMREAD', field: 'VM_EXIT_REASON', value: 12 },
+      hypercall: { ...base, kind: 'hypercall', number: 2, name: 'irq_disable', args: [0, 0, 0], result: 0 },
+      translate: { ...base, kind: 'translate', block: 8, instructions: 3, replaced: 1, code: [] },
+      'tc-hit': { ...base, kind: 'tc-hit', block: 8 },
+      'tc-invalidate': { ...base, kind: 'tc-invalidate', block: 8 },
+      'world-switch': { ...base, kind: 'world-switch', from: 'vm1', to: 'vm2' },
+      'shadow-update': { ...base, kind: 'shadow-update', page: 3, detail: 'd' },
+      'hidden-fault': { ...base, kind: 'hidden-fault', address: 0x3000 },
+      'ept-update': { ...base, kind: 'ept-update', frame: 3, hostFrame: 21 },
+      'tlb-flush': { ...base, kind: 'tlb-flush', scope: 'all', why: 'w' },
+      io: { ...base, kind: 'io', port: 0xe9, value: 65, direction: 'out' },
+      console: { ...base, kind: 'console', text: 'A' },
+      'fidelity-violation': { ...base, kind: 'fidelity-violation', instruction: 'SMSW', expected: '0', actual: '3' },
+      'vm-state': { ...base, kind: 'vm-state', state: 'crashed', reason: 'triple fault' },
+      checkpoint: { ...base, kind: 'checkpoint' },
+      restore: { ...base, kind: 'restore' },
+      'migrate-round': { ...base, kind: 'migrate-round', round: 1, pages: 16 },
+      clone: { ...base, kind: 'clone', from: 'vm1', name: 'vm1-clone' },
+      'dirty-log': { ...base, kind: 'dirty-log', page: 3, how: 'h' },
+      'stop-and-copy': { ...base, kind: 'stop-and-copy', pages: 2, reason: 'r' },
+      'migrate-resume': { ...base, kind: 'migrate-resume', host: 'host B', downtime: 1200 },
+      'network-fault': { ...base, kind: 'network-fault', page: 3, access: 'read' },
+    };
+    for (const kind of EVENT_KINDS) {
+      for (const t of TECHNIQUE_IDS) {
+        const x = explain(samples[kind], t);
+        expect(x.summary.length, kind).toBeGreaterThan(0);
+        expect(x.why.length, kind).toBeGreaterThan(0);
+        expect(x.did.length, kind).toBeGreaterThan(0);
+      }
+    }
+  });
+});

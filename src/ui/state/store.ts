@@ -1,0 +1,111 @@
+// The page's store: the state (app-state.ts) changed by the commands (commands.ts) and by the engine
+// worker's messages. The messages are folded in by `reduce` and applied at most once per animation frame,
+// so a fast run never renders faster than the screen refreshes.
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { EngineBus, PageMessage, WorkerMessage } from '../../protocol/messages';
+import { EventRows } from '../panels/events/event-rows';
+import { type AppState, initialState } from './app-state';
+import { type Commands, createCommands, type Loads } from './commands';
+import { reduce } from './reduce';
+
+export type { AppState, Breakpoint, MachineSettings, Problem, VmSource } from './app-state';
+export {
+  DEFAULT_SETTINGS,
+  EVENTS_KEPT,
+  editorIsLoaded,
+  hasErrors,
+  IDLE,
+  INTERACTIVE_MAX_STEPS,
+  isTechniqueId,
+  scenarioOf,
+} from './app-state';
+export type { Commands } from './commands';
+export { reduce } from './reduce';
+
+/** The answers that come to one request of the page (a comparison, a trace export). */
+export type Answer = Extract<WorkerMessage, { kind: 'compare-results' | 'compare-failed' | 'events-export' }>;
+type Asking = Extract<PageMessage, { kind: 'compare' | 'export-events' }>;
+/** A request without its number (the store numbers it). */
+type Question = Asking extends infer A ? (A extends Asking ? Omit<A, 'request'> : never) : never;
+
+export type AppStore = StoreApi<AppState> & {
+  readonly commands: Commands;
+  readonly rows: EventRows;
+  /** Sends a request and resolves with its answer (null if cancelled or the engine failed first). */
+  ask(message: Question): { answer: Promise<Answer | null>; cancel(): void };
+  dispose(): void;
+};
+
+export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => void = requestAnimationFrame): AppStore {
+  const store = createStore<AppState>(initialState);
+  const rows = new EventRows((m) => bus.send(m));
+  let firstKept = 0;
+
+  // Messages are folded into one pending patch and applied on the next frame.
+  let pending: Partial<AppState> | null = null;
+  const flush = () => {
+    const patch = pending;
+    pending = null;
+    if (patch) store.setState(patch);
+  };
+  /** The state with every message received so far, drawn or not: what decisions are based on. */
+  const latest = (): AppState => ({ ...store.getState(), ...pending });
+  const loads: Loads = { outstanding: 0, pendingSeek: null };
+  const commands = createCommands({ store, bus, latest, loads });
+  const ANSWERS_LOAD: ReadonlySet<WorkerMessage['kind']> = new Set(['loaded', 'assembly-errors', 'refused', 'invalid', 'error']);
+  const asked = new Map<number, (a: Answer | null) => void>();
+  let nextRequest = 1;
+  const unsubscribe = bus.subscribe((m) => {
+    if (m.kind === 'events-window') return rows.receive(m);
+    if (m.kind === 'compare-results' || m.kind === 'compare-failed' || m.kind === 'events-export') {
+      asked.get(m.request)?.(m);
+      asked.delete(m.request);
+      return;
+    }
+    if (m.kind === 'loaded') rows.clear();
+    // The worker let its oldest events go: list positions now name other events.
+    if (m.kind === 'snapshot' && (m.snapshot.eventsFirstKept ?? 0) !== firstKept) {
+      firstKept = m.snapshot.eventsFirstKept ?? 0;
+      rows.clear();
+    }
+    if (ANSWERS_LOAD.has(m.kind)) loads.outstanding = Math.max(0, loads.outstanding - 1);
+    if (m.kind !== 'loaded' && ANSWERS_LOAD.has(m.kind)) loads.pendingSeek = null;
+    const first = pending === null;
+    pending = { ...pending, ...reduce(latest(), m) };
+    // A snapshot ends each update. While the run goes, updates wait for the next frame (one per frame);
+    // a step, a step back or a seek is drawn at once, so that it is painted in the very next frame.
+    if (m.kind === 'snapshot' && latest().status.state !== 'running') flush();
+    else if (first) schedule(flush);
+    if (m.kind === 'snapshot' && loads.pendingSeek !== null && loads.outstanding === 0 && latest().status.state === 'paused') {
+      const at = loads.pendingSeek;
+      loads.pendingSeek = null;
+      commands.seek(at);
+    }
+  });
+
+  const ask = (message: Question) => {
+    const request = nextRequest++;
+    const answer = new Promise<Answer | null>((resolve) => asked.set(request, resolve));
+    bus.send({ ...message, request } as Asking);
+    return {
+      answer,
+      cancel: () => {
+        asked.get(request)?.(null);
+        asked.delete(request);
+        bus.send({ kind: 'cancel', request });
+      },
+    };
+  };
+
+  return Object.assign(store, {
+    commands,
+    rows,
+    ask,
+    dispose: () => {
+      for (const resolve of asked.values()) resolve(null);
+      asked.clear();
+      unsubscribe();
+      bus.dispose();
+    },
+  });
+}
