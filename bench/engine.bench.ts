@@ -1,5 +1,6 @@
 // Engine benchmarks: guest instructions per second, snapshot and restore costs. Figures, not tests.
 
+import { GCProfiler } from 'node:v8';
 import { compareScenario } from '../src/cli/commands';
 import { prepare } from '../src/hypervisor/engine';
 import { TECHNIQUE_IDS, type TechniqueId } from '../src/hypervisor/technique';
@@ -188,6 +189,36 @@ for (const technique of TECHNIQUE_IDS) {
   if (technique === 'paravirtualization') continue; // an unmodified kernel cannot run paravirtualized
   const f = techniqueIps(forkwait(3000), technique, '2006', technique === 'native' ? 'auto' : 'shadow');
   if (f) report(`engine, ${technique}, forkwait-like (2006, shadow paging)`, f, 'M guest instructions/s', M);
+}
+
+/**
+ * Bytes the JavaScript heap allocates per exit (trap, VM exit or hypercall) while a technique runs with
+ * nobody listening: what the run allocates, garbage included (GCProfiler reports what each collection
+ * freed), divided by the exits taken. Translation and shadow-table fills allocate by design; the exit
+ * path itself should not.
+ */
+function bytesPerExit(src: string, technique: TechniqueId, paging: 'auto' | 'shadow') {
+  const scenario = scenarioFromSource(src);
+  if (prepare(scenario, { technique, preset: '2006', paging }).kind !== 'ready') return undefined;
+  return () => {
+    const p = prepare(scenario, { technique, preset: '2006', paging });
+    if (p.kind !== 'ready') throw new Error('refused');
+    const profiler = new GCProfiler();
+    profiler.start();
+    const before = process.memoryUsage().heapUsed;
+    p.engine.runToEnd();
+    const after = process.memoryUsage().heapUsed;
+    let freed = 0;
+    for (const s of profiler.stop()?.statistics ?? [])
+      freed += s.beforeGC.heapStatistics.usedHeapSize - s.afterGC.heapStatistics.usedHeapSize;
+    const c = p.engine.result().counters;
+    return (after - before + freed) / Math.max(1, c.traps + c.vmExits + c.hypercalls);
+  };
+}
+
+for (const technique of ['trap-and-emulate', 'binary-translation', 'hardware-assisted'] as const) {
+  const b = bytesPerExit(forkwait(3000), technique, 'shadow');
+  if (b) report(`allocation, ${technique}, forkwait-like (2006, shadow paging)`, b, 'bytes per exit', 1, 0);
 }
 
 if (!only || 'compare'.includes(only)) {

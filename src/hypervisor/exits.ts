@@ -48,6 +48,54 @@ export type GuestExit =
 
 export type GuestExitKind = GuestExit['kind'];
 
+/**
+ * A reusable exit: every field of every kind, so that the monitor hands the handler the same object
+ * each time instead of allocating one per exit (issue 9: no allocation per trap). `asExit` fills it.
+ * Exits nest (a delivery inside an emulation), so the monitor keeps one per dispatch depth.
+ */
+export interface ExitSlot {
+  kind: GuestExitKind;
+  ins: SystemInstruction | null;
+  vector: number;
+  cause: DeliveryCause;
+  returnPc: number;
+  page: number;
+  pte: number;
+  access: Access;
+  pa: number;
+  size: number;
+  va: number | undefined;
+  value: number | undefined;
+}
+
+export function exitSlot(): ExitSlot {
+  return {
+    kind: 'stopped',
+    ins: null,
+    vector: 0,
+    cause: 'exception',
+    returnPc: 0,
+    page: 0,
+    pte: 0,
+    access: 'read',
+    pa: 0,
+    size: 0,
+    va: undefined,
+    value: undefined,
+  };
+}
+
+/** Copies `exit` into `slot` (the VMCS view keeps the last VM exit this way), `ins` into `insSlot`. */
+export function keepExit(
+  slot: ExitSlot,
+  insSlot: { -readonly [K in keyof SystemInstruction]: SystemInstruction[K] },
+  exit: GuestExit,
+): GuestExit {
+  Object.assign(slot, exit);
+  if (exit.kind === 'system' || exit.kind === 'indirect-branch') slot.ins = Object.assign(insSlot, exit.ins);
+  return slot as GuestExit;
+}
+
 /** How control left the guest, if it did. */
 export type Via =
   | { readonly kind: 'none' }

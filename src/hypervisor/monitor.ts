@@ -33,7 +33,7 @@ import { type Access, CR0_PG, type Machine } from '../machine/machine';
 import { type MachineSnapshot, restore, snapshot } from '../machine/snapshot';
 import type { Counters, EventSink, TraceEvent } from '../trace/events';
 import { CycleMeter } from './costs';
-import { type Action, EXIT_REASONS, type GuestExit, type Outcome, unreachable, type Via } from './exits';
+import { type Action, EXIT_REASONS, type ExitSlot, exitSlot, type GuestExit, keepExit, type Outcome, unreachable, type Via } from './exits';
 import type { Handler, MonitorPaging } from './handler';
 import { cpuView, type Inspection, pageTableOf, type RealCpu, type ShadowEntry, type TranslatedBlockView, tlbOf } from './inspection';
 import { fillShadow, type Recorder, rebuildShadow, shadowWrite, shadowWriteWords } from './shadow';
@@ -80,12 +80,21 @@ export interface MigrationHooks {
 
 const vectorName = (v: number) => VECTOR_NAMES[v] ?? `INT ${v}`;
 
+const TIMER: GuestExit = { kind: 'timer' };
+const STOPPED: GuestExit = { kind: 'stopped' };
+const NO_INSTRUCTION: SystemInstruction = { name: 'NOP', a: 0, b: 0, imm: 0, port: 0, src: 0, immediate: false, units: 0 };
+
 export class Monitor implements TechniqueRun, Host {
   readonly guests: Vm[];
   /** Cycles the hypervisor spends outside any VM (world switches, the host OS). */
   readonly meter: CycleMeter;
   readonly paging: MonitorPaging;
   private events: EventSink | null = null;
+  /** Reusable exits, one per dispatch depth, and the copies the VMCS view keeps of each VM's last exit. */
+  private readonly slots: ExitSlot[] = [];
+  private depth = 0;
+  private readonly keptExits: ExitSlot[] = [];
+  private readonly keptIns: SystemInstruction[] = [];
   /** A live migration in progress (migration/live.ts), or null: then no store or miss costs anything more. */
   migration: MigrationHooks | null = null;
   private current = 0;
@@ -237,21 +246,31 @@ export class Monitor implements TechniqueRun, Host {
   // ---- the machine's moments, as exit values ---------------------------------------------------------------
 
   system(m: Machine, ins: SystemInstruction): boolean {
-    return this.dispatch(this.guests[m.vm], { kind: 'system', ins });
+    const e = this.slot('system');
+    e.ins = ins;
+    return this.dispatch(this.guests[m.vm], e as GuestExit);
   }
 
   delivering(m: Machine, vector: number, cause: DeliveryCause, returnPc: number): boolean {
-    return this.dispatch(this.guests[m.vm], { kind: 'delivery', vector, cause, returnPc });
+    const e = this.slot('delivery');
+    e.vector = vector;
+    e.cause = cause;
+    e.returnPc = returnPc;
+    return this.dispatch(this.guests[m.vm], e as GuestExit);
   }
 
   timerFired(m: Machine): void {
-    this.dispatch(this.guests[m.vm], { kind: 'timer' });
+    this.dispatch(this.guests[m.vm], TIMER);
   }
 
   tlbMiss(m: Machine, page: number, pte: number, access: Access): void {
     // Post-copy: the first touch of a page not yet on host B is a network fault (migration/live.ts).
     if (this.migration) this.migration.touched(this.guests[m.vm], m.paging ? (pte >>> 12) & 15 : page & 15, access);
-    this.dispatch(this.guests[m.vm], { kind: 'tlb-miss', page, pte, access });
+    const e = this.slot('tlb-miss');
+    e.page = page;
+    e.pte = pte;
+    e.access = access;
+    this.dispatch(this.guests[m.vm], e as GuestExit);
   }
 
   watchedWrite(m: Machine, pa: number, size: number, va: number, value: number, far = pa): boolean {
@@ -265,7 +284,7 @@ export class Monitor implements TechniqueRun, Host {
       if (at < 0) return false;
       pa = at;
     }
-    return this.dispatch(vm, { kind: 'watched-write', pa, size, va, value });
+    return this.dispatch(vm, this.watchedSlot(pa, size, va, value));
   }
 
   /**
@@ -298,11 +317,13 @@ export class Monitor implements TechniqueRun, Host {
   }
 
   stateChanged(m: Machine): void {
-    this.dispatch(this.guests[m.vm], { kind: 'stopped' });
+    this.dispatch(this.guests[m.vm], STOPPED);
   }
 
   observe(m: Machine, _name: string, ins: SystemInstruction): void {
-    this.dispatch(this.guests[m.vm], { kind: 'indirect-branch', ins });
+    const e = this.slot('indirect-branch');
+    e.ins = ins;
+    this.dispatch(this.guests[m.vm], e as GuestExit);
   }
 
   /**
@@ -311,6 +332,31 @@ export class Monitor implements TechniqueRun, Host {
    * as the guest re-executes the access after the VM entry.
    */
   private dispatch(vm: Vm, exit: GuestExit): boolean {
+    this.depth++;
+    try {
+      return this.dispatchAgain(vm, exit);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** This depth's reusable exit (exits nest: a delivery while an instruction is emulated). */
+  private slot(kind: GuestExit['kind']): ExitSlot {
+    const e = (this.slots[this.depth] ??= exitSlot());
+    e.kind = kind;
+    return e;
+  }
+
+  private watchedSlot(pa: number, size: number, va: number | undefined, value: number | undefined): GuestExit {
+    const e = this.slot('watched-write');
+    e.pa = pa;
+    e.size = size;
+    e.va = va;
+    e.value = value;
+    return e as GuestExit;
+  }
+
+  private dispatchAgain(vm: Vm, exit: GuestExit): boolean {
     for (;;) {
       const o = this.handler.handle(vm, exit);
       const pc = vm.machine.pc;
@@ -770,7 +816,7 @@ export class Monitor implements TechniqueRun, Host {
     l.insHi = pa >= 0 && pa + 7 < MEMORY_SIZE ? m.mem[pa + 4] | (m.mem[pa + 5] << 8) | (m.mem[pa + 6] << 16) | (m.mem[pa + 7] << 24) : 0;
     l.cr2 = m.cr2;
     l.reg = exit.kind === 'system' ? m.r[(exit.ins.name === 'INVLPG' ? exit.ins.a : exit.ins.b) & 7] : 0;
-    l.exit = exit;
+    l.exit = keepExit((this.keptExits[vm.index] ??= exitSlot()), (this.keptIns[vm.index] ??= { ...NO_INSTRUCTION }), exit);
     l.action = action;
   }
 
@@ -810,7 +856,7 @@ export class Monitor implements TechniqueRun, Host {
     const vm = this.guests[m.vm];
     const tc = vm.tc;
     if (!tc?.covers(pa)) return;
-    this.dispatch(vm, { kind: 'watched-write', pa, size: 1 });
+    this.dispatch(vm, this.watchedSlot(pa, 1, undefined, undefined));
     // A technique that does not trace (none today) still must not run stale translations.
     if (tc.covers(pa)) this.dropBlocks(vm, tc.invalidate(pa));
   }

@@ -56,23 +56,18 @@ export function mulFlags(r: number, high: number): number {
   return zs(r) | (high !== 0 ? CF | OF : 0);
 }
 
-/** SHL/SHR/SAR with count = src & 31: CF = last bit shifted out (kept when count = 0), OF = 0. */
-export function shift(kind: 0 | 1 | 2, a: number, count: number, flags: number): { r: number; f: number } {
+/** SHL/SHR/SAR's result, count = src & 31 (numbers only: the fast loop allocates nothing). */
+export function shifted(kind: 0 | 1 | 2, a: number, count: number): number {
   const c = count & 31;
-  if (c === 0) return { r: a, f: (flags & ~ARITH) | zs(a) | (flags & CF) };
-  let r: number;
-  let cf: number;
-  if (kind === 0) {
-    r = a << c;
-    cf = (a >>> (32 - c)) & 1;
-  } else if (kind === 1) {
-    r = (a >>> c) | 0;
-    cf = (a >>> (c - 1)) & 1;
-  } else {
-    r = a >> c;
-    cf = (a >> (c - 1)) & 1;
-  }
-  return { r, f: (flags & ~ARITH) | zs(r) | cf };
+  return kind === 0 ? a << c : kind === 1 ? (a >>> c) | 0 : a >> c;
+}
+
+/** SHL/SHR/SAR's flags: CF = last bit shifted out (kept when count = 0), OF = 0. */
+export function shiftFlags(kind: 0 | 1 | 2, a: number, count: number, flags: number): number {
+  const c = count & 31;
+  if (c === 0) return (flags & ~ARITH) | zs(a) | (flags & CF);
+  const cf = kind === 0 ? (a >>> (32 - c)) & 1 : kind === 1 ? (a >>> (c - 1)) & 1 : (a >> (c - 1)) & 1;
+  return (flags & ~ARITH) | zs(shifted(kind, a, c)) | cf;
 }
 
 /** Condition of a conditional jump, by its row name. */

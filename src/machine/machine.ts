@@ -320,17 +320,28 @@ export class Machine {
 
   /** Writes `size` bytes at va; false after a fault (and then nothing was written). */
   write(va: number, value: number, size: 1 | 4, cpl = this.cpl): boolean {
-    const ps: number[] = [];
-    for (let i = 0; i < size; i++) {
-      const p = this.phys((va + i) | 0, 'write', cpl);
-      if (p < 0) return false;
-      ps.push(p);
+    // The bytes' physical addresses in locals, not an array: stores are on every technique's hot path.
+    const p0 = this.phys(va | 0, 'write', cpl);
+    if (p0 < 0) return false;
+    if (size === 1) {
+      if (this.host && this.watch[p0 >>> PAGE_SHIFT] && this.host.watchedWrite(this, p0, 1, va, value, p0) === true) return false;
+      this.storeByte(p0, value & 0xff);
+      return true;
     }
-    if (this.host && (this.watch[ps[0] >>> PAGE_SHIFT] || this.watch[ps[size - 1] >>> PAGE_SHIFT])) {
-      const at = this.watch[ps[0] >>> PAGE_SHIFT] ? ps[0] : ps[size - 1];
-      if (this.host.watchedWrite(this, at, size, va, value, ps[size - 1]) === true) return false;
+    const p1 = this.phys((va + 1) | 0, 'write', cpl);
+    if (p1 < 0) return false;
+    const p2 = this.phys((va + 2) | 0, 'write', cpl);
+    if (p2 < 0) return false;
+    const p3 = this.phys((va + 3) | 0, 'write', cpl);
+    if (p3 < 0) return false;
+    if (this.host && (this.watch[p0 >>> PAGE_SHIFT] || this.watch[p3 >>> PAGE_SHIFT])) {
+      const at = this.watch[p0 >>> PAGE_SHIFT] ? p0 : p3;
+      if (this.host.watchedWrite(this, at, size, va, value, p3) === true) return false;
     }
-    for (let i = 0; i < size; i++) this.storeByte(ps[i], (value >>> (8 * i)) & 0xff);
+    this.storeByte(p0, value & 0xff);
+    this.storeByte(p1, (value >>> 8) & 0xff);
+    this.storeByte(p2, (value >>> 16) & 0xff);
+    this.storeByte(p3, (value >>> 24) & 0xff);
     return true;
   }
 
@@ -458,16 +469,18 @@ export class Machine {
    */
   popInterruptFrame(cpl = this.cpl): boolean {
     const sp = this.r[7];
-    const vals: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      const v = this.read((sp + 4 * i) | 0, 4, 'read', cpl);
-      if (v === undefined) return false;
-      vals.push(v);
-    }
-    this.pc = vals[0];
-    this.flags = vals[1] & DEFINED;
-    this.cpl = vals[2] & 3;
-    this.r[7] = vals[3];
+    const pc = this.read(sp | 0, 4, 'read', cpl);
+    if (pc === undefined) return false;
+    const flags = this.read((sp + 4) | 0, 4, 'read', cpl);
+    if (flags === undefined) return false;
+    const frameCpl = this.read((sp + 8) | 0, 4, 'read', cpl);
+    if (frameCpl === undefined) return false;
+    const frameSp = this.read((sp + 12) | 0, 4, 'read', cpl);
+    if (frameSp === undefined) return false;
+    this.pc = pc;
+    this.flags = flags & DEFINED;
+    this.cpl = frameCpl & 3;
+    this.r[7] = frameSp;
     return true;
   }
 

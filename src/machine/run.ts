@@ -5,7 +5,25 @@
 // src/isa/constants.ts, and a test fails when one is stale. An imported constant would be a load
 // (and a switch on identifiers no jump table) under tsx, Vitest and an unminified bundle.
 import { CR0_PG } from '../isa/constants';
-import { ARITH, addFlags, CF, decFlags, IF, incFlags, mulFlags, mulHigh, negFlags, OF, SF, shift, subFlags, ZF, ZSO, zs } from './alu';
+import {
+  ARITH,
+  addFlags,
+  CF,
+  decFlags,
+  IF,
+  incFlags,
+  mulFlags,
+  mulHigh,
+  negFlags,
+  OF,
+  SF,
+  shifted,
+  shiftFlags,
+  subFlags,
+  ZF,
+  ZSO,
+  zs,
+} from './alu';
 import { FIRST_SLOW } from './decode';
 import { CHUNK_SHIFT, CODE_CHUNK_SHIFT, type Machine, type RunStop } from './machine';
 import { step } from './step';
@@ -326,25 +344,22 @@ export function run(m: Machine, budget: number): RunStop {
         case 44 /* X_SHL */:
         case 45 /* X_SHL_IMM */:
           {
-            const sh = shift(0, r[ra], s, f);
-            r[ra] = sh.r;
-            f = sh.f;
+            f = shiftFlags(0, r[ra], s, f);
+            r[ra] = shifted(0, r[ra], s);
             break;
           }
         case 46 /* X_SHR */:
         case 47 /* X_SHR_IMM */:
           {
-            const sh = shift(1, r[ra], s, f);
-            r[ra] = sh.r;
-            f = sh.f;
+            f = shiftFlags(1, r[ra], s, f);
+            r[ra] = shifted(1, r[ra], s);
             break;
           }
         case 48 /* X_SAR */:
         case 49 /* X_SAR_IMM */:
           {
-            const sh = shift(2, r[ra], s, f);
-            r[ra] = sh.r;
-            f = sh.f;
+            f = shiftFlags(2, r[ra], s, f);
+            r[ra] = shifted(2, r[ra], s);
             break;
           }
         case 50 /* X_JMP */:

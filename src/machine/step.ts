@@ -1,13 +1,40 @@
 // The reference step: every instruction, every rule of isa.md, readable. This is the definition of VX
 // behaviour that the fast loop (run.ts) and every technique are checked against.
 import { CPUID_VENDOR, CR0_PG, INSTRUCTION_SIZE, VECTORS } from '../isa/constants';
-import { ARITH, addFlags, condition, DEFINED, decFlags, IF, incFlags, mulFlags, mulHigh, negFlags, shift, subFlags, ZSO, zs } from './alu';
+import {
+  ARITH,
+  addFlags,
+  condition,
+  DEFINED,
+  decFlags,
+  IF,
+  incFlags,
+  mulFlags,
+  mulHigh,
+  negFlags,
+  shifted,
+  shiftFlags,
+  subFlags,
+  ZSO,
+  zs,
+} from './alu';
 import { describeInstruction, FIRST_SLOW, type Fields, fetch, OBSERVED, ROW_OF_EXEC } from './decode';
+import type { SystemInstruction } from './host';
 import type { Machine } from './machine';
 
 // ---- the reference step -------------------------------------------------------------------------------
 
 const ins: Fields = { x: 0, a: 0, b: 0, imm: 0, port: 0 };
+const systemIns: { -readonly [K in keyof SystemInstruction]: SystemInstruction[K] } = {
+  name: 'NOP',
+  a: 0,
+  b: 0,
+  imm: 0,
+  port: 0,
+  src: 0,
+  immediate: false,
+  units: 0,
+};
 
 /**
  * Executes exactly one instruction (or delivers the fault it raises). The caller has already taken
@@ -33,7 +60,16 @@ export function step(m: Machine): void {
   const { a, b, imm } = ins;
   const src = ins.x & 1 ? imm : r[b];
   if (m.host && (ins.x >= FIRST_SLOW || observed)) {
-    const info = { name: row.name, a, b, imm, port: ins.port, src, immediate: (ins.x & 1) === 1, units: row.cycles };
+    // One reusable record (no allocation per system instruction): the hypervisor copies what it keeps.
+    const info = systemIns;
+    info.name = row.name;
+    info.a = a;
+    info.b = b;
+    info.imm = imm;
+    info.port = ins.port;
+    info.src = src;
+    info.immediate = (ins.x & 1) === 1;
+    info.units = row.cycles;
     if (observed) m.host.observe?.(m, row.name, info);
     if (ins.x >= FIRST_SLOW && m.host.system(m, info)) return;
   }
@@ -120,9 +156,9 @@ export function step(m: Machine): void {
     case 'SHL':
     case 'SHR':
     case 'SAR': {
-      const s = shift(row.name === 'SHL' ? 0 : row.name === 'SHR' ? 1 : 2, r[a], src, f);
-      r[a] = s.r;
-      m.flags = s.f;
+      const kind = row.name === 'SHL' ? 0 : row.name === 'SHR' ? 1 : 2;
+      m.flags = shiftFlags(kind, r[a], src, f);
+      r[a] = shifted(kind, r[a], src);
       break;
     }
     case 'JMP':
