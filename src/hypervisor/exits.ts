@@ -9,6 +9,7 @@
 // Outcomes carry numbers and constant strings only: text for events is built by the monitor, and only
 // when a sink listens.
 
+import { PAGE_COUNT } from '../isa/constants';
 import type { DeliveryCause, SystemInstruction } from '../machine/host';
 import type { Access } from '../machine/machine';
 import type { CostTable } from './costs';
@@ -197,6 +198,15 @@ export const HYPERCALL: Via = { kind: 'hypercall' };
 export const RESUME: Outcome = { via: NONE, action: { do: 'resume' } };
 export const EXECUTE: Outcome = { via: NONE, action: { do: 'execute' } };
 export const WALK_1: Outcome = { via: NONE, action: { do: 'walk', refs: 1 } };
+
+/**
+ * Outcomes that carry a page (or frame) number, one per page of VX's 16, built once: a hidden fault or
+ * an EPT violation allocates nothing. A number outside 0–15 (never produced) gets a fresh outcome.
+ */
+export function perPage(make: (page: number) => Outcome): (page: number) => Outcome {
+  const table = Array.from({ length: PAGE_COUNT }, (_, p) => make(p));
+  return (page) => table[page] ?? make(page);
+}
 
 /** A VMX (or SVM) instruction the hypervisor executes, with the VMCS field and value (the `vmx` event). */
 export interface VmxStep {

@@ -418,12 +418,15 @@ export class Machine {
     const oldCpl = this.cpl;
     const oldFlags = this.flags;
     const sp = oldCpl > 0 ? this.ksp : oldSp;
-    const frame = [oldSp, oldCpl, oldFlags, returnPc];
-    for (let i = 0; i < 4; i++) {
-      if (!this.write((sp - 4 * (i + 1)) | 0, frame[i], 4, 0)) {
-        this.inDelivery = false;
-        return this.deliveryFailed(vector, 'the interrupt frame could not be pushed');
-      }
+    // The frame, pushed in isa.md's order: old SP, old CPL, old FLAGS, the return PC (no array per push).
+    if (
+      !this.write((sp - 4) | 0, oldSp, 4, 0) ||
+      !this.write((sp - 8) | 0, oldCpl, 4, 0) ||
+      !this.write((sp - 12) | 0, oldFlags, 4, 0) ||
+      !this.write((sp - 16) | 0, returnPc, 4, 0)
+    ) {
+      this.inDelivery = false;
+      return this.deliveryFailed(vector, 'the interrupt frame could not be pushed');
     }
     this.inDelivery = false;
     this.r[7] = (sp - 16) | 0;

@@ -10,7 +10,7 @@ import { decode } from '../../../isa/encoding';
 import { VECTOR_NAMES } from '../../../isa/table';
 import { IF } from '../../../machine/alu';
 import { CR0_PG } from '../../../machine/machine';
-import { EXIT_REASONS, type ExitReasonName, type GuestExit, type Outcome, RESUME, unreachable, type Via } from '../../exits';
+import { EXIT_REASONS, type ExitReasonName, type GuestExit, type Outcome, perPage, RESUME, unreachable, type Via } from '../../exits';
 import type { Handler } from '../../handler';
 import type { VmcsView } from '../../inspection';
 import { Monitor } from '../../monitor';
@@ -28,6 +28,13 @@ const exitVia = (reason: ExitReasonName): Via => ({ kind: 'vm-exit', reason });
 const EXIT: { readonly [R in ExitReasonName]: Via } = Object.fromEntries(
   (Object.keys(EXIT_REASONS) as ExitReasonName[]).map((r) => [r, exitVia(r)]),
 ) as { [R in ExitReasonName]: Via };
+
+/** Intel's basic exit reason numbers with their names, built once (no array per exit). */
+const INTEL_CODES = Object.fromEntries((Object.keys(EXIT_REASONS) as ExitReasonName[]).map((r) => [r, [EXIT_REASONS[r], r] as const])) as {
+  readonly [R in ExitReasonName]: readonly [number, string];
+};
+const FILL_SHADOW = perPage((page) => ({ via: EXIT.EXCEPTION, action: { do: 'fill-shadow', page } }));
+const MAP_EPT = perPage((frame) => ({ via: EXIT.EPT_VIOLATION, action: { do: 'map-ept', frame } }));
 
 const EXECUTE: Outcome = { via: NONE, action: { do: 'execute' } };
 const EXECUTE_IO: Outcome = { via: NONE, action: { do: 'execute', charge: 'portIo' } };
@@ -102,18 +109,18 @@ export function handleHardwareAssisted(vm: Vm, exit: GuestExit, c: ExitControls,
       return m.flags & IF ? EXTERNAL_INJECT : EXTERNAL_PEND;
     case 'tlb-miss': {
       if (!nested) {
-        if ((exit.pte & 1) === 1 && !vm.shadow[exit.page]) return { via: EXIT.EXCEPTION, action: { do: 'fill-shadow', page: exit.page } };
+        if ((exit.pte & 1) === 1 && !vm.shadow[exit.page]) return FILL_SHADOW(exit.page);
         return WALK_SHADOW;
       }
       // Two-dimensional walk: the guest's PTE, then the EPT for the page table and for the page. Each
       // guest frame not mapped yet is an EPT violation; the guest retries the access after the entry.
       if (m.cr0 & CR0_PG) {
         const f = (m.cr3 >>> PAGE_SHIFT) & PAGE_INDEX_MASK;
-        if (!vm.ept[f]) return { via: EXIT.EPT_VIOLATION, action: { do: 'map-ept', frame: f } };
+        if (!vm.ept[f]) return MAP_EPT(f);
       }
       if (exit.pte & PTE_P) {
         const f = (exit.pte >>> PAGE_SHIFT) & PAGE_INDEX_MASK;
-        if (!vm.ept[f]) return { via: EXIT.EPT_VIOLATION, action: { do: 'map-ept', frame: f } };
+        if (!vm.ept[f]) return MAP_EPT(f);
       }
       return WALK_2D;
     }
@@ -214,7 +221,7 @@ export function hardwareAssistedHandler(config: RunConfig, paging: PagingMode): 
           reads: (vm, exit, o, vectoring) => exitReads(vm, exit, o, vectoring, x),
           writes: (vm, exit, o, pc) => exitWrites(vm, exit, o, pc, x),
           injection: intrInfo,
-          exitCode: (reason) => [EXIT_REASONS[reason], reason],
+          exitCode: (reason) => INTEL_CODES[reason],
           entry: (first) => (first ? 'VMLAUNCH' : 'VMRESUME'),
           injectionField: 'VM_ENTRY_INTR_INFO_FIELD',
           writeName: 'VMWRITE',

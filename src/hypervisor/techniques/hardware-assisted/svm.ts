@@ -34,33 +34,48 @@ function excpName(vector: number): string {
 }
 
 /** The #VMEXIT code and name for an exit of VirtLab's model. */
+// Each reason's code and name, built once (no array per exit).
+const INTR_CODE = [SVM.INTR, 'INTR'] as const;
+const SHUTDOWN_CODE = [SVM.SHUTDOWN, 'SHUTDOWN'] as const;
+const VINTR_CODE = [SVM.VINTR, 'VINTR'] as const;
+const CPUID_CODE = [SVM.CPUID, 'CPUID'] as const;
+const HLT_CODE = [SVM.HLT, 'HLT'] as const;
+const INVLPG_CODE = [SVM.INVLPG, 'INVLPG'] as const;
+const VMMCALL_CODE = [SVM.VMMCALL, 'VMMCALL'] as const;
+const READ_CR3_CODE = [SVM.READ_CR3, 'READ_CR3'] as const;
+const WRITE_CR0_CODE = [SVM.WRITE_CR0, 'WRITE_CR0'] as const;
+const WRITE_CR3_CODE = [SVM.WRITE_CR3, 'WRITE_CR3'] as const;
+const IOIO_CODE = [SVM.IOIO, 'IOIO'] as const;
+const NPF_CODE = [SVM.NPF, 'NPF'] as const;
+const EXCP_CODES: (readonly [number, string])[] = [];
+
 export function svmExitCode(reason: ExitReasonName, exit: GuestExit): readonly [number, string] {
   switch (reason) {
     case 'EXCEPTION': {
       const v = exit.kind === 'delivery' ? exit.vector : 14; // shadow paging's hidden and write-protection faults are #PF
-      return [SVM.EXCP_BASE + v, excpName(v)];
+      return (EXCP_CODES[v] ??= [SVM.EXCP_BASE + v, excpName(v)] as const);
     }
     case 'EXTERNAL_INTERRUPT':
-      return [SVM.INTR, 'INTR'];
+      return INTR_CODE;
     case 'TRIPLE_FAULT':
-      return [SVM.SHUTDOWN, 'SHUTDOWN'];
+      return SHUTDOWN_CODE;
     case 'INTERRUPT_WINDOW':
-      return [SVM.VINTR, 'VINTR'];
+      return VINTR_CODE;
     case 'CPUID':
-      return [SVM.CPUID, 'CPUID'];
+      return CPUID_CODE;
     case 'HLT':
-      return [SVM.HLT, 'HLT'];
+      return HLT_CODE;
     case 'INVLPG':
-      return [SVM.INVLPG, 'INVLPG'];
+      return INVLPG_CODE;
     case 'VMCALL':
-      return [SVM.VMMCALL, 'VMMCALL'];
+      return VMMCALL_CODE;
     case 'CR_ACCESS':
-      if (exit.kind === 'system' && exit.ins.name === 'MOV FROM CR') return [SVM.READ_CR3, 'READ_CR3'];
-      return exit.kind === 'system' && exit.ins.a === 0 ? [SVM.WRITE_CR0, 'WRITE_CR0'] : [SVM.WRITE_CR3, 'WRITE_CR3'];
+      if (exit.kind === 'system' && exit.ins.name === 'MOV FROM CR') return READ_CR3_CODE;
+      return exit.kind === 'system' && exit.ins.a === 0 ? WRITE_CR0_CODE : WRITE_CR3_CODE;
     case 'IO_INSTRUCTION':
-      return [SVM.IOIO, 'IOIO'];
+      return IOIO_CODE;
     case 'EPT_VIOLATION':
-      return [SVM.NPF, 'NPF'];
+      return NPF_CODE;
   }
 }
 

@@ -4,7 +4,7 @@
 // violations). Memory: shadow page tables with write-protected guest page tables.
 import { ROW_BY_NAME, VECTOR_NAMES } from '../../../isa/table';
 import { IF } from '../../../machine/alu';
-import { EXECUTE, type GuestExit, type Outcome, RESUME, unreachable, type Via, WALK_1 } from '../../exits';
+import { EXECUTE, type GuestExit, type Outcome, perPage, RESUME, unreachable, type Via, WALK_1 } from '../../exits';
 import type { Handler } from '../../handler';
 import { Monitor } from '../../monitor';
 import type { Technique } from '../../technique';
@@ -28,6 +28,7 @@ const INJECT_TICK: Outcome = { via: { kind: 'none' }, action: { do: 'inject', co
 const TICK_INJECT: Outcome = { via: TIMER, action: { do: 'inject-on-entry' } };
 const TICK_PEND: Outcome = { via: TIMER, action: { do: 'pend', window: false } };
 const SHADOW_WRITE: Outcome = { via: PT_STORE, action: { do: 'shadow-write' } };
+const FILL_SHADOW = perPage((page) => ({ via: HIDDEN, action: { do: 'fill-shadow', page } }));
 
 /** Trap-and-emulate's answer to one exit (binary translation uses it for guest user code). */
 export function handleTrapAndEmulate(vm: Vm, exit: GuestExit, isaPrivileged: (name: string) => boolean): Outcome {
@@ -49,7 +50,7 @@ export function handleTrapAndEmulate(vm: Vm, exit: GuestExit, isaPrivileged: (na
       return m.flags & IF ? TICK_INJECT : TICK_PEND;
     case 'tlb-miss':
       // The hardware walks the shadow table; a page the guest maps but the shadow lacks is a hidden fault.
-      if ((exit.pte & 1) === 1 && !vm.shadow[exit.page]) return { via: HIDDEN, action: { do: 'fill-shadow', page: exit.page } };
+      if ((exit.pte & 1) === 1 && !vm.shadow[exit.page]) return FILL_SHADOW(exit.page);
       return WALK_1;
     case 'watched-write':
       return SHADOW_WRITE;
