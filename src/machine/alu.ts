@@ -62,12 +62,12 @@ export function shifted(kind: 0 | 1 | 2, a: number, count: number): number {
   return kind === 0 ? a << c : kind === 1 ? (a >>> c) | 0 : a >> c;
 }
 
-/** SHL/SHR/SAR's flags: CF = last bit shifted out (kept when count = 0), OF = 0. */
-export function shiftFlags(kind: 0 | 1 | 2, a: number, count: number, flags: number): number {
+/** SHL/SHR/SAR's flags, given the result `r`: CF = last bit shifted out (kept when count = 0), OF = 0. */
+export function shiftFlags(kind: 0 | 1 | 2, a: number, count: number, r: number, flags: number): number {
   const c = count & 31;
   if (c === 0) return (flags & ~ARITH) | zs(a) | (flags & CF);
   const cf = kind === 0 ? (a >>> (32 - c)) & 1 : kind === 1 ? (a >>> (c - 1)) & 1 : (a >> (c - 1)) & 1;
-  return (flags & ~ARITH) | zs(shifted(kind, a, c)) | cf;
+  return (flags & ~ARITH) | zs(r) | cf;
 }
 
 /** Condition of a conditional jump, by its row name. */

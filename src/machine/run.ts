@@ -5,25 +5,7 @@
 // src/isa/constants.ts, and a test fails when one is stale. An imported constant would be a load
 // (and a switch on identifiers no jump table) under tsx, Vitest and an unminified bundle.
 import { CR0_PG } from '../isa/constants';
-import {
-  ARITH,
-  addFlags,
-  CF,
-  decFlags,
-  IF,
-  incFlags,
-  mulFlags,
-  mulHigh,
-  negFlags,
-  OF,
-  SF,
-  shifted,
-  shiftFlags,
-  subFlags,
-  ZF,
-  ZSO,
-  zs,
-} from './alu';
+import { ARITH, addFlags, CF, decFlags, IF, incFlags, mulFlags, mulHigh, negFlags, OF, SF, subFlags, ZF, ZSO, zs } from './alu';
 import { FIRST_SLOW } from './decode';
 import { CHUNK_SHIFT, CODE_CHUNK_SHIFT, type Machine, type RunStop } from './machine';
 import { step } from './step';
@@ -344,22 +326,43 @@ export function run(m: Machine, budget: number): RunStop {
         case 44 /* X_SHL */:
         case 45 /* X_SHL_IMM */:
           {
-            f = shiftFlags(0, r[ra], s, f);
-            r[ra] = shifted(0, r[ra], s);
+            // alu.ts's shifted/shiftFlags, written out: the loop is too long for V8 to inline every call.
+            const a = r[ra];
+            const c = s & 31;
+            if (c === 0) f = (f & ~ARITH) | zs(a) | (f & CF);
+            else {
+              const v = a << c;
+              f = (f & ~ARITH) | zs(v) | ((a >>> (32 - c)) & 1);
+              r[ra] = v;
+            }
             break;
           }
         case 46 /* X_SHR */:
         case 47 /* X_SHR_IMM */:
           {
-            f = shiftFlags(1, r[ra], s, f);
-            r[ra] = shifted(1, r[ra], s);
+            // alu.ts's shifted/shiftFlags, written out: the loop is too long for V8 to inline every call.
+            const a = r[ra];
+            const c = s & 31;
+            if (c === 0) f = (f & ~ARITH) | zs(a) | (f & CF);
+            else {
+              const v = (a >>> c) | 0;
+              f = (f & ~ARITH) | zs(v) | ((a >>> (c - 1)) & 1);
+              r[ra] = v;
+            }
             break;
           }
         case 48 /* X_SAR */:
         case 49 /* X_SAR_IMM */:
           {
-            f = shiftFlags(2, r[ra], s, f);
-            r[ra] = shifted(2, r[ra], s);
+            // alu.ts's shifted/shiftFlags, written out: the loop is too long for V8 to inline every call.
+            const a = r[ra];
+            const c = s & 31;
+            if (c === 0) f = (f & ~ARITH) | zs(a) | (f & CF);
+            else {
+              const v = a >> c;
+              f = (f & ~ARITH) | zs(v) | ((a >> (c - 1)) & 1);
+              r[ra] = v;
+            }
             break;
           }
         case 50 /* X_JMP */:

@@ -157,8 +157,9 @@ export function step(m: Machine): void {
     case 'SHR':
     case 'SAR': {
       const kind = row.name === 'SHL' ? 0 : row.name === 'SHR' ? 1 : 2;
-      m.flags = shiftFlags(kind, r[a], src, f);
-      r[a] = shifted(kind, r[a], src);
+      const v = shifted(kind, r[a], src);
+      m.flags = shiftFlags(kind, r[a], src, v, f);
+      r[a] = v;
       break;
     }
     case 'JMP':
