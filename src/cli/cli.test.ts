@@ -99,6 +99,17 @@ describe('virtlab command line', () => {
     expect(kinds).toContain('vm-state');
   });
 
+  it('runs AMD-V with --vendor amd: VMRUN entries and svm.h exit names', () => {
+    const args = ['run', 'programs/am-i-in-a-vm.s', '--technique', 'hardware-assisted', '--json', '--trace'];
+    const amd = JSON.parse(cli(...args, '--vendor', 'amd').out);
+    const entries = amd.events.filter((e: { kind: string }) => e.kind === 'vm-entry').map((e: { instruction: string }) => e.instruction);
+    expect(new Set(entries)).toEqual(new Set(['VMRUN']));
+    expect(amd.vms[0].counters.vmExitsByReason).toMatchObject({ CPUID: 2, NPF: 3, IOIO: 63 });
+    const intel = JSON.parse(cli(...args).out);
+    expect(intel.events.find((e: { kind: string }) => e.kind === 'vm-entry').instruction).toBe('VMLAUNCH');
+    expect(intel.vms[0].counters.vmExitsByReason).toMatchObject({ CPUID: 2, EPT_VIOLATION: 3, IO_INSTRUCTION: 63 });
+  });
+
   it('stops at the step limit', () => {
     const j = JSON.parse(cli('run', file('spin.s', 'x: JMP x'), '--json', '--max-steps', '1000').out);
     expect(j.stop.reason).toBe('step-limit');
