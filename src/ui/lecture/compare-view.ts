@@ -15,8 +15,10 @@ export interface CompareRow {
   readonly verdict: Verdict;
   /** The run, when the technique ran it. */
   readonly run: RunResult | null;
-  /** The words beside the bar. */
+  /** The words beside the bar: `figures` (cycles, ratio) then `note` (reference, cheapest, verdict). */
   readonly label: string;
+  readonly figures: string;
+  readonly note: string;
   readonly fidelity: { readonly text: string; readonly ok: boolean };
 }
 
@@ -67,29 +69,32 @@ function fidelityOf(r: CompareEntry, v: Verdict, reference: ReferenceKind): Comp
   return { text: `broken: ${found || 'fidelity-violation events'}`, ok: false };
 }
 
-function labelOf(r: CompareEntry, v: Verdict): string {
-  if (!ran(r)) return v.why ?? 'skipped';
-  if (!v.comparable) return verdictLine(v);
-  const parts = [fmt(r.cycles.total)];
-  if (v.ratio !== null) parts.push(ratioText(v.ratio));
-  if (v.fidelity === 'reference') parts.push('the reference');
-  if (v.best) parts.push('cheapest virtualized');
-  if (v.cheaperThanBareMetal) parts.push('cheaper than bare metal (see why below)');
-  return parts.join(' · ');
+function wordsOf(r: CompareEntry, v: Verdict): { figures: string; note: string } {
+  if (!ran(r)) return { figures: '', note: v.why ?? 'skipped' };
+  if (!v.comparable) return { figures: `${fmt(r.cycles.total)} cycles`, note: verdictLine(v) };
+  const figures = [fmt(r.cycles.total), ...(v.ratio !== null ? [ratioText(v.ratio)] : [])];
+  const note: string[] = [];
+  if (v.fidelity === 'reference') note.push('the reference');
+  if (v.best) note.push('cheapest virtualized');
+  if (v.cheaperThanBareMetal) note.push('cheaper than bare metal (see why below)');
+  return { figures: figures.join(' · '), note: note.join(' · ') };
 }
 
 export function compareView(results: readonly CompareEntry[]): CompareView {
   const { reference, verdicts } = compareVerdicts(results);
-  const all = results.map(
-    (r, i): CompareRow => ({
+  const all = results.map((r, i): CompareRow => {
+    const { figures, note } = wordsOf(r, verdicts[i]);
+    return {
       technique: r.technique,
       group: !ran(r) ? 'skipped' : verdicts[i].comparable ? 'comparable' : 'not-comparable',
       verdict: verdicts[i],
       run: ran(r) ? r : null,
-      label: labelOf(r, verdicts[i]),
+      label: !ran(r) || !verdicts[i].comparable ? note : [figures, note].filter(Boolean).join(' · '),
+      figures,
+      note,
       fidelity: fidelityOf(r, verdicts[i], reference),
-    }),
-  );
+    };
+  });
   const order: CompareGroup[] = ['comparable', 'not-comparable', 'skipped'];
   const rows = order.flatMap((g) => all.filter((r) => r.group === g));
   const native = results.find((r) => r.technique === 'native');
