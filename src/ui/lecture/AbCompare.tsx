@@ -99,7 +99,8 @@ export function AbCompare({
   return (
     <section className="ab-compare" aria-labelledby="ab-title">
       <h3 id="ab-title">A/B: two settings side by side</h3>
-      <div className="ab-pairs" role="group" aria-label="A/B pairs">
+      <fieldset className="ab-pairs">
+        <legend className="sr-only">A/B pairs</legend>
         {AB_PAIRS.map((p) => (
           <button
             key={p.id}
@@ -114,7 +115,7 @@ export function AbCompare({
             {p.label}
           </button>
         ))}
-      </div>
+      </fieldset>
       <div className="ab-forms">
         <SideForm side="A" value={a} onChange={setA} />
         <SideForm side="B" value={b} onChange={setB} />

@@ -250,7 +250,7 @@ export function CompareDialog({ onClose }: { onClose: () => void }) {
           <p role="status" className="sr-only">
             Compared in {fmt(Math.round(state.ms))} ms.
           </p>
-          <p className="compare-reference" aria-label="The reference">
+          <p className="compare-reference">
             {view.bareMetal !== null && view.reference === 'bare-metal' ? (
               <>
                 <b>Bare metal</b> (the reference): {view.bareMetal}. A run is compared only if it ended the same way.
