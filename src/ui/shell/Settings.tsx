@@ -15,6 +15,7 @@ import {
 } from '../../config';
 import { useApp, useAppStore } from '../state/context';
 import { isTechniqueId, type MachineSettings } from '../state/store';
+import { ProductPicker } from './ProductPicker';
 
 const EXCEPTIONS: readonly { vector: number; name: string }[] = [
   { vector: 0, name: '#DE' },
@@ -66,6 +67,7 @@ export function Settings() {
   return (
     <fieldset className="settings">
       <legend className="sr-only">Machine settings</legend>
+      <ProductPicker />
       <label className="setting technique">
         <span>Technique</span>
         <select
