@@ -152,32 +152,38 @@ export function AbCompare({
                 </th>
               </tr>
             </thead>
-            <tbody>
-              {shown.map((l, i) => (
-                <tr key={`${l.section}-${l.label}`} className={l.differs ? 'differs' : undefined}>
-                  <th scope="row">
-                    {(i === 0 || shown[i - 1].section !== l.section) && <span className="ab-section">{l.section}</span>}
-                    {l.label}
+            {[...new Set(shown.map((l) => l.section))].map((section) => (
+              <tbody key={section}>
+                <tr>
+                  <th scope="rowgroup" colSpan={4} className="ab-section">
+                    {section}
                   </th>
-                  {l.section === 'Console' ? (
-                    <>
-                      <td>
-                        <pre>{l.a}</pre>
-                      </td>
-                      <td>
-                        <pre>{l.b}</pre>
-                      </td>
-                    </>
-                  ) : (
-                    <>
-                      <td>{l.a}</td>
-                      <td>{l.b}</td>
-                    </>
-                  )}
-                  <td>{l.differs ? '≠ differs' : ''}</td>
                 </tr>
-              ))}
-            </tbody>
+                {shown
+                  .filter((l) => l.section === section)
+                  .map((l) => (
+                    <tr key={l.label} className={l.differs ? 'differs' : undefined}>
+                      <th scope="row">{l.label}</th>
+                      {section === 'Console' ? (
+                        <>
+                          <td>
+                            <pre>{l.a}</pre>
+                          </td>
+                          <td>
+                            <pre>{l.b}</pre>
+                          </td>
+                        </>
+                      ) : (
+                        <>
+                          <td>{l.a}</td>
+                          <td>{l.b}</td>
+                        </>
+                      )}
+                      <td>{l.differs ? '≠ differs' : ''}</td>
+                    </tr>
+                  ))}
+              </tbody>
+            ))}
           </table>
         </>
       )}
