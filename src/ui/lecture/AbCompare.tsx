@@ -139,7 +139,7 @@ export function AbCompare({
           <p role="status">
             {differences === 0
               ? 'A and B ran alike: no difference in outcome, console, registers, counters or cycles.'
-              : `${differences} line${differences === 1 ? '' : 's'} differ between A and B (highlighted).`}
+              : `${differences} line${differences === 1 ? '' : 's'} of the results differ${differences === 1 ? 's' : ''} between A and B (highlighted).`}
           </p>
           <table className="ab-table" aria-label="A/B comparison">
             <thead>

@@ -269,57 +269,60 @@ export function CompareDialog({ onClose }: { onClose: () => void }) {
             <Chart view={view} title={setup.scenario.title || 'Cycles by technique'} svgRef={svg} />
           </div>
           <div className="compare-tables">
-            <table className="compare-table">
-              <caption>Counters and fidelity, technique by technique</caption>
-              <thead>
-                <tr>
-                  <th scope="col">counter</th>
-                  {runs.map((r) => (
-                    <th key={r.technique} scope="col" className={r.group === 'comparable' ? undefined : 'not-comparable'}>
-                      {r.technique}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                <tr>
-                  <th scope="row">Cycles</th>
-                  {runs.map((r) => (
-                    <td key={r.technique} className={r.group === 'comparable' ? undefined : 'not-comparable'}>
-                      {fmt(r.run.cycles.total)}
-                    </td>
-                  ))}
-                </tr>
-                {counters.map(({ key, label }) => (
-                  <tr key={key} className={key === 'fidelityViolations' ? 'alarm' : undefined}>
-                    <th scope="row">{label}</th>
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the table scrolls sideways on a phone; keyboard users must reach it */}
+            <section className="compare-table-box" tabIndex={0} aria-label="Counters by technique">
+              <table className="compare-table">
+                <caption>Counters and fidelity, technique by technique</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">counter</th>
                     {runs.map((r) => (
-                      <td key={r.technique}>{fmt(r.run.counters[key] as number)}</td>
+                      <th key={r.technique} scope="col" className={r.group === 'comparable' ? undefined : 'not-comparable'}>
+                        {r.technique}
+                      </th>
                     ))}
                   </tr>
-                ))}
-                <tr>
-                  <th scope="row">Stopped</th>
-                  {runs.map((r) => (
-                    <td key={r.technique} className={r.group === 'comparable' ? undefined : 'differs'}>
-                      {r.run.stop.reason === 'all-stopped' ? r.run.vms.map((v) => v.state).join(', ') : r.run.stop.reason}
-                    </td>
-                  ))}
-                </tr>
-                <tr>
-                  <th scope="row">Console</th>
-                  {runs.map((r) => {
-                    const text = r.run.vms.map((v) => v.console).join(' | ');
-                    const same = !bare || bare.run.vms.every((v, i) => v.console === r.run.vms[i]?.console);
-                    return (
-                      <td key={r.technique} title={text} className={same ? 'console-cell' : 'console-cell differs'}>
-                        {same ? (r.technique === 'native' ? 'the reference' : 'as bare metal') : 'differs from bare metal'}
+                </thead>
+                <tbody>
+                  <tr>
+                    <th scope="row">Cycles</th>
+                    {runs.map((r) => (
+                      <td key={r.technique} className={r.group === 'comparable' ? undefined : 'not-comparable'}>
+                        {fmt(r.run.cycles.total)}
                       </td>
-                    );
-                  })}
-                </tr>
-              </tbody>
-            </table>
+                    ))}
+                  </tr>
+                  {counters.map(({ key, label }) => (
+                    <tr key={key} className={key === 'fidelityViolations' ? 'alarm' : undefined}>
+                      <th scope="row">{label}</th>
+                      {runs.map((r) => (
+                        <td key={r.technique}>{fmt(r.run.counters[key] as number)}</td>
+                      ))}
+                    </tr>
+                  ))}
+                  <tr>
+                    <th scope="row">Stopped</th>
+                    {runs.map((r) => (
+                      <td key={r.technique} className={r.group === 'comparable' ? undefined : 'differs'}>
+                        {r.run.stop.reason === 'all-stopped' ? r.run.vms.map((v) => v.state).join(', ') : r.run.stop.reason}
+                      </td>
+                    ))}
+                  </tr>
+                  <tr>
+                    <th scope="row">Console</th>
+                    {runs.map((r) => {
+                      const text = r.run.vms.map((v) => v.console).join(' | ');
+                      const same = !bare || bare.run.vms.every((v, i) => v.console === r.run.vms[i]?.console);
+                      return (
+                        <td key={r.technique} title={text} className={same ? 'console-cell' : 'console-cell differs'}>
+                          {same ? (r.technique === 'native' ? 'the reference' : 'as bare metal') : 'differs from bare metal'}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                </tbody>
+              </table>
+            </section>
             <ul className="compare-fidelity" aria-label="Fidelity per technique">
               {view.rows.map((r) => (
                 <li key={r.technique} className={r.group === 'comparable' ? undefined : 'not-comparable'}>
