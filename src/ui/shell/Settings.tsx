@@ -67,7 +67,6 @@ export function Settings() {
   return (
     <fieldset className="settings">
       <legend className="sr-only">Machine settings</legend>
-      <ProductPicker />
       <label className="setting technique">
         <span>Technique</span>
         <select
@@ -85,6 +84,7 @@ export function Settings() {
           ))}
         </select>
       </label>
+      <ProductPicker />
       <Select
         label="Instruction set"
         value={isa}
