@@ -33,7 +33,8 @@ test('the page shows its landmarks and controls, and the default program runs', 
   ]);
   await vl.run.click();
   await expect(vl.console).toContainText('Hello, VirtLab!');
-  await expect(vl.status).toHaveText(/Stopped: all VMs stopped/);
+  // Bare metal: one machine, no VM (issue 13, words that fit the technique).
+  await expect(vl.status).toHaveText(/Stopped: the machine stopped/);
   assertLocalOnly(requests);
 });
 

@@ -49,7 +49,7 @@ export type {
   VmcsView,
   VmInspection,
 } from './inspection';
-export type { LoadOptions, PageMessage, Speed, TraceFormat } from './page-messages';
+export type { CompareSetting, LoadOptions, PageMessage, Speed, TraceFormat } from './page-messages';
 export { COMPARE_MAX_STEPS, EXPORT_EVENT_LIMIT, isPageMessage, MAX_STEP_COUNT } from './page-messages';
 export type {
   CompareEntry,

@@ -22,6 +22,19 @@ export interface LoadOptions {
   readonly hypervisorType?: HypervisorType;
 }
 
+/**
+ * One side of an A/B comparison: the settings one run is made under (the page's settings, pinned). Every
+ * field is given, so that the two sides differ only where the person chose.
+ */
+export interface CompareSetting {
+  readonly technique: TechniqueId;
+  readonly isa: Variant;
+  readonly preset: PresetId;
+  readonly paging: PagingSetting;
+  readonly hypervisorType: HypervisorType;
+  readonly vendor: 'intel' | 'amd';
+}
+
 /** The run's speed: guest instructions per second, or as fast as the engine goes. */
 export type Speed = number | 'full';
 
@@ -61,9 +74,16 @@ export type PageMessage =
   /**
    * Runs a scenario to its end under every technique (the Compare view; the engine's compareTechniques):
    * answered by `compare-results` or `compare-failed` with the same `request`. The page's bus sends it to
-   * a short-lived worker of its own, so that the run in the main worker keeps answering.
+   * a short-lived worker of its own, so that the run in the main worker keeps answering. With `settings`
+   * (A/B) the scenario runs under each of those instead, and the results come in the same order.
    */
-  | { readonly kind: 'compare'; readonly request: number; readonly scenario: unknown; readonly options: LoadOptions }
+  | {
+      readonly kind: 'compare';
+      readonly request: number;
+      readonly scenario: unknown;
+      readonly options: LoadOptions;
+      readonly settings?: readonly CompareSetting[];
+    }
   /** The page no longer wants the answer to `request` (the bus ends the comparison's worker). */
   | { readonly kind: 'cancel'; readonly request: number }
   /** The run's events up to now (at most EXPORT_EVENT_LIMIT, the newest) as a trace file: answered by `events-export`. */
@@ -120,12 +140,15 @@ export function isPageMessage(data: unknown): data is PageMessage {
       const d = data as { request?: unknown; filter?: unknown; from?: unknown; count?: unknown };
       return typeof d.request === 'number' && typeof d.filter === 'string' && typeof d.from === 'number' && typeof d.count === 'number';
     }
-    case 'compare':
+    case 'compare': {
+      const settings = (data as { settings?: unknown }).settings;
       return (
         typeof (data as { request?: unknown }).request === 'number' &&
         'scenario' in data &&
-        typeof (data as { options?: unknown }).options === 'object'
+        typeof (data as { options?: unknown }).options === 'object' &&
+        (settings === undefined || Array.isArray(settings))
       );
+    }
     case 'cancel':
       return typeof (data as { request?: unknown }).request === 'number';
     case 'export-events': {

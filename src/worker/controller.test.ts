@@ -511,6 +511,44 @@ describe('the controller: comparison and trace export', () => {
     if (!('skipped' in hw)) expect(hw.vms[0].console).toBe('Hello from the worker\n');
   });
 
+  it('runs an A/B comparison under the two pinned settings, in order, each to its end', () => {
+    const h = harness();
+    const side = { technique: 'hardware-assisted', isa: 'classic', preset: 'modern', paging: 'auto', hypervisorType: 1 } as const;
+    h.send({
+      kind: 'compare',
+      request: 3,
+      scenario: { vms: [{ source: HELLO }] },
+      options: {},
+      settings: [
+        { ...side, vendor: 'intel' },
+        { ...side, vendor: 'amd' },
+        { ...side, preset: '2006', paging: 'nested', vendor: 'intel' },
+      ],
+    });
+    const answer = h.posted.find((m) => m.kind === 'compare-results');
+    if (answer?.kind !== 'compare-results') throw new Error(JSON.stringify(h.posted));
+    expect(answer.request).toBe(3);
+    const [intel, amd, refused] = answer.results;
+    if ('skipped' in intel || 'skipped' in amd) throw new Error('A and B both run');
+    expect(intel.vms[0].console).toBe('Hello from the worker\n');
+    expect(amd.vms[0].console).toBe(intel.vms[0].console);
+    // Intel's exit-reason names against the #VMEXIT codes of Linux's svm.h.
+    expect(Object.keys(intel.counters.vmExitsByReason)).toContain('IO_INSTRUCTION');
+    expect(Object.keys(amd.counters.vmExitsByReason)).toContain('IOIO');
+    expect('skipped' in refused && refused.skipped).toMatch(/nested|EPT|2006/);
+  });
+
+  it('refuses an A/B side with a setting that does not exist', () => {
+    const h = harness();
+    const bad = { technique: 'vmware', isa: 'classic', preset: 'modern', paging: 'auto', hypervisorType: 3, vendor: 'intel' };
+    h.send({ kind: 'compare', request: 4, scenario: { vms: [{ source: HELLO }] }, options: {}, settings: [bad as never] });
+    const failed = h.posted.find((m) => m.kind === 'compare-failed');
+    expect(failed?.kind === 'compare-failed' && failed.errors).toEqual([
+      expect.stringMatching(/^settings\[0\]\.technique: expected one of native, /),
+      'settings[0].hypervisorType: expected one of 1, 2',
+    ]);
+  });
+
   it('says why a scenario cannot be compared', () => {
     const h = harness();
     h.send({ kind: 'compare', request: 1, scenario: { vms: [{ source: 'MOVE R1, 2' }] }, options: {} });

@@ -1,9 +1,11 @@
 // Compare: the current scenario under every technique at once, in a worker of its own (the run on the
 // page keeps going meanwhile): cycles by category as stacked bars (an SVG that exports as SVG and PNG),
 // the counters side by side, and fidelity per technique; techniques that cannot run it, with the reason.
+// What may be ranked is decided by the verdicts of `virtlab compare` (compare-view.ts): a run that crashed,
+// hit the step limit or ended unlike bare metal is drawn apart, hatched, never the cheapest. Below, A/B.
 // The run's event trace exports from here too (JSON, CSV), from the main worker's event log.
 import { useEffect, useRef, useState } from 'react';
-import { COMPARE_MAX_STEPS, type CompareEntry, type TraceFormat } from '../../protocol/messages';
+import { COMPARE_MAX_STEPS, type CompareEntry, type RunResult, type TraceFormat } from '../../protocol/messages';
 import { scenarioToJson } from '../../scenario/scenario';
 import { CATEGORIES, COUNTERS } from '../panels/costs/Costs';
 import { download, svgText, svgToPng } from '../saved-work/download';
@@ -11,26 +13,41 @@ import { Dialog } from '../shared/Dialog';
 import { fmt } from '../shared/format';
 import { useAppStore } from '../state/context';
 import { scenarioOf } from '../state/store';
-
-type Ran = Exclude<CompareEntry, { skipped: string }>;
-const ran = (e: CompareEntry): e is Ran => !('skipped' in e);
+import { AbCompare } from './AbCompare';
+import { type CompareGroup, type CompareRow, type CompareView, compareView } from './compare-view';
 
 const W = 1000;
 const LABEL_W = 210;
 const VALUE_W = 190;
-const ROW_H = 46;
+const ROW_H = 58;
+const GAP_H = 30;
 const TOP = 56;
 
-/** The stacked bars: one row per technique, bars scaled to the dearest run, the legend below. */
-function Chart({ results, title, svgRef }: { results: readonly CompareEntry[]; title: string; svgRef: React.Ref<SVGSVGElement> }) {
-  const max = Math.max(1, ...results.filter(ran).map((r) => r.cycles.total));
-  const native = results.find((r) => r.technique === 'native');
-  const base = native && ran(native) ? native.cycles.total : null;
-  const used = CATEGORIES.filter((c) => results.some((r) => ran(r) && (r.cycles.byCategory[c.id] ?? 0) > 0));
-  const legendTop = TOP + results.length * ROW_H + 16;
+const GROUP_TITLE: Record<CompareGroup, string> = {
+  comparable: '',
+  'not-comparable': 'Not comparable: these runs did not finish like the reference (hatched, not ranked)',
+  skipped: 'Cannot run this scenario',
+};
+
+/**
+ * The stacked bars: comparable runs first, scaled to the dearest of them; runs that did not finish like
+ * the reference apart below, hatched, with the verdict's reason; the legend last.
+ */
+function Chart({ view, title, svgRef }: { view: CompareView; title: string; svgRef: React.Ref<SVGSVGElement> }) {
+  const { rows, scaleMax } = view;
+  const used = CATEGORIES.filter((c) => rows.some((r) => r.group === 'comparable' && (r.run?.cycles.byCategory[c.id] ?? 0) > 0));
+  const barW = W - LABEL_W - VALUE_W;
+  let y = TOP;
+  const placed = rows.map((r, i) => {
+    const gap = i > 0 && rows[i - 1].group !== r.group;
+    if (gap) y += GAP_H;
+    const at = { r, y, gapY: gap ? y - GAP_H + 20 : null };
+    y += ROW_H;
+    return at;
+  });
+  const legendTop = y + 16;
   const perRow = 4;
   const height = legendTop + Math.ceil(used.length / perRow) * 30 + 12;
-  const barW = W - LABEL_W - VALUE_W;
   return (
     <svg
       ref={svgRef}
@@ -39,12 +56,16 @@ function Chart({ results, title, svgRef }: { results: readonly CompareEntry[]; t
       width={W}
       height={height}
       role="img"
-      aria-label={`Cycles by category under each technique: ${results
-        .map((r) => (ran(r) ? `${r.technique} ${fmt(r.cycles.total)} cycles` : `${r.technique} skipped`))
-        .join('; ')}`}
+      aria-label={`Cycles by category under each technique: ${rows.map((r) => `${r.technique} ${r.label}`).join('; ')}`}
       fontFamily="system-ui, 'DejaVu Sans', Arial, sans-serif"
       className="compare-chart"
     >
+      <defs>
+        <pattern id="not-comparable" patternUnits="userSpaceOnUse" width={10} height={10} patternTransform="rotate(45)">
+          <rect width={10} height={10} fill="#f3f4f6" />
+          <rect width={4} height={10} fill="#9ca3af" />
+        </pattern>
+      </defs>
       <rect width={W} height={height} fill="#ffffff" />
       <text x={16} y={30} fontSize={20} fontWeight={700} fill="#14161a">
         {title}
@@ -52,35 +73,69 @@ function Chart({ results, title, svgRef }: { results: readonly CompareEntry[]; t
       <text x={W - 16} y={30} fontSize={15} fill="#4a5160" textAnchor="end">
         host cycles, by category
       </text>
-      {results.map((r, i) => {
-        const y = TOP + i * ROW_H;
+      {placed.map(({ r, y, gapY }) => {
         let x = LABEL_W;
+        const total = r.run?.cycles.total ?? 0;
         return (
           <g key={r.technique}>
-            <text x={LABEL_W - 12} y={y + 27} fontSize={17} fill="#14161a" textAnchor="end" fontWeight={600}>
+            {gapY !== null && (
+              <>
+                <line x1={16} x2={W - 16} y1={gapY - 16} y2={gapY - 16} stroke="#9ca3af" strokeDasharray="6 4" />
+                <text x={16} y={gapY} fontSize={14} fontWeight={700} fill="#4a5160">
+                  {GROUP_TITLE[r.group]}
+                </text>
+              </>
+            )}
+            <text x={LABEL_W - 12} y={y + 25} fontSize={17} fill="#14161a" textAnchor="end" fontWeight={600}>
               {r.technique}
             </text>
-            {ran(r) ? (
+            {r.group === 'comparable' && r.run && (
               <>
                 {used.map((c) => {
-                  const v = r.cycles.byCategory[c.id] ?? 0;
-                  const w = (v / max) * barW;
+                  const v = r.run?.cycles.byCategory[c.id] ?? 0;
+                  const w = (v / scaleMax) * barW;
                   const rect = (
-                    <rect key={c.id} x={x} y={y + 8} width={Math.max(0, w)} height={ROW_H - 16} fill={c.color}>
+                    <rect key={c.id} x={x} y={y + 6} width={Math.max(0, w)} height={26} fill={c.color}>
                       <title>{`${c.label}: ${fmt(v)} cycles`}</title>
                     </rect>
                   );
                   x += w;
                   return rect;
                 })}
-                <text x={x + 8} y={y + 27} fontSize={15} fill="#14161a">
-                  {fmt(r.cycles.total)}
-                  {base ? ` · ${(r.cycles.total / base).toFixed(r.cycles.total / base < 10 ? 2 : 0)}×` : ''}
+                <text x={x + 8} y={y + 25} fontSize={15} fill="#14161a">
+                  {r.figures}
+                </text>
+                {r.note && (
+                  <text x={LABEL_W} y={y + 50} fontSize={14} fill="#4a5160">
+                    {r.note}
+                  </text>
+                )}
+              </>
+            )}
+            {r.group === 'not-comparable' && r.run && (
+              <>
+                <rect
+                  x={LABEL_W}
+                  y={y + 6}
+                  width={Math.max(3, Math.min(1, total / scaleMax) * barW)}
+                  height={26}
+                  fill="url(#not-comparable)"
+                  stroke="#6b7280"
+                >
+                  <title>{`${fmt(total)} cycles until it stopped: not comparable`}</title>
+                </rect>
+                <text x={LABEL_W + Math.max(3, Math.min(1, total / scaleMax) * barW) + 8} y={y + 25} fontSize={15} fill="#4a5160">
+                  {r.figures}
+                  {total > scaleMax ? ' (off the scale)' : ''}
+                </text>
+                <text x={LABEL_W} y={y + 50} fontSize={14} fill="#8a1c1c" fontWeight={600}>
+                  {r.note}
                 </text>
               </>
-            ) : (
-              <text x={LABEL_W} y={y + 27} fontSize={15} fill="#6b3a00">
-                skipped: {r.skipped}
+            )}
+            {r.group === 'skipped' && (
+              <text x={LABEL_W} y={y + 25} fontSize={15} fill="#6b3a00">
+                {r.label}
               </text>
             )}
           </g>
@@ -102,29 +157,6 @@ function Chart({ results, title, svgRef }: { results: readonly CompareEntry[]; t
   );
 }
 
-function Fidelity({ r, native }: { r: Ran; native: Ran | undefined }) {
-  const violations = r.vms.flatMap((v) => v.fidelity);
-  const kinds = [...new Set(violations.map((f) => `${f.instruction} (expected ${f.expected}, got ${f.actual})`))];
-  const sameConsole = native ? native.vms.every((v, i) => v.console === r.vms[i]?.console) : null;
-  return (
-    <>
-      {violations.length === 0 ? (
-        <span className="fidelity-ok">holds</span>
-      ) : (
-        <span className="fidelity-bad">
-          ⚠ {fmt(violations.length)} violation{violations.length === 1 ? '' : 's'}: {kinds.slice(0, 3).join('; ')}
-          {kinds.length > 3 ? '…' : ''}
-        </span>
-      )}
-      {sameConsole !== null && r.technique !== 'native' && (
-        <span className={sameConsole ? 'fidelity-ok' : 'fidelity-bad'}>
-          {sameConsole ? ' · console as on bare metal' : ' · console differs from bare metal'}
-        </span>
-      )}
-    </>
-  );
-}
-
 export function CompareDialog({ onClose }: { onClose: () => void }) {
   const store = useAppStore();
   const [state, setState] = useState<
@@ -137,7 +169,7 @@ export function CompareDialog({ onClose }: { onClose: () => void }) {
   const svg = useRef<SVGSVGElement>(null);
   const [setup] = useState(() => {
     const s = store.getState();
-    return { scenario: scenarioOf(s), isa: s.isa, settings: s.settings };
+    return { scenario: scenarioOf(s), technique: s.technique, isa: s.isa, settings: s.settings };
   });
   const describe = `${setup.scenario.title || 'This program'} · ${setup.isa} · preset ${setup.settings.preset} · paging ${setup.settings.paging}`;
   const cancelRef = useRef<(() => void) | null>(null);
@@ -188,9 +220,11 @@ export function CompareDialog({ onClose }: { onClose: () => void }) {
   const chartSvg = () => (svg.current ? svgText(svg.current) : null);
 
   const results = state.kind === 'done' ? state.results : [];
-  const runs = results.filter(ran);
-  const native = runs.find((r) => r.technique === 'native');
-  const counters = COUNTERS.filter((c) => runs.some((r) => (r.counters[c.key] as number) > 0));
+  const view = compareView(results);
+  const runs = view.rows.filter((r): r is CompareRow & { run: RunResult } => r.run !== null);
+  const counters = COUNTERS.filter((c) => runs.some((r) => (r.run.counters[c.key] as number) > 0));
+  const cheaper = view.rows.filter((r) => r.verdict.cheaperThanBareMetal);
+  const bare = runs.find((r) => r.technique === 'native');
 
   return (
     <Dialog title="Compare techniques" onClose={onClose} wide className="compare-dialog">
@@ -216,54 +250,100 @@ export function CompareDialog({ onClose }: { onClose: () => void }) {
           <p role="status" className="sr-only">
             Compared in {fmt(Math.round(state.ms))} ms.
           </p>
+          <p className="compare-reference">
+            {view.bareMetal !== null && view.reference === 'bare-metal' ? (
+              <>
+                <b>Bare metal</b> (the reference): {view.bareMetal}. A run is compared only if it ended the same way.
+              </>
+            ) : view.bareMetal !== null ? (
+              <>
+                <b>Bare metal</b> did not finish ({view.bareMetal}): no run is ranked.
+              </>
+            ) : view.reference === 'agreement' ? (
+              <>Bare metal cannot run several VMs: the reference is the outcome most techniques agree on.</>
+            ) : (
+              <>No reference: bare metal did not run it and no two techniques ended alike, so no run is ranked.</>
+            )}
+          </p>
           <div className="compare-chart-box">
-            <Chart results={results} title={setup.scenario.title || 'Cycles by technique'} svgRef={svg} />
+            <Chart view={view} title={setup.scenario.title || 'Cycles by technique'} svgRef={svg} />
           </div>
           <div className="compare-tables">
-            <table className="compare-table">
-              <caption>Counters and fidelity, technique by technique</caption>
-              <thead>
-                <tr>
-                  <th scope="col">counter</th>
-                  {runs.map((r) => (
-                    <th key={r.technique} scope="col">
-                      {r.technique}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                <tr>
-                  <th scope="row">Cycles</th>
-                  {runs.map((r) => (
-                    <td key={r.technique}>{fmt(r.cycles.total)}</td>
-                  ))}
-                </tr>
-                {counters.map(({ key, label }) => (
-                  <tr key={key} className={key === 'fidelityViolations' ? 'alarm' : undefined}>
-                    <th scope="row">{label}</th>
+            {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the table scrolls sideways on a phone; keyboard users must reach it */}
+            <section className="compare-table-box" tabIndex={0} aria-label="Counters by technique">
+              <table className="compare-table">
+                <caption>Counters and fidelity, technique by technique</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">counter</th>
                     {runs.map((r) => (
-                      <td key={r.technique}>{fmt(r.counters[key] as number)}</td>
+                      <th key={r.technique} scope="col" className={r.group === 'comparable' ? undefined : 'not-comparable'}>
+                        {r.technique}
+                      </th>
                     ))}
                   </tr>
-                ))}
-                <tr>
-                  <th scope="row">Stopped</th>
-                  {runs.map((r) => (
-                    <td key={r.technique}>{r.stop.reason === 'all-stopped' ? r.vms.map((v) => v.state).join(', ') : r.stop.reason}</td>
+                </thead>
+                <tbody>
+                  <tr>
+                    <th scope="row">Cycles</th>
+                    {runs.map((r) => (
+                      <td key={r.technique} className={r.group === 'comparable' ? undefined : 'not-comparable'}>
+                        {fmt(r.run.cycles.total)}
+                      </td>
+                    ))}
+                  </tr>
+                  {counters.map(({ key, label }) => (
+                    <tr key={key} className={key === 'fidelityViolations' ? 'alarm' : undefined}>
+                      <th scope="row">{label}</th>
+                      {runs.map((r) => (
+                        <td key={r.technique}>{fmt(r.run.counters[key] as number)}</td>
+                      ))}
+                    </tr>
                   ))}
-                </tr>
-              </tbody>
-            </table>
+                  <tr>
+                    <th scope="row">Stopped</th>
+                    {runs.map((r) => (
+                      <td key={r.technique} className={r.group === 'comparable' ? undefined : 'differs'}>
+                        {r.run.stop.reason === 'all-stopped' ? r.run.vms.map((v) => v.state).join(', ') : r.run.stop.reason}
+                      </td>
+                    ))}
+                  </tr>
+                  <tr>
+                    <th scope="row">Console</th>
+                    {runs.map((r) => {
+                      const text = r.run.vms.map((v) => v.console).join(' | ');
+                      const same = !bare || bare.run.vms.every((v, i) => v.console === r.run.vms[i]?.console);
+                      return (
+                        <td key={r.technique} title={text} className={same ? 'console-cell' : 'console-cell differs'}>
+                          {same ? (r.technique === 'native' ? 'the reference' : 'as bare metal') : 'differs from bare metal'}
+                        </td>
+                      );
+                    })}
+                  </tr>
+                </tbody>
+              </table>
+            </section>
             <ul className="compare-fidelity" aria-label="Fidelity per technique">
-              {results.map((r) => (
-                <li key={r.technique}>
+              {view.rows.map((r) => (
+                <li key={r.technique} className={r.group === 'comparable' ? undefined : 'not-comparable'}>
                   <b>{r.technique}</b>:{' '}
-                  {ran(r) ? <Fidelity r={r} native={native} /> : <span className="skipped">skipped: {r.skipped}</span>}
+                  <span className={r.group === 'skipped' ? 'skipped' : r.fidelity.ok ? 'fidelity-ok' : 'fidelity-bad'}>
+                    {r.fidelity.text}
+                  </span>
                 </li>
               ))}
             </ul>
           </div>
+          {cheaper.length > 0 && (
+            <section className="compare-cheaper" aria-label="Cheaper than bare metal">
+              {cheaper.map((r) => (
+                <p key={r.technique}>
+                  <b>{r.technique} is cheaper than bare metal here.</b> {r.verdict.cheaperThanBareMetal?.reason}{' '}
+                  <cite>({r.verdict.cheaperThanBareMetal?.source})</cite>
+                </p>
+              ))}
+            </section>
+          )}
         </>
       )}
       <div className="compare-export">
@@ -290,6 +370,26 @@ export function CompareDialog({ onClose }: { onClose: () => void }) {
         >
           Chart as PNG
         </button>
+        <button
+          type="button"
+          className="action"
+          disabled={state.kind !== 'done'}
+          onClick={() => {
+            // Each technique's result (without its event list) with the verdict the page drew.
+            const out = {
+              title: setup.scenario.title,
+              isa: setup.isa,
+              preset: setup.settings.preset,
+              paging: setup.settings.paging,
+              reference: view.reference,
+              results: results.map((r) => ('skipped' in r ? r : { ...r, events: undefined })),
+              verdicts: results.map((r) => ({ technique: r.technique, ...view.rows.find((x) => x.technique === r.technique)?.verdict })),
+            };
+            download('virtlab-compare.json', JSON.stringify(out, null, 2), 'application/json');
+          }}
+        >
+          Results as JSON
+        </button>
         <button type="button" className="action" onClick={() => exportTrace('json')}>
           Events as JSON
         </button>
@@ -302,6 +402,7 @@ export function CompareDialog({ onClose }: { onClose: () => void }) {
           </span>
         )}
       </div>
+      <AbCompare scenario={setup.scenario} here={setup} />
     </Dialog>
   );
 }

@@ -275,7 +275,7 @@ export function Presentation({ showMachine, onToggleView }: { showMachine: boole
       <header className="p-header">
         <h1>{title || 'VirtLab'}</h1>
         <p className="p-status" role="status">
-          {technique} · {isa} · {statusText(status)} · instruction {fmt(status.steps)}
+          {technique} · {isa} · {statusText(status, technique)} · instruction {fmt(status.steps)}
         </p>
         <div className="p-controls" role="toolbar" aria-label="Presentation controls">
           <Key

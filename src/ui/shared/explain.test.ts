@@ -73,4 +73,24 @@ describe('explanations', () => {
       }
     }
   });
+
+  it('speak of the machine, not a guest or a VM, on bare metal', () => {
+    // The kinds of event a bare-metal run has (virtlab run @bare-metal --trace).
+    const native: TraceEvent[] = [
+      { ...base, kind: 'instruction', text: 'NOP', cpl: 0 },
+      { ...base, kind: 'interrupt', vector: 128, name: 'INT 128', cause: 'software', returnPc: 0x48 },
+      { ...base, kind: 'interrupt', vector: 32, name: 'timer', cause: 'timer', returnPc: 0 },
+      { ...base, kind: 'io', port: 0xe9, value: 65, direction: 'out' },
+      { ...base, kind: 'console', text: 'A' },
+      { ...base, kind: 'tlb-flush', scope: 'all', why: 'CR3 was loaded' },
+      { ...base, kind: 'vm-state', state: 'powered-off', exitCode: 0 },
+      { ...base, kind: 'vm-state', state: 'crashed', reason: 'triple fault' },
+    ];
+    for (const e of native) {
+      const x = explain(e, 'native');
+      expect(`${x.summary} ${x.why} ${x.did}`, e.kind).not.toMatch(/guest|\bVMs?\b|hypervisor|vCPU|vIF/i);
+    }
+    expect(explain(native[7], 'native').did).toBe('The machine stops: nothing else runs on it.');
+    expect(explain(native[7], 'hardware-assisted').did).toBe('It stops alone; any other VM goes on.');
+  });
 });

@@ -44,9 +44,12 @@ const HYPERCALL_DOES: Readonly<Record<string, string>> = {
 };
 
 export function explain(e: TraceEvent, technique: TechniqueId): Explanation {
+  // On bare metal there is no guest and no VM: the program runs on the machine itself.
+  const bare = technique === 'native';
+  const who = bare ? 'The program' : 'The guest';
   switch (e.kind) {
     case 'instruction':
-      return { summary: `${e.text} at CPL ${e.cpl}`, why: 'The guest executed an instruction.', did: 'Nothing: it ran.' };
+      return { summary: `${e.text} at CPL ${e.cpl}`, why: `${who} executed an instruction.`, did: 'Nothing: it ran.' };
     case 'interrupt': {
       const via =
         technique === 'hardware-assisted'
@@ -56,7 +59,7 @@ export function explain(e: TraceEvent, technique: TechniqueId): Explanation {
             : 'The CPU delivered it through the IDT, switching to the kernel’s stack.';
       const why =
         e.cause === 'software'
-          ? `Guest code executed ${e.name}: a system call into its kernel.`
+          ? `${bare ? 'User code' : 'Guest code'} executed ${e.name}: a system call into its kernel.`
           : e.cause === 'timer'
             ? 'The timer fired with interrupts enabled.'
             : `An instruction faulted: ${e.name}.`;
@@ -186,11 +189,11 @@ export function explain(e: TraceEvent, technique: TechniqueId): Explanation {
     case 'io':
       return {
         summary: `${e.direction === 'out' ? 'OUT' : 'IN'} port ${hex(e.port)} value ${hex(e.value)}`,
-        why: 'The guest used an I/O port.',
+        why: `${who} used an I/O port.`,
         did: technique === 'native' ? 'The device handled it.' : 'The hypervisor’s device model handled it.',
       };
     case 'console':
-      return { summary: JSON.stringify(e.text), why: 'The guest wrote to the console port.', did: 'The text appears on the Console.' };
+      return { summary: JSON.stringify(e.text), why: `${who} wrote to the console port.`, did: 'The text appears on the Console.' };
     case 'fidelity-violation':
       return {
         summary: `${e.instruction}: expected ${e.expected}, got ${e.actual}`,
@@ -200,8 +203,17 @@ export function explain(e: TraceEvent, technique: TechniqueId): Explanation {
     case 'vm-state':
       return {
         summary: `${e.state}${e.exitCode !== undefined ? `, exit code ${e.exitCode}` : ''}${e.reason ? ` (${e.reason})` : ''}`,
-        why: e.state === 'crashed' ? `The VM crashed${e.reason ? `: ${e.reason}` : ''}.` : `The VM is now ${e.state}.`,
-        did: e.state === 'running' ? 'It runs again.' : 'It stops alone; any other VM goes on.',
+        why:
+          e.state === 'crashed'
+            ? `The ${bare ? 'machine' : 'VM'} crashed${e.reason ? `: ${e.reason}` : ''}.`
+            : `The ${bare ? 'machine' : 'VM'} is now ${e.state}.`,
+        // Bare metal has one machine and nothing beside it (native refuses several VMs).
+        did:
+          e.state === 'running'
+            ? 'It runs again.'
+            : bare
+              ? 'The machine stops: nothing else runs on it.'
+              : 'It stops alone; any other VM goes on.',
       };
     case 'checkpoint':
       return { summary: 'VM state saved', why: 'A checkpoint was asked for.', did: 'The vCPU, memory and devices were saved.' };

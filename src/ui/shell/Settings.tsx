@@ -15,6 +15,7 @@ import {
 } from '../../config';
 import { useApp, useAppStore } from '../state/context';
 import { isTechniqueId, type MachineSettings } from '../state/store';
+import { ProductPicker } from './ProductPicker';
 
 const EXCEPTIONS: readonly { vector: number; name: string }[] = [
   { vector: 0, name: '#DE' },
@@ -83,6 +84,7 @@ export function Settings() {
           ))}
         </select>
       </label>
+      <ProductPicker />
       <Select
         label="Instruction set"
         value={isa}

@@ -8,7 +8,8 @@ const STOPS: Record<NonNullable<RunStatus['stop']>, string> = {
   error: 'engine error',
 };
 
-export function statusText(s: RunStatus): string {
+/** The run state in words; on bare metal (`native`) there is one machine and no VM. */
+export function statusText(s: RunStatus, technique?: string): string {
   switch (s.state) {
     case 'idle':
       return 'Not loaded';
@@ -17,7 +18,7 @@ export function statusText(s: RunStatus): string {
     case 'paused':
       return s.stop === 'breakpoint' ? 'Paused at a breakpoint' : s.steps === 0 ? 'Paused, ready to run' : 'Paused';
     case 'stopped':
-      return `Stopped: ${s.stop ? STOPS[s.stop] : 'the run ended'}${s.error ? ` (${s.error})` : ''}`;
+      return `Stopped: ${s.stop === 'all-stopped' && technique === 'native' ? 'the machine stopped' : s.stop ? STOPS[s.stop] : 'the run ended'}${s.error ? ` (${s.error})` : ''}`;
     default: {
       const never: never = s.state;
       return String(never);
@@ -28,10 +29,11 @@ export function statusText(s: RunStatus): string {
 /** The run state, announced politely (the instruction count, which changes too fast to announce, is in Machine). */
 export function Status() {
   const status = useApp((s) => s.status);
+  const technique = useApp((s) => s.snapshot?.technique);
   return (
     <div className={`status status-${status.state}`}>
       <span role="status" aria-live="polite">
-        {statusText(status)}
+        {statusText(status, technique)}
       </span>
     </div>
   );

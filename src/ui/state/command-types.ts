@@ -30,6 +30,8 @@ export interface Commands {
   reset(): void;
   /** Changes cost preset, paging, hypervisor type or exit controls: the run is loaded again. */
   setSettings(patch: Partial<MachineSettings>): void;
+  /** Technique, instruction set and settings at once (a real product chosen): the run is loaded once. */
+  setMachine(machine: { technique?: TechniqueId; isa?: Variant; settings?: Partial<MachineSettings> }): void;
   setSpeed(speed: Speed): void;
   /** Runs to the next hypervisor event. */
   stepToEvent(): void;

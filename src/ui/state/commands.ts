@@ -115,6 +115,11 @@ export function createCommands(ctx: CommandContext): Commands {
       store.setState({ settings: { ...store.getState().settings, ...patch } });
       commands.load();
     },
+    setMachine: ({ technique, isa, settings }) => {
+      const s = store.getState();
+      store.setState({ technique: technique ?? s.technique, isa: isa ?? s.isa, settings: { ...s.settings, ...settings } });
+      commands.load();
+    },
     setSpeed: (speed) => {
       store.setState({ speed });
       bus.send({ kind: 'speed', speed });

@@ -42,7 +42,13 @@ export function CostsPanel() {
   const counters = useApp((s) => s.snapshot?.counters);
   const cycles = useApp((s) => s.snapshot?.cycles);
   const total = cycles?.total ?? 0;
-  const parts = CATEGORIES.map((c) => ({ ...c, value: cycles?.byCategory[c.id] ?? 0 })).filter((c) => c.value > 0);
+  // On bare metal the program's code is not a guest's: the same category, the machine's words.
+  const bare = useApp((s) => s.snapshot?.technique === 'native');
+  const parts = CATEGORIES.map((c) => ({
+    ...c,
+    label: bare && c.id === 'guest' ? 'program code' : c.label,
+    value: cycles?.byCategory[c.id] ?? 0,
+  })).filter((c) => c.value > 0);
   const perInstruction = counters?.instructions ? total / counters.instructions : 0;
   // Focusable only while the counters scroll (a short panel): keyboard users reach them, and there is no
   // extra tab stop otherwise.

@@ -193,7 +193,7 @@ export function MachinePanel() {
       </div>
       {/* Written by the player, never by React: the latest transition, in a sentence. */}
       <p className="caption" ref={caption}>
-        Each trap, VM exit, hypercall and world switch is drawn here as it happens.
+        Each event that crosses a layer is drawn here as it happens.
       </p>
     </section>
   );

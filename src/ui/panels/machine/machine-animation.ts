@@ -109,7 +109,7 @@ export function transitionOf(e: TraceEvent, technique: TechniqueId, guestLayer: 
         from,
         to: from,
         label: e.state,
-        caption: `The VM is ${e.state}${e.reason ? `: ${e.reason}` : ''}`,
+        caption: `The ${technique === 'native' ? 'machine' : 'VM'} is ${e.state}${e.reason ? `: ${e.reason}` : ''}`,
         color,
         alarm: e.state === 'crashed',
       };

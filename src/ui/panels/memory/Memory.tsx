@@ -55,7 +55,7 @@ function Code({ memory }: { memory: MemoryView }) {
 /** The class of a cell on the walk of the current access (the instruction fetch at the PC). */
 const onWalk = (yes: boolean, base?: string) => (yes ? `${base ?? ''} walk`.trim() : base);
 
-function Paging({ vm, paging, pc }: { vm: VmInspection; paging: string; pc?: number }) {
+function Paging({ vm, paging, pc, bare }: { vm: VmInspection; paging: string; pc?: number; bare: boolean }) {
   const inTlb = new Map(vm.tlb.map((t) => [t.page, t]));
   // The walk of the current access: the PC's virtual page, then the guest frame it maps to.
   const page = pc === undefined || pc >>> 0 >= 0x10000 ? -1 : (pc >>> 12) & 15;
@@ -82,7 +82,7 @@ function Paging({ vm, paging, pc }: { vm: VmInspection; paging: string; pc?: num
       <caption>
         Paging{' '}
         <span className="subtitle">
-          ({paging}) · guest page table {vm.pageTable ? 'on' : 'off'}
+          ({paging}) · {bare ? 'page table' : 'guest page table'} {vm.pageTable ? 'on' : 'off'}
         </span>
       </caption>
       <thead>
@@ -98,9 +98,15 @@ function Paging({ vm, paging, pc }: { vm: VmInspection; paging: string; pc?: num
       <tbody>
         {vm.pageTable && (
           <tr>
-            <th scope="row" title="The guest's own page table: guest virtual → guest physical">
-              guest PT <span className="maps">gV → gP</span>
-            </th>
+            {bare ? (
+              <th scope="row" title="The page table: virtual → physical (bare metal: no guest, no host)">
+                PT <span className="maps">V → P</span>
+              </th>
+            ) : (
+              <th scope="row" title="The guest's own page table: guest virtual → guest physical">
+                guest PT <span className="maps">gV → gP</span>
+              </th>
+            )}
             {vm.pageTable.map((e) => (
               <td key={e.page} className={onWalk(e.page === page, e.present ? undefined : 'absent')} title={`page ${e.page}: ${e.flags}`}>
                 {e.present ? e.frame : '·'}
@@ -172,6 +178,7 @@ export function MemoryPanel() {
   const memory = useApp((s) => s.snapshot?.memory);
   const vm = useApp((s) => s.snapshot?.inspection?.vms[s.snapshot.inspection.current]);
   const paging = useApp((s) => s.snapshot?.paging ?? '');
+  const bare = useApp((s) => s.snapshot?.technique === 'native');
   const pc = useApp((s) => s.snapshot?.vms[s.snapshot.inspection?.current ?? 0]?.cpu.PC);
   const [address, setAddress] = useState('');
   const go = () => {
@@ -186,7 +193,7 @@ export function MemoryPanel() {
           {memory?.followsPc && pc !== undefined
             ? `around the PC ${hex(pc)}${memory.pcPhysical !== null && memory.pcPhysical !== pc ? ` (physical ${hex(memory.pcPhysical)})` : ''}`
             : memory
-              ? `guest-physical ${hex(memory.focus)}`
+              ? `${bare ? 'physical' : 'guest-physical'} ${hex(memory.focus)}`
               : ''}
         </span>
       </h2>
@@ -207,7 +214,7 @@ export function MemoryPanel() {
         </button>
       </form>
       <div className="memory-body">
-        {vm && <Paging vm={vm} paging={paging} pc={pc} />}
+        {vm && <Paging vm={vm} paging={paging} pc={pc} bare={bare} />}
         {memory ? <Code memory={memory} /> : <p className="note">Nothing loaded.</p>}
       </div>
     </section>

@@ -1,7 +1,7 @@
 // The Registers panel: the guest's virtual CPU beside the real CPU (virtual against real CPL, vIF against
 // real IF, the guest's CR3 against what the real CR3 points at, the guest's IDTR against the real one,
-// VMX mode), then the general and system registers as the guest sees them. Each change since the last
-// update of the same run is highlighted.
+// VMX mode), then the general and system registers as the guest sees them; on bare metal, the machine's
+// own CPU in one column (nothing is virtual). Each change since the last update of the same run is highlighted.
 import { useRef } from 'react';
 import { FLAG_BITS } from '../../../isa/table';
 import type { CpuView, RealCpu, TechniqueId } from '../../../protocol/messages';
@@ -34,6 +34,15 @@ interface Pair {
 
 function pairsOf(cpu: CpuView, real: RealCpu | undefined, technique: TechniqueId): Pair[] {
   const vif = cpu.FLAGS & FLAG_BITS.IF ? '1' : '0';
+  if (technique === 'native') {
+    // Bare metal: no hypervisor, so no virtual CPU: the registers are the machine's own (one column).
+    return [
+      { name: 'CPL', title: 'Privilege level: the ring the CPU runs the program at', virtual: String(cpu.CPL), real: '' },
+      { name: 'IF', title: 'Interrupt flag of the CPU', virtual: vif, real: '' },
+      { name: 'CR3', title: 'Page-table base', virtual: hex(cpu.CR3), real: '' },
+      { name: 'IDTR', title: 'Interrupt table', virtual: hex(cpu.IDTR), real: '' },
+    ];
+  }
   const notOnCpu = technique === 'interpret' ? 'not on the CPU' : '—';
   return [
     {
@@ -64,7 +73,7 @@ function pairsOf(cpu: CpuView, real: RealCpu | undefined, technique: TechniqueId
       name: 'Mode',
       title: 'VMX mode of the CPU (hardware assistance)',
       virtual: 'guest',
-      real: real?.mode ? `VMX ${real.mode}` : technique === 'native' ? 'bare metal' : '—',
+      real: real?.mode ? `VMX ${real.mode}` : '—',
     },
   ];
 }
@@ -106,32 +115,49 @@ export function RegistersPanel() {
   const changedRegs = useChanges(regValues, steps);
   const pairChanged = running ? new Set<string>() : changedPairs;
   const regChanged = running ? new Set<Reg>() : changedRegs;
+  const bare = technique === 'native';
   const differs = (p: Pair) => p.name !== 'Mode' && p.real !== '—' && p.real !== p.virtual && !/^not/.test(p.real);
 
   return (
     <section className="panel registers" aria-label="Registers">
       <h2>
         Registers{vmName ? ` · ${vmName}` : ''}{' '}
-        <span className="subtitle" title="virtual: what the guest sees; real: what the CPU has">
-          virtual vs real
-        </span>
+        {bare ? (
+          <span className="subtitle" title="bare metal: no hypervisor, so nothing is virtual">
+            the machine's CPU
+          </span>
+        ) : (
+          <span className="subtitle" title="virtual: what the guest sees; real: what the CPU has">
+            virtual vs real
+          </span>
+        )}
         <VmPicker label="VM shown in Registers" />
       </h2>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the registers scroll on a small screen; keyboard users must reach them */}
       <section className="register-columns" tabIndex={0} aria-label="Register values">
         <table className="virtual-real">
-          <caption className="sr-only">The guest’s virtual CPU against the real CPU</caption>
+          <caption className="sr-only">
+            {bare ? 'The CPU (bare metal: nothing virtual)' : 'The guest’s virtual CPU against the real CPU'}
+          </caption>
           <thead>
             <tr>
               <th scope="col">
                 <span className="sr-only">register</span>
               </th>
-              <th scope="col" title="what the guest sees">
-                virtual
-              </th>
-              <th scope="col" title="what the CPU has">
-                real
-              </th>
+              {bare ? (
+                <th scope="col" title="the machine's own CPU: no hypervisor">
+                  CPU
+                </th>
+              ) : (
+                <>
+                  <th scope="col" title="what the guest sees">
+                    virtual
+                  </th>
+                  <th scope="col" title="what the CPU has">
+                    real
+                  </th>
+                </>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -140,10 +166,12 @@ export function RegistersPanel() {
                 <th scope="row" title={p.title}>
                   {p.name === 'IF' ? 'IF' : p.name}
                 </th>
-                <td className="value">{p.name === 'IF' ? `vIF ${p.virtual}` : p.virtual}</td>
-                <td className={`value real${differs(p) ? ' differs' : ''}`} title={p.real}>
-                  {p.real}
-                </td>
+                <td className="value">{p.name === 'IF' ? `${bare ? 'IF' : 'vIF'} ${p.virtual}` : p.virtual}</td>
+                {!bare && (
+                  <td className={`value real${differs(p) ? ' differs' : ''}`} title={p.real}>
+                    {p.real}
+                  </td>
+                )}
               </tr>
             ))}
           </tbody>
