@@ -16,6 +16,8 @@ export interface Action {
   readonly description: string;
   /** A short label for the button face when the accessible name is long (the name stays the label). */
   readonly face?: string;
+  /** Not a button of the toolbar (a panel of its own has it; the key works page-wide). */
+  readonly panelOnly?: boolean;
   /**
    * The same action without a function key (Mac keyboards need Fn for them, F11 is the browser's full
    * screen on Linux and Windows): Ctrl (⌘ on a Mac) with the keys Chrome's debugger uses, by position.
@@ -141,6 +143,7 @@ export const ACTIONS: readonly Action[] = [
   },
   {
     id: 'checkpoint',
+    panelOnly: true,
     alt: { code: 'Period', shift: false },
     label: 'Checkpoint',
     keys: 'F8',

@@ -5,9 +5,12 @@
 import { useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { download } from '../../saved-work/download';
+import { ACTIONS, altHint, altShortcuts } from '../../state/actions';
 import { useApp, useAppStore } from '../../state/context';
 import { checkpointRows, kib } from './checkpoint-rows';
 import '../migration/migration.css';
+
+const action = ACTIONS.find((a) => a.id === 'checkpoint') as (typeof ACTIONS)[number];
 
 export function CheckpointsPanel() {
   const store = useAppStore();
@@ -17,6 +20,7 @@ export function CheckpointsPanel() {
   const idle = useApp((s) => s.status.state === 'idle');
   const native = useApp((s) => s.technique === 'native');
   const notice = useApp((s) => s.checkpointNotice);
+  const enabled = useApp((s) => action.enabled(s));
   const [said, setSaid] = useState<string | null>(null);
   const file = useRef<HTMLInputElement>(null);
   const rows = checkpointRows(list, steps);
@@ -42,9 +46,19 @@ export function CheckpointsPanel() {
       <h2>Checkpoints</h2>
       {native && <p>Bare metal has no hypervisor to save or restore the machine: choose a virtualization technique.</p>}
       <div className="ckpt-tools">
-        <button type="button" className="action" disabled={idle || native} onClick={() => commands.takeCheckpoint()}>
-          Take a checkpoint (F8)
+        <button
+          type="button"
+          className="action"
+          disabled={!enabled}
+          aria-keyshortcuts={`${action.keys} ${altShortcuts(action)}`}
+          title={`${action.description} (${action.keyHint} or ${altHint(action)})`}
+          onClick={() => action.perform(commands)}
+        >
+          {action.label}
         </button>
+        <span className="ckpt-key">
+          key <kbd>{action.keyHint}</kbd> or <kbd>{altHint(action)}</kbd>
+        </span>
         <label className="action">
           Open a checkpoint file
           <input
@@ -62,7 +76,7 @@ export function CheckpointsPanel() {
         </label>
       </div>
       {(said || notice) && (
-        <p role="status" className="ckpt-said">
+        <p aria-live="polite" className="ckpt-said">
           {notice ? `Refused: ${notice}` : said}
         </p>
       )}

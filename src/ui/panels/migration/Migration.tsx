@@ -44,17 +44,20 @@ function Hosts({ view }: { view: MigrationView | null | undefined }) {
           <text x={95 + i * 220} y={32} textAnchor="middle" className="mig-label">
             {h}
           </text>
+          <text x={95 + i * 220} y={84} textAnchor="middle" className="mig-small">
+            same CPU
+          </text>
           <text x={95 + i * 220} y={100} textAnchor="middle" className="mig-small">
-            same CPU · own hypervisor, frames
+            own hypervisor, frames
           </text>
         </g>
       ))}
-      <line x1={180} y1={60} x2={230} y2={60} className="mig-link" />
-      <text x={205} y={52} textAnchor="middle" className="mig-small">
+      <line x1={180} y1={53} x2={230} y2={53} className="mig-link" />
+      <text x={205} y={45} textAnchor="middle" className="mig-small">
         link
       </text>
-      <rect x={vmX - 30} y={45} width={60} height={30} rx={4} className={`mig-vm${w.moving ? ' moving' : ''}`} />
-      <text x={vmX} y={65} textAnchor="middle" className="mig-label">
+      <rect x={vmX - 30} y={40} width={60} height={26} rx={4} className={`mig-vm${w.moving ? ' moving' : ''}`} />
+      <text x={vmX} y={58} textAnchor="middle" className="mig-label">
         VM
       </text>
     </svg>
@@ -259,7 +262,7 @@ function Comparison() {
       <button type="button" className="action" onClick={run} disabled={state.kind === 'running'}>
         Compare methods
       </button>
-      {state.kind === 'running' && <p role="status">Running pre-copy, post-copy and stop-and-copy…</p>}
+      {state.kind === 'running' && <p aria-live="polite">Running pre-copy, post-copy and stop-and-copy…</p>}
       {state.kind === 'failed' && <p role="alert">The methods could not be compared: {state.why}</p>}
       {state.kind === 'done' && (
         <>
@@ -329,7 +332,7 @@ export function MigrationPanel() {
       )}
       {view && (
         <>
-          <p className="mig-summary" role="status">
+          <p className="mig-summary">
             {view.report.mode}: {fmt(view.report.pagesSent)} pages sent
             {view.report.networkFaults ? `, ${fmt(view.report.networkFaults)} network faults` : ''}; dirty logging:{' '}
             {view.report.dirtyLogging}

@@ -211,19 +211,18 @@ export function Timeline({ status, children }: { status?: ReactNode; children?: 
             {CATEGORY_LABEL[c]}
           </li>
         ))}
-        {taken.length > 0 && (
-          <li>
-            <span className="swatch" style={{ background: TAKEN_COLOR }} />
-            checkpoint taken <span className="sr-only">at step {taken.map(fmt).join(', ')}</span>
-          </li>
-        )}
-        {restored.length > 0 && (
-          <li>
-            <span className="swatch" style={{ background: RESTORED_COLOR }} />
-            checkpoint restored <span className="sr-only">at step {restored.map(fmt).join(', ')}</span>
-          </li>
-        )}
       </ul>
+      {/* The canvas marks checkpoints (blue on top: taken; amber below: restored); their steps as text. */}
+      {taken.length + restored.length > 0 && (
+        <ul className="sr-only" aria-label="Checkpoint marks">
+          {taken.map((t) => (
+            <li key={`t${t}`}>checkpoint taken at step {fmt(t)}</li>
+          ))}
+          {restored.map((t) => (
+            <li key={`r${t}`}>checkpoint restored at step {fmt(t)}</li>
+          ))}
+        </ul>
+      )}
       {children}
     </section>
   );
