@@ -87,8 +87,7 @@ export function CheckpointsPanel() {
           <thead>
             <tr>
               <th scope="col">checkpoint</th>
-              <th scope="col">moment</th>
-              <th scope="col">VM</th>
+              <th scope="col">moment, VM</th>
               <th scope="col">saved</th>
               <th scope="col">actions</th>
             </tr>
@@ -97,8 +96,9 @@ export function CheckpointsPanel() {
             {rows.map((r) => (
               <tr key={r.index}>
                 <th scope="row">{r.name}</th>
-                <td>{r.moment}</td>
-                <td>{r.vm}</td>
+                <td>
+                  {r.moment}, {r.vm}
+                </td>
                 <td>
                   {r.size}
                   {r.note && <div className="ckpt-note">{r.note}</div>}

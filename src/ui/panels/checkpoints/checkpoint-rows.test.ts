@@ -63,3 +63,11 @@ describe('the Checkpoints panel', () => {
     expect(kib(2048)).toBe('2.0 KiB');
   });
 });
+
+describe('a restore the scenario plans', () => {
+  it('is "to be restored" until the run reaches it', () => {
+    const list = [{ index: 0, vm: 0, vmName: 'vm1', at: 50, restoreAt: 120, origin: 'scenario' as const, taken: true }];
+    expect(checkpointRows(list, 100)[0].note).toBe('to be restored at step 120');
+    expect(checkpointRows(list, 120)[0].note).toBe('restored at step 120');
+  });
+});

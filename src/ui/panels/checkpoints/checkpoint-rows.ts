@@ -32,7 +32,8 @@ export function checkpointRows(list: readonly CheckpointSummary[], steps: number
     const notes: string[] = [];
     if (c.origin === 'file') notes.push('opened from a file');
     if (c.clone) notes.push('cloned into a new VM');
-    if (c.restoreAt !== undefined) notes.push(`restored at step ${c.restoreAt.toLocaleString('en-US')}`);
+    if (c.restoreAt !== undefined)
+      notes.push(`${c.restoreAt <= steps ? 'restored' : 'to be restored'} at step ${c.restoreAt.toLocaleString('en-US')}`);
     if (c.refused) notes.push(`refused: ${c.refused}`);
     return {
       index: c.index,

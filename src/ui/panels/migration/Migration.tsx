@@ -37,7 +37,7 @@ function Hosts({ view }: { view: MigrationView | null | undefined }) {
   const w = whereIs(view);
   const vmX = w.host === 'host A' ? (w.moving ? 150 : 95) : w.moving ? 250 : 305;
   return (
-    <svg viewBox="0 0 400 120" className="mig-hosts" role="img" aria-label={`The VM is ${w.text}`}>
+    <svg viewBox="0 0 410 120" className="mig-hosts" role="img" aria-label={`The VM is ${w.text}`}>
       {(['host A', 'host B'] as const).map((h, i) => (
         <g key={h}>
           <rect x={10 + i * 220} y={10} width={170} height={100} rx={6} className={`mig-host${w.host === h ? ' here' : ''}`} />
