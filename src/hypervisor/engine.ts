@@ -195,6 +195,7 @@ export class Engine {
 
   /** Takes a checkpoint when the last one is a whole interval behind (or there is none). */
   private checkpoint(): void {
+    if (this.holdCheckpoints) return;
     const steps = this.run.steps();
     const i = this.checkpointBefore(steps);
     const last = this.checkpoints[i];
@@ -216,11 +217,12 @@ export class Engine {
    * been emitted by then (the caller's event list is cut to that length, then the replay's events
    * are appended to it through the sink as usual).
    */
-  seek(target: number): number {
+  seek(target: number, fromCheckpoint = false): number {
     const goal = Math.max(0, Math.min(Math.floor(target), this.maxSteps));
     const c = this.checkpoints[this.checkpointBefore(goal)];
     // Back in time, or forwards past a checkpoint already taken: restore it (a jump); else run on.
-    if (c && (goal < this.run.steps() || c.steps > this.run.steps())) {
+    // `fromCheckpoint`: restore it even at the present step (what happened since is to be undone).
+    if (c && (fromCheckpoint || goal < this.run.steps() || c.steps > this.run.steps())) {
       this.run.restore(c.snapshot);
       this.stopReason = c.stop;
       this.emitted = c.events;
@@ -244,6 +246,41 @@ export class Engine {
       else hi = mid - 1;
     }
     return lo;
+  }
+
+  /**
+   * No seek checkpoints while set: a live migration in progress holds state the run's snapshot does not
+   * (the copy on host B, the dirty log, the link), so a seek into it replays from where it began
+   * (migration/planned-run.ts).
+   */
+  holdCheckpoints = false;
+
+  /**
+   * Forgets the seek checkpoints taken after `steps` (and so the future they saved): something the page did
+   * at this moment (a checkpoint taken, a VM restored) makes the run's future another one.
+   */
+  forgetAfter(steps: number): void {
+    const i = this.checkpointBefore(steps);
+    this.checkpoints.length = Math.max(1, i + 1);
+  }
+
+  /** Takes a seek checkpoint now, whatever the interval (not while held): the moment before a planned action. */
+  checkpointHere(): void {
+    if (this.holdCheckpoints) return;
+    const steps = this.run.steps();
+    const i = this.checkpointBefore(steps);
+    if (this.checkpoints[i]?.steps === steps) return;
+    this.checkpoints.splice(this.checkpoints.length ? i + 1 : 0, 0, {
+      steps,
+      snapshot: this.run.snapshot(),
+      stop: this.stopReason,
+      events: this.emitted,
+    });
+  }
+
+  /** The step of the last seek checkpoint at or before `steps` (0 when there is none). */
+  checkpointStepBefore(steps: number): number {
+    return this.checkpoints[this.checkpointBefore(steps)]?.steps ?? 0;
   }
 
   /** Checkpoint spacing, in guest instructions (before the run starts; tests use short ones). */

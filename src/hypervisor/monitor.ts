@@ -60,6 +60,9 @@ interface MonitorState {
     lastExit: LastExit;
     callouts: number;
     tc: ReturnType<TranslationCache['save']> | null;
+    /** Which host the VM is on and its frames there (a live migration changes both). */
+    host: Vm['host'];
+    p2m: readonly number[];
   }[];
   meter: Record<string, number>;
 }
@@ -980,6 +983,8 @@ export class Monitor implements TechniqueRun, Host {
           lastExit: v.lastExit,
           callouts: v.callouts,
           tc: v.tc ? v.tc.save() : null,
+          host: v.host,
+          p2m: v.p2m,
         })),
         meter: { ...this.meter.counts },
       }),
@@ -1001,6 +1006,8 @@ export class Monitor implements TechniqueRun, Host {
       vm.vcpu = v.vcpu;
       vm.lastExit = v.lastExit;
       vm.callouts = v.callouts;
+      vm.host = v.host;
+      (vm as { p2m: readonly number[] }).p2m = v.p2m;
       if (vm.tc && v.tc) {
         vm.tc.load(v.tc);
         // Decoded instructions must match the restored cache: decode everything afresh.
@@ -1051,6 +1058,7 @@ export class Monitor implements TechniqueRun, Host {
             : tlbOf(m),
           pageTable,
           p2m: vm.p2m,
+          host: vm.host,
           shadow: this.paging === 'shadow' ? Array.from({ length: PAGE_COUNT }, (_, p) => mapped(p, vm.shadow[p] === 1)) : null,
           ept:
             this.paging === 'nested'

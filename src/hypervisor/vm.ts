@@ -61,6 +61,8 @@ export class Vm {
   readonly machine: Machine;
   /** Guest-physical frame → host frame, deliberately not contiguous. */
   readonly p2m: readonly number[];
+  /** The host the VM runs on: host A, until a live migration moves it to host B (migration/live.ts). */
+  host: 'host A' | 'host B' = 'host A';
   counters: Counters = emptyCounters();
   fidelity: FidelityViolation[] = [];
   /** Shadow page table: which guest-virtual pages have a filled shadow entry (shadow paging). */

@@ -6,6 +6,7 @@ import type { Variant } from '../isa/table';
 import type { EventFilter, TimelineCategory } from './event-kinds';
 import type { VmState } from './events';
 import type { Inspection } from './inspection';
+import type { CheckpointSummary, MigrationView } from './migration';
 import type { Speed } from './page-messages';
 import type { Counters, CpuView, StopReason } from './views';
 
@@ -84,6 +85,10 @@ export interface DisplaySnapshot {
   readonly eventCounts?: Readonly<Partial<Record<EventFilter, number>>>;
   readonly timeline?: TimelineView;
   readonly speed?: Speed;
+  /** The run's checkpoints (taken, restored, opened from files), when it has any. */
+  readonly checkpoints?: readonly CheckpointSummary[];
+  /** The live migration at this moment, once it has begun (null: the scenario has one, not begun yet). */
+  readonly migration?: MigrationView | null;
 }
 
 /** Console characters carried by a snapshot: enough for any screen, bounded for a guest that prints forever. */

@@ -87,6 +87,8 @@ export interface VmInspection {
   readonly pageTable: readonly PageTableEntry[] | null;
   /** Guest-physical frame → host frame. */
   readonly p2m: readonly number[];
+  /** The host the VM runs on (host B once a live migration has moved it). */
+  readonly host: 'host A' | 'host B';
   readonly shadow: readonly ShadowEntry[] | null;
   readonly ept: readonly ShadowEntry[] | null;
   readonly vmcs: VmcsView | null;

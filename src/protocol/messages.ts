@@ -49,6 +49,16 @@ export type {
   VmcsView,
   VmInspection,
 } from './inspection';
+export type {
+  CheckpointSizes,
+  CheckpointSummary,
+  MigrationMethodResult,
+  MigrationMode,
+  MigrationReport,
+  MigrationRound,
+  MigrationView,
+  RoundPages,
+} from './migration';
 export type { CompareSetting, LoadOptions, PageMessage, Speed, TraceFormat } from './page-messages';
 export { COMPARE_MAX_STEPS, EXPORT_EVENT_LIMIT, isPageMessage, MAX_STEP_COUNT } from './page-messages';
 export type {

@@ -69,3 +69,56 @@ export interface VmCheckpoint {
     readonly tc: { translated: number; invalidations: number; blocks: unknown[] } | null;
   };
 }
+
+/** The 16-page grid of one round: which pages crossed, which the guest dirtied meanwhile, which a network fault fetched. */
+export interface RoundPages {
+  readonly sent: readonly number[];
+  readonly dirtied: readonly number[];
+  readonly faulted: readonly number[];
+}
+
+/** The migration at the run's present moment: the report so far and each round's pages (the last: the stop-and-copy). */
+export interface MigrationView {
+  readonly report: MigrationReport;
+  readonly rounds: readonly RoundPages[];
+  readonly done: boolean;
+  /** The step it began at. */
+  readonly at: number;
+}
+
+/** The sizes of what a checkpoint saved, in bytes of its file (JSON; memory in base64). */
+export interface CheckpointSizes {
+  readonly vcpu: number;
+  readonly memoryPages: number;
+  readonly memory: number;
+  readonly devices: number;
+  readonly technique: number;
+}
+
+/** One checkpoint of the run, as the page lists it. */
+export interface CheckpointSummary {
+  readonly index: number;
+  readonly vm: number;
+  readonly vmName: string;
+  /** The step it was taken at (a file's: the step of its own run). */
+  readonly at: number;
+  readonly restoreAt?: number;
+  readonly clone?: boolean;
+  /** `file`: opened from a file (not part of the scenario). */
+  readonly origin: 'scenario' | 'file';
+  /** Whether the run has reached its moment (only then can it be restored or saved). */
+  readonly taken: boolean;
+  readonly sizes?: CheckpointSizes;
+  readonly refused?: string;
+}
+
+/** One method's line of the comparison of the three migration methods on the same guest. */
+export type MigrationMethodResult =
+  | {
+      readonly mode: MigrationMode;
+      readonly report: MigrationReport;
+      readonly cycles: number;
+      readonly consoles: readonly string[];
+      readonly states: readonly string[];
+    }
+  | { readonly mode: MigrationMode; readonly refused: string };

@@ -98,7 +98,20 @@ export type PageMessage =
       readonly filter: EventFilter;
       readonly from: number;
       readonly count: number;
-    };
+    }
+  /** Takes a checkpoint of VM `vm` at this moment (it joins the scenario's `checkpoints`). */
+  | { readonly kind: 'checkpoint-take'; readonly vm: number }
+  /** Puts the checkpoint's VM back to it at this moment. */
+  | { readonly kind: 'checkpoint-restore'; readonly index: number }
+  /** The checkpoint as a file (the command line's versioned format): answered by `checkpoint-file`. */
+  | { readonly kind: 'checkpoint-file'; readonly request: number; readonly index: number }
+  /** A checkpoint file opened by the user (untrusted text): answered by `checkpoint-opened`. */
+  | { readonly kind: 'checkpoint-open'; readonly request: number; readonly text: string }
+  /**
+   * Runs the scenario with its migration by each method, pre-copy, post-copy and stop-and-copy (the page's
+   * bus sends it to a short-lived worker, as `compare`): answered by `migration-compare-results` or `compare-failed`.
+   */
+  | { readonly kind: 'migration-compare'; readonly request: number; readonly scenario: unknown; readonly options: LoadOptions };
 
 /** The largest `step` count the worker accepts in one message. */
 export const MAX_STEP_COUNT = 1_000_000_000;
@@ -151,6 +164,24 @@ export function isPageMessage(data: unknown): data is PageMessage {
     }
     case 'cancel':
       return typeof (data as { request?: unknown }).request === 'number';
+    case 'checkpoint-take':
+      return typeof (data as { vm?: unknown }).vm === 'number';
+    case 'checkpoint-restore':
+      return typeof (data as { index?: unknown }).index === 'number';
+    case 'checkpoint-file': {
+      const d = data as { request?: unknown; index?: unknown };
+      return typeof d.request === 'number' && typeof d.index === 'number';
+    }
+    case 'checkpoint-open': {
+      const d = data as { request?: unknown; text?: unknown };
+      return typeof d.request === 'number' && typeof d.text === 'string';
+    }
+    case 'migration-compare':
+      return (
+        typeof (data as { request?: unknown }).request === 'number' &&
+        'scenario' in data &&
+        typeof (data as { options?: unknown }).options === 'object'
+      );
     case 'export-events': {
       const d = data as { request?: unknown; format?: unknown };
       return typeof d.request === 'number' && (d.format === 'json' || d.format === 'csv');

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../isa/assembler';
 import type { DisplaySnapshot, RunStatus } from './display';
 import type { EventFilter } from './event-kinds';
 import type { TraceEvent } from './events';
+import type { MigrationMethodResult } from './migration';
 import type { TraceFormat } from './page-messages';
 import type { CompareEntry } from './views';
 
@@ -64,6 +65,26 @@ export type WorkerMessage =
       readonly count: number;
       readonly total: number;
     }
+  /**
+   * The scenario's `checkpoints` as the run now has them (after a checkpoint was taken or restored at this
+   * moment): the page keeps them in the scenario, so that they travel with it and its links.
+   */
+  | {
+      readonly kind: 'checkpoints-changed';
+      readonly checkpoints: readonly { readonly vm: number; readonly at: number; readonly restoreAt?: number; readonly clone?: boolean }[];
+      /** Why a restore was refused, if it was. */
+      readonly refused?: string;
+    }
+  | {
+      readonly kind: 'checkpoint-file';
+      readonly request: number;
+      readonly name: string;
+      readonly text: string | null;
+      readonly reason?: string;
+    }
+  /** The file opened, or why it was refused (corrupt, an unknown version, another program or technique). */
+  | { readonly kind: 'checkpoint-opened'; readonly request: number; readonly ok: boolean; readonly reason?: string }
+  | { readonly kind: 'migration-compare-results'; readonly request: number; readonly results: readonly MigrationMethodResult[] }
   /** A message the worker could not act on, or a failure of its own. */
   | { readonly kind: 'error'; readonly message: string };
 

@@ -13,7 +13,10 @@
 // in snapshot.ts, and the requests that do not move the run are answered in requests.ts.
 //
 // It is a plain class with its host injected, so it runs the same inside the worker and in Vitest.
+
 import { type Engine, prepare, type RunOptions, type StopReason } from '../hypervisor/engine';
+import { NATIVE_CHECKPOINT } from '../hypervisor/migration';
+import type { PlannedRun } from '../hypervisor/migration/planned-run';
 import {
   type LoadOptions,
   MAX_STEP_COUNT,
@@ -28,6 +31,7 @@ import type { EventSink, TraceEvent } from '../trace/events';
 import { EventLog } from './event-log';
 import { EventStream } from './event-stream';
 import { checkOptions, refusal, withHypervisor } from './load-options';
+import { fileAnswer, migrationCompareAnswer, openAnswer, planOf, refusePlan, scenarioCheckpoints, withCloneSlots } from './plan';
 import { compareAnswer, exportAnswer, windowAnswer } from './requests';
 import { SnapshotBuilder } from './snapshot';
 import { TimeTravel } from './time-travel';
@@ -65,6 +69,8 @@ type Mode = 'run' | 'step' | 'to-event' | 'seek';
 
 export class RunController {
   private engine: Engine | null = null;
+  /** The engine with the scenario's checkpoints and migration: what runs, seeks and steps. */
+  private plan: PlannedRun | null = null;
   private loaded: { scenario: Scenario; options: LoadOptions } | null = null;
   private state: RunState = 'idle';
   private stop: StopReason | null = null;
@@ -83,6 +89,7 @@ export class RunController {
   private readonly travel = new TimeTravel(
     {
       engine: () => this.engine,
+      plan: () => this.plan,
       state: () => this.state,
       halt: () => this.halt(),
       runFor: (count) => this.start(count, 'seek'),
@@ -177,6 +184,22 @@ export class RunController {
         case 'export-events':
           this.host.post(exportAnswer(message, this.log, this.engine));
           break;
+        case 'checkpoint-take':
+          this.checkpointNow(message.vm, null);
+          break;
+        case 'checkpoint-restore':
+          this.checkpointNow(null, message.index);
+          break;
+        case 'checkpoint-file':
+          this.host.post(fileAnswer(message, this.plan));
+          break;
+        case 'checkpoint-open':
+          this.host.post(openAnswer(message, this.plan));
+          if (this.state !== 'running') this.flush();
+          break;
+        case 'migration-compare':
+          this.host.post(migrationCompareAnswer(message));
+          break;
         default: {
           const never: never = message;
           this.host.post({ kind: 'error', message: `unknown message ${JSON.stringify(never)}` });
@@ -188,8 +211,35 @@ export class RunController {
     }
   }
 
+  /** Takes a checkpoint of VM `vm`, or restores checkpoint `index`, at this moment (the run pauses first). */
+  private checkpointNow(vm: number | null, index: number | null): void {
+    const plan = this.plan;
+    if (!plan || this.state === 'idle') {
+      this.host.post({ kind: 'error', message: 'nothing is loaded to checkpoint' });
+      return;
+    }
+    if (plan.engine.technique === 'native') {
+      this.host.post({ kind: 'checkpoints-changed', checkpoints: scenarioCheckpoints(plan), refused: NATIVE_CHECKPOINT });
+      return;
+    }
+    this.halt();
+    let refused: string | null = null;
+    if (vm !== null) {
+      if (!Number.isInteger(vm) || vm < 0 || vm >= plan.engine.config.vms.length) refused = `there is no VM ${vm}`;
+      else plan.take(vm);
+    } else if (index !== null) refused = plan.restore(index);
+    // The run's future is another one from here: the timeline ends at this moment.
+    this.travel.truncate(plan.steps());
+    const stop = plan.engine.stopped;
+    this.stop = stop && stop !== 'breakpoint' ? stop : null;
+    if (this.state === 'stopped' && !this.stop) this.state = 'paused';
+    this.host.post({ kind: 'checkpoints-changed', checkpoints: scenarioCheckpoints(plan), ...(refused ? { refused } : {}) });
+    this.flush();
+  }
+
   private load(data: unknown, options: LoadOptions): void {
     this.engine?.setEventSink(null, false);
+    this.plan = null;
     this.halt();
     this.engine = null;
     this.loaded = null;
@@ -209,12 +259,18 @@ export class RunController {
     const { events, exits, hypervisorType, ...runOptions } = options;
     let scenario = withHypervisor(parsed.scenario, exits, hypervisorType);
     if (this.breakpoints) scenario = { ...scenario, breakpoints: this.breakpoints };
-    const prepared = prepare(scenario, runOptions satisfies RunOptions);
+    const prepared = prepare(withCloneSlots(scenario), runOptions satisfies RunOptions);
     if (prepared.kind !== 'ready') {
       this.host.post(refusal(prepared));
       return;
     }
+    const why = refusePlan(scenario, prepared.engine);
+    if (why) {
+      this.host.post({ kind: 'refused', technique: prepared.engine.technique, reason: why });
+      return;
+    }
     this.engine = prepared.engine;
+    this.plan = planOf(scenario, prepared.engine);
     this.loaded = { scenario: parsed.scenario, options };
     // The worker always listens (the log feeds the timeline, seeks and Step to event); only the stream
     // to the page depends on `events`.
@@ -299,7 +355,7 @@ export class RunController {
       const budget = Math.min(this.chunk, this.remaining);
       const before = engine.run.steps();
       const t0 = now();
-      const stop = engine.advance(budget);
+      const stop = (this.plan ?? engine).advance(budget);
       const took = now() - t0;
       this.remaining -= engine.run.steps() - before;
       this.noteProgress();
@@ -330,7 +386,7 @@ export class RunController {
     const n = Math.floor(this.credit);
     if (n > 0) {
       const before = engine.run.steps();
-      const stop = engine.advance(n);
+      const stop = (this.plan ?? engine).advance(n);
       this.credit -= engine.run.steps() - before;
       this.noteProgress();
       if (stop) {
@@ -374,7 +430,8 @@ export class RunController {
     for (const m of this.stream.take()) this.host.post(m);
     this.posted = this.state;
     this.host.post({ kind: 'status', status: this.status() });
-    if (this.engine) this.host.post({ kind: 'snapshot', snapshot: this.display.build(this.engine, this.travel.furthest, this.speed) });
+    if (this.engine)
+      this.host.post({ kind: 'snapshot', snapshot: this.display.build(this.engine, this.travel.furthest, this.speed, this.plan) });
   }
 
   private status(): RunStatus {

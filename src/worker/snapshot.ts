@@ -2,9 +2,11 @@
 // (a console tail, a window of memory, the recent translated blocks, the timeline only when it changed):
 // a snapshot crosses to the page about once a frame, however long the run has been.
 import type { Engine } from '../hypervisor/engine';
+import type { PlannedRun } from '../hypervisor/migration/planned-run';
 import { ADDRESS_MASK, INSTRUCTION_SIZE, MEMORY_SIZE, PAGE_INDEX_MASK, PAGE_OFFSET_MASK, PAGE_SHIFT, PAGE_SIZE } from '../isa/constants';
 import { CONSOLE_TAIL, type DisplaySnapshot, type Inspection, type MemoryView, type Speed } from '../protocol/messages';
 import type { EventLog } from './event-log';
+import { summaries } from './plan';
 
 /** Bytes of guest memory a snapshot carries, centred on the PC or the chosen address. */
 const MEMORY_WINDOW = 256;
@@ -58,7 +60,7 @@ export class SnapshotBuilder {
     this.postedTimeline = -1;
   }
 
-  build(engine: Engine, furthest: number, speed: Speed): DisplaySnapshot {
+  build(engine: Engine, furthest: number, speed: Speed, plan: PlannedRun | null = null): DisplaySnapshot {
     const base = snapshotOf(engine);
     const inspection = engine.run.inspect();
     const present = engine.eventCount;
@@ -74,6 +76,15 @@ export class SnapshotBuilder {
       eventCounts: this.log.counts(present),
       speed,
       ...(timelineChanged ? { timeline: this.log.timeline(furthest) } : {}),
+      ...(plan?.checkpoints.length
+        ? {
+            checkpoints: summaries(
+              plan,
+              base.vms.map((v) => v.name),
+            ),
+          }
+        : {}),
+      ...(plan?.settings ? { migration: plan.progress && structuredClone(plan.progress) } : {}),
     };
   }
 

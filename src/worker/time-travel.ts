@@ -6,6 +6,7 @@
 // Apart from the controller because it decides where the run goes, not how it runs: it reaches the run
 // state machine only through TravelHost.
 import type { Engine } from '../hypervisor/engine';
+import type { PlannedRun } from '../hypervisor/migration/planned-run';
 import { HYPERVISOR_EVENT_KINDS, type RunState } from '../protocol/messages';
 import type { TraceEvent } from '../trace/events';
 import type { EventLog } from './event-log';
@@ -14,6 +15,8 @@ import type { EventStream } from './event-stream';
 /** The run controller, as time travel uses it. */
 export interface TravelHost {
   engine(): Engine | null;
+  /** The engine with its planned checkpoints and migration, which seeks and advances through them. */
+  plan(): PlannedRun | null;
   state(): RunState;
   /** Stops whatever runs (the timer, the slices) and leaves the run paused where it is. */
   halt(): void;
@@ -46,6 +49,11 @@ export class TimeTravel {
 
   reached(steps: number): void {
     if (steps > this.furthestStep) this.furthestStep = steps;
+  }
+
+  /** The run's future changed at `steps` (a checkpoint taken or restored there): it has reached only that far. */
+  truncate(steps: number): void {
+    this.furthestStep = steps;
   }
 
   /** A new run: nothing reached, nothing watched for. */
@@ -158,15 +166,16 @@ export class TimeTravel {
    */
   private goTo(target: number): void {
     const engine = this.host.engine()!;
+    const run = this.host.plan() ?? engine;
     // Back in time, or forwards within what the run has already been through: the engine jumps from
     // its nearest checkpoint (the events of that stretch are in the log already).
     if (target < engine.run.steps() || target <= this.furthestStep) {
       this.stream.replay = true;
-      engine.seek(target);
+      run.seek(target);
       this.stream.rewind(engine.eventCount);
     }
     while (engine.run.steps() < target) {
-      const stop = engine.advance(target - engine.run.steps());
+      const stop = run.advance(target - engine.run.steps());
       if (stop === 'breakpoint') engine.resume();
       else if (stop) break;
     }

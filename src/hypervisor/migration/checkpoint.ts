@@ -205,12 +205,24 @@ export function refuseRestore(engine: Engine, index: number, c: VmCheckpoint): s
  * Returns the refusal reason, or null when done. Counters and cycles are the checkpoint's for a restore; a
  * clone starts its own counters from the checkpoint's too (it is the same machine, copied).
  */
-export function restoreCheckpoint(engine: Engine, index: number, c: VmCheckpoint, how: 'restore' | 'clone' = 'restore'): string | null {
+export function restoreCheckpoint(
+  engine: Engine,
+  index: number,
+  c: VmCheckpoint,
+  how: 'restore' | 'clone' = 'restore',
+  /**
+   * The page keeps the host's clock: the VM's own count of retired instructions (VirtLab's step count, the
+   * timeline) goes on from now rather than back to the checkpoint's, as a real host's time goes on after
+   * `virsh restore`. Nothing the guest sees depends on it (its timer counts `ticks`, which are restored).
+   */
+  keepClock = false,
+): string | null {
   const refusal = how === 'restore' ? refuseRestore(engine, index, c) : refuseClone(engine, index, c);
   if (refusal) return refusal;
   const monitor = monitorOf(engine);
   const vm = monitor.guests[index];
   const m = vm.machine;
+  const clock = m.retired;
   const memory = fromBase64(c.machine.memory) as Uint8Array;
   const chunks: Uint8Array[] = [];
   for (let i = 0; i < memory.length; i += 1024) chunks.push(memory.slice(i, i + 1024));
@@ -225,6 +237,7 @@ export function restoreCheckpoint(engine: Engine, index: number, c: VmCheckpoint
     meter: Object.fromEntries(Object.keys(m.meter.counts).map((k) => [k, Number(c.machine.meter[k] ?? 0)])),
     chunks,
   });
+  if (keepClock) m.retired = clock;
   // Decoded instructions and code pages of the machine before are not the checkpoint's.
   m.xop.fill(-1);
   m.codeChunks.fill(0);

@@ -30,7 +30,7 @@
 //   migration runs.
 import type { Access } from '../../machine/machine';
 import type { TraceEvent } from '../../trace/events';
-import type { Engine, RunResultJson } from '../engine';
+import type { Engine, RunResultJson, StopReason } from '../engine';
 import type { MigrationHooks, Monitor } from '../monitor';
 import { TranslationCache } from '../translation-cache';
 import type { Vm } from '../vm';
@@ -267,21 +267,38 @@ export class LiveMigration implements MigrationHooks {
       if (stop === 'breakpoint') e.resume();
       else if (stop) break;
     }
+    const drive = this.drive();
+    for (let r = drive.next(); !r.done; r = drive.next()) advanceThrough(e, r.value);
+    e.runToEnd();
+    return { ...e.result(), migration: this.report };
+  }
+
+  /**
+   * The migration from the present moment: a generator that yields each stretch of guest instructions the
+   * VM runs while the link sends (its caller runs exactly that many, through breakpoints, then resumes it),
+   * so that the command line runs it at once and the page's worker in slices, alike.
+   */
+  *drive(): Generator<number, void, void> {
+    const e = this.engine;
     this.monitor.migration = this;
     const start = this.monitor.now();
     const steps = e.run.steps();
     if (steps > 0 && start > 0) this.cpi = start / steps;
-    if (this.settings.mode === 'pre-copy') this.preCopy();
+    if (this.settings.mode === 'pre-copy') yield* this.preCopy();
     else if (this.settings.mode === 'stop-and-copy') {
       this.report.stopReason = 'stop-and-copy alone: the VM pauses while all of its memory crosses';
       this.stopAndCopy(allPages());
-    } else this.postCopyRun();
+    } else yield* this.postCopyRun();
     this.report.totalCycles = this.monitor.now() - start;
     this.monitor.migration = null;
     this.report.throttle = this.throttle;
-    e.runToEnd();
-    return { ...e.result(), migration: this.report };
+    this.done = true;
   }
+
+  /** Whether the migration has ended (the VM runs on host B, every page is there). */
+  done = false;
+  /** Per round, which pages crossed and which the guest dirtied meanwhile (the page's 16-page grids). */
+  readonly roundPages: { readonly sent: number[]; readonly dirtied: number[]; readonly faulted: number[] }[] = [];
 
   private get vmRunning(): boolean {
     return this.vm.machine.state === 'running' && !this.engine.stopped;
@@ -291,7 +308,11 @@ export class LiveMigration implements MigrationHooks {
    * Lets the guest run while the link sends `pages` (in order), one per `pageTime` host cycles. Returns when
    * all are sent (or the VM stopped: the rest is sent at once).
    */
-  private sendWhileRunning(pages: number[], send: (page: number) => void, skip?: (page: number) => boolean): void {
+  private *sendWhileRunning(
+    pages: number[],
+    send: (page: number) => void,
+    skip?: (page: number) => boolean,
+  ): Generator<number, void, void> {
     let i = 0;
     while (i < pages.length) {
       // Post-copy: a page that a network fault brought over meanwhile is not pushed again.
@@ -321,8 +342,7 @@ export class LiveMigration implements MigrationHooks {
       // As many guest instructions as the next page takes to cross, at the cycles per instruction seen so far.
       // A throttled vCPU runs only (100 − throttle)% of the time: its instructions take that much longer.
       const cpi = (this.cpi * 100) / (100 - this.throttle);
-      const stop = this.engine.advance(Math.max(1, Math.ceil((this.pageTime - this.linkCredit) / cpi)));
-      if (stop === 'breakpoint') this.engine.resume();
+      yield Math.max(1, Math.ceil((this.pageTime - this.linkCredit) / cpi));
       let spent = this.monitor.now() - before;
       const ran = this.engine.run.steps() - steps;
       if (ran > 0 && spent > 0) this.cpi = spent / ran;
@@ -343,7 +363,7 @@ export class LiveMigration implements MigrationHooks {
     this.monitor.meter.charge('pageSend');
   }
 
-  private preCopy(): void {
+  private *preCopy(): Generator<number, void, void> {
     const m = this.vm.machine;
     this.logOn = true;
     this.dirty.fill(0);
@@ -352,11 +372,14 @@ export class LiveMigration implements MigrationHooks {
     for (let round = 1; ; round++) {
       const begin = this.monitor.now();
       let sent = 0;
-      this.sendWhileRunning(toSend, (p) => {
+      const sentPages: number[] = [];
+      yield* this.sendWhileRunning(toSend, (p) => {
         this.sendPage(p);
+        sentPages.push(p);
         sent++;
       });
       const dirtied = listOf(this.dirty);
+      this.roundPages.push({ sent: sentPages, dirtied, faulted: [] });
       this.report.rounds.push({ round, pagesSent: sent, pagesDirtied: dirtied.length, cycles: this.monitor.now() - begin });
       if (this.monitor.listening)
         this.monitor.note(this.vm, {
@@ -418,6 +441,7 @@ export class LiveMigration implements MigrationHooks {
   private stopAndCopy(pages: readonly number[]): void {
     const paused = this.monitor.now();
     for (const p of pages) this.sendPage(p);
+    this.roundPages.push({ sent: [...pages], dirtied: [], faulted: [] });
     // The VM stays paused while the source copies the pages out and the link carries them and the CPU state.
     this.monitor.meter.charge('linkWait', this.downtimeFor(pages.length));
     const downtime = this.monitor.now() - paused;
@@ -446,6 +470,7 @@ export class LiveMigration implements MigrationHooks {
       }
     }
     this.report.resumedAt = this.engine.run.steps();
+    vm.host = 'host B';
     // Host B's hypervisor gives the VM frames of its own, filled as deterministically and as scattered as
     // host A's (vm.ts), by another permutation (×5 rather than ×7; both odd, so both are permutations of 16).
     (vm as { p2m: readonly number[] }).p2m = Array.from(
@@ -461,7 +486,7 @@ export class LiveMigration implements MigrationHooks {
     }
   }
 
-  private postCopyRun(): void {
+  private *postCopyRun(): Generator<number, void, void> {
     // Hines & Gopalan: the CPU state crosses first and the VM resumes on host B at once.
     const downtime = this.downtimeFor(0);
     this.monitor.meter.charge('linkWait', downtime);
@@ -476,21 +501,26 @@ export class LiveMigration implements MigrationHooks {
     if (this.monitor.listening) this.monitor.note(this.vm, { kind: 'migrate-resume', host: HOST_B, downtime });
     // The background push (pre-paging), in page order; pages already faulted in are skipped.
     const begin = this.monitor.now();
-    this.sendWhileRunning(
+    yield* this.sendWhileRunning(
       allPages(),
       (p) => this.push(p),
       (p) => this.received[p] === 1,
     );
     for (let p = 0; p < PAGES; p++) this.push(p);
+    this.roundPages.push({ sent: this.pushed, dirtied: [], faulted: this.faulted });
     this.report.rounds.push({ round: 1, pagesSent: this.report.pagesSent, pagesDirtied: 0, cycles: this.monitor.now() - begin });
     for (let p = 0; p < PAGES; p++) this.vm.machine.watch[p] &= 1;
     this.postCopy = false;
   }
 
   /** The background push sends a page host B lacks. */
+  private readonly pushed: number[] = [];
+  private readonly faulted: number[] = [];
+
   private push(page: number): void {
     if (this.received[page]) return;
     this.received[page] = 1;
+    this.pushed.push(page);
     this.vm.machine.watch[page] &= 1;
     this.report.pagesSent++;
     this.monitor.meter.charge('pageSend');
@@ -500,6 +530,7 @@ export class LiveMigration implements MigrationHooks {
   private fetch(page: number, access: Access): void {
     if (this.received[page]) return;
     this.received[page] = 1;
+    this.faulted.push(page);
     this.vm.machine.watch[page] &= 1;
     this.report.pagesSent++;
     this.report.networkFaults++;
@@ -525,6 +556,17 @@ function listOf(bits: Uint8Array, value = 1): number[] {
 function equal(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** Runs exactly `n` more guest instructions (fewer if the run stops), passing breakpoints. */
+export function advanceThrough(engine: Engine, n: number): StopReason | undefined {
+  const goal = engine.run.steps() + n;
+  while (engine.run.steps() < goal) {
+    const stop = engine.advance(goal - engine.run.steps());
+    if (stop === 'breakpoint') engine.resume();
+    else if (stop) return stop;
+  }
+  return undefined;
 }
 
 /** Runs a prepared engine with a live migration; the run object of `run --json` with its `migration`. */

@@ -1,15 +1,19 @@
-// The Memory, Costs and Inspector panels share one place as tabs (a projector at 1280×720 has no room
+// The Memory, Costs, Inspector, Checkpoints and Migration panels share one place as tabs (a projector at 1280×720 has no room
 // for all of them at once). Arrow keys move between tabs (the WAI-ARIA tabs pattern); only the panel
 // shown renders, so the others cost nothing while the run goes.
 import { useRef, useState } from 'react';
+import { CheckpointsPanel } from '../panels/checkpoints/Checkpoints';
 import { CostsPanel } from '../panels/costs/Costs';
 import { InspectorPanel } from '../panels/inspector/Inspector';
 import { MemoryPanel } from '../panels/memory/Memory';
+import { MigrationPanel } from '../panels/migration/Migration';
 
 const TABS = [
   { id: 'memory', label: 'Memory', Panel: MemoryPanel },
   { id: 'costs', label: 'Costs', Panel: CostsPanel },
   { id: 'inspector', label: 'Inspector', Panel: InspectorPanel },
+  { id: 'checkpoints', label: 'Checkpoints', Panel: CheckpointsPanel },
+  { id: 'migration', label: 'Migration', Panel: MigrationPanel },
 ] as const;
 
 type TabId = (typeof TABS)[number]['id'];

@@ -3,13 +3,16 @@ import { ACTIONS, altHint, altShortcuts } from '../state/actions';
 import { useApp, useAppStore } from '../state/context';
 import { SpeedControl } from './Speed';
 
+/** The run controls: the toolbar's actions (Checkpoint is the Checkpoints panel's button). */
+const TOOLBAR = ACTIONS.filter((a) => !a.panelOnly);
+
 /** The run controls of interfaces.md: each button carries its contract name and key. */
 export function Toolbar() {
   const { commands } = useAppStore();
-  const enabled = useApp(useShallow((s) => ACTIONS.map((a) => a.enabled(s))));
+  const enabled = useApp(useShallow((s) => TOOLBAR.map((a) => a.enabled(s))));
   return (
     <div className="toolbar" role="toolbar" aria-label="Run controls">
-      {ACTIONS.map((action, i) => (
+      {TOOLBAR.map((action, i) => (
         <button
           key={action.id}
           type="button"

@@ -3,7 +3,7 @@
 import type { AppState, Commands } from './store';
 import { editorIsLoaded, hasErrors } from './store';
 
-export type ActionId = 'run' | 'pause' | 'step' | 'step-to-event' | 'step-back' | 'step-back-event' | 'reset';
+export type ActionId = 'run' | 'pause' | 'step' | 'step-to-event' | 'step-back' | 'step-back-event' | 'reset' | 'checkpoint';
 
 export interface Action {
   readonly id: ActionId;
@@ -16,11 +16,13 @@ export interface Action {
   readonly description: string;
   /** A short label for the button face when the accessible name is long (the name stays the label). */
   readonly face?: string;
+  /** Not a button of the toolbar (a panel of its own has it; the key works page-wide). */
+  readonly panelOnly?: boolean;
   /**
    * The same action without a function key (Mac keyboards need Fn for them, F11 is the browser's full
    * screen on Linux and Windows): Ctrl (⌘ on a Mac) with the keys Chrome's debugger uses, by position.
    */
-  readonly alt: { readonly code: 'Backslash' | 'Quote' | 'Semicolon'; readonly shift: boolean };
+  readonly alt: { readonly code: 'Backslash' | 'Quote' | 'Semicolon' | 'Period'; readonly shift: boolean };
   matches(e: KeyboardEvent): boolean;
   enabled(s: AppState): boolean;
   perform(c: Commands): void;
@@ -40,7 +42,7 @@ export function runnable(s: AppState): boolean {
 }
 
 const MAC = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
-const ALT_CHAR = { Backslash: '\\', Quote: "'", Semicolon: ';' } as const;
+const ALT_CHAR = { Backslash: '\\', Quote: "'", Semicolon: ';', Period: '.' } as const;
 
 /** Whether a key press is an action's Ctrl/⌘ alternative. */
 export function matchesAlt(a: Action, e: KeyboardEvent): boolean {
@@ -138,5 +140,18 @@ export const ACTIONS: readonly Action[] = [
     matches: (e) => e.key === 'F5' && e.ctrlKey && e.shiftKey && !e.altKey && !e.metaKey,
     enabled: () => true,
     perform: (c) => c.reset(),
+  },
+  {
+    id: 'checkpoint',
+    panelOnly: true,
+    alt: { code: 'Period', shift: false },
+    label: 'Checkpoint',
+    keys: 'F8',
+    keyHint: 'F8',
+    description: 'Take a checkpoint of the VM shown, at this moment (the Checkpoints tab lists it)',
+    matches: (e) => e.key === 'F8' && plain(e),
+    // A hypervisor saves a VM; bare metal has none (the engine refuses it with the reason).
+    enabled: (s) => s.status.state !== 'idle' && s.technique !== 'native' && editorIsLoaded(s),
+    perform: (c) => c.takeCheckpoint(),
   },
 ];

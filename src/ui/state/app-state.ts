@@ -91,6 +91,8 @@ export interface AppState {
   readonly loadsAnswered: number;
   /** Another tab saved other work (its name): this tab keeps its own, and the notice offers the other's. */
   readonly otherTabWork: string | null;
+  /** What the last checkpoint action said (a refusal's reason), shown by the Checkpoints panel. */
+  readonly checkpointNotice: string | null;
 }
 
 /** Cost preset, paging, hypervisor type and the hardware exit controls (undefined: the default). */
@@ -157,12 +159,23 @@ export function initialState(): AppState {
     viewVm: null,
     keysOpen: false,
     firstVisit: false,
+    checkpointNotice: null,
   };
 }
 
 /** What the worker is given to run, as a string: equal keys mean the same run. */
 export function keyOf(s: Pick<AppState, 'vms' | 'technique' | 'isa' | 'breakpoints' | 'settings' | 'meta'>): string {
-  return JSON.stringify([s.vms, s.technique, s.isa, s.breakpoints, s.settings, s.meta.costs, s.meta.timeSlice]);
+  return JSON.stringify([
+    s.vms,
+    s.technique,
+    s.isa,
+    s.breakpoints,
+    s.settings,
+    s.meta.costs,
+    s.meta.timeSlice,
+    s.meta.checkpoints ?? [],
+    s.meta.migration ?? null,
+  ]);
 }
 
 /** The scenario the page holds: what the editor and the controls show, with the rest kept from where it came. */

@@ -82,7 +82,7 @@ export function workerBus(spawn: () => WorkerLike = spawnEngine, now: () => numb
 
   // Comparisons run in short-lived workers of their own: the main worker's run keeps answering meanwhile.
   const comparing = new Map<number, WorkerLike>();
-  const compare = (message: Extract<PageMessage, { kind: 'compare' }>) => {
+  const compare = (message: Extract<PageMessage, { kind: 'compare' | 'migration-compare' }>) => {
     const w = spawn();
     comparing.set(message.request, w);
     const end = (answer: WorkerMessage) => {
@@ -93,7 +93,7 @@ export function workerBus(spawn: () => WorkerLike = spawnEngine, now: () => numb
     };
     w.onmessage = (e: MessageEvent<WorkerMessage>) => {
       const m = e.data;
-      if (m.kind === 'compare-results' || m.kind === 'compare-failed') end(m);
+      if (m.kind === 'compare-results' || m.kind === 'compare-failed' || m.kind === 'migration-compare-results') end(m);
       else if (m.kind === 'error') end({ kind: 'compare-failed', request: message.request, errors: [m.message] });
     };
     w.onerror = (e: ErrorEvent) => {
@@ -111,7 +111,7 @@ export function workerBus(spawn: () => WorkerLike = spawnEngine, now: () => numb
 
   return {
     send: (message) => {
-      if (message.kind === 'compare') return compare(message);
+      if (message.kind === 'compare' || message.kind === 'migration-compare') return compare(message);
       if (message.kind === 'cancel') {
         comparing.get(message.request)?.terminate();
         comparing.delete(message.request);

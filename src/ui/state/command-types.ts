@@ -56,6 +56,15 @@ export interface Commands {
   setLinkProblem(reason: string | null): void;
   /** Goes to a moment of the run once the load under way has been answered (a link's `at=`). */
   seekWhenLoaded(steps: number): void;
+  /** Takes a checkpoint of a VM (the one shown, by default) at this moment. */
+  takeCheckpoint(vm?: number): void;
+  /** Puts a listed checkpoint's VM back to it at this moment. */
+  restoreCheckpoint(index: number): void;
+  deleteCheckpoint(index: number): void;
+  /** Starts a new VM from a checkpoint, beside its original (the run is loaded again). */
+  cloneCheckpoint(index: number): void;
+  /** The scenario's live migration (null: none); the run is loaded again. */
+  setMigration(migration: Scenario['migration'] | null): void;
 }
 
 /**

@@ -4,6 +4,7 @@
 import type { LoadOptions } from '../../protocol/messages';
 import { scenarioToJson } from '../../scenario/scenario';
 import { type Breakpoint, editorIsLoaded, hasErrors, INTERACTIVE_MAX_STEPS, keyOf, scenarioOf, type VmSource } from './app-state';
+import { checkpointCommands } from './checkpoint-commands';
 import type { CommandContext, Commands } from './command-types';
 import { lectureCommands } from './lecture-commands';
 
@@ -140,6 +141,7 @@ export function createCommands(ctx: CommandContext): Commands {
     setEventFilter: (eventFilter) => store.setState({ eventFilter }),
     setMemoryAddress: (address) => bus.send({ kind: 'memory-view', address }),
     ...lectureCommands(ctx, () => commands.load()),
+    ...checkpointCommands(ctx, () => commands.load()),
   };
 
   /** Time travel moves within the run the editor shows; a run being replaced has no timeline yet. */

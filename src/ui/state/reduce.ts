@@ -1,7 +1,7 @@
 // The worker's messages folded into the page's state. Pure, so that the store can batch a frame's worth of
 // messages into one update, and so that tests need no worker.
 import type { WorkerMessage } from '../../protocol/messages';
-import { type AppState, EVENTS_KEPT, IDLE } from './app-state';
+import { type AppState, EVENTS_KEPT, IDLE, keyOf } from './app-state';
 
 /** Folds one worker message into the state. Pure, so it is easy to test and to batch. */
 export function reduce(s: AppState, m: WorkerMessage): Partial<AppState> {
@@ -57,9 +57,22 @@ export function reduce(s: AppState, m: WorkerMessage): Partial<AppState> {
       return {}; // rows of the Events panel: kept by EventRows, not in the state
     case 'pong':
       return {}; // the bus's watchdog; never reaches here
+    case 'checkpoints-changed': {
+      // The worker's run has them already: if it was the editor's, it still is.
+      const meta = { ...s.meta, checkpoints: m.checkpoints.length ? m.checkpoints : undefined };
+      const loaded = s.loadedKey === keyOf(s);
+      return {
+        meta,
+        checkpointNotice: m.refused ?? null,
+        ...(loaded ? { loadedKey: keyOf({ ...s, meta }) } : {}),
+      };
+    }
     case 'compare-results':
     case 'compare-failed':
     case 'events-export':
+    case 'checkpoint-file':
+    case 'checkpoint-opened':
+    case 'migration-compare-results':
       return {}; // answers to requests: kept by whoever asked (see AppStore.ask)
     case 'restarted':
       return { problem: { kind: 'error', message: m.reason } };

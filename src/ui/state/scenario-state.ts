@@ -14,6 +14,9 @@ export interface ScenarioMeta {
   readonly timeSlice: number;
   readonly maxSteps: number;
   readonly extra: Readonly<Record<string, unknown>>;
+  /** The scenario's checkpoints (taken and restored on the page travel in it) and its live migration. */
+  readonly checkpoints?: Scenario['checkpoints'];
+  readonly migration?: Scenario['migration'];
 }
 
 export const DEFAULT_META: ScenarioMeta = {
@@ -55,6 +58,8 @@ export function scenarioOfFields(s: ScenarioFields): Scenario {
     breakpoints: s.breakpoints.map((b) => ({ vm: b.vm, line: b.line })),
     maxSteps: s.meta.maxSteps,
     extra: s.meta.extra,
+    ...(s.meta.checkpoints?.length ? { checkpoints: s.meta.checkpoints } : {}),
+    ...(s.meta.migration ? { migration: s.meta.migration } : {}),
   };
 }
 
@@ -65,7 +70,16 @@ export function fieldsOfScenario(sc: Scenario): ScenarioFields {
     technique: sc.technique,
     isa: sc.isa,
     settings: { preset: sc.preset, paging: sc.hypervisor.paging, hypervisorType: sc.hypervisor.type, exits: sc.hypervisor.exits },
-    meta: { title: sc.title, notes: sc.notes, costs: sc.costs, timeSlice: sc.hypervisor.timeSlice, maxSteps: sc.maxSteps, extra: sc.extra },
+    meta: {
+      title: sc.title,
+      notes: sc.notes,
+      costs: sc.costs,
+      timeSlice: sc.hypervisor.timeSlice,
+      maxSteps: sc.maxSteps,
+      extra: sc.extra,
+      ...(sc.checkpoints ? { checkpoints: sc.checkpoints } : {}),
+      ...(sc.migration ? { migration: sc.migration } : {}),
+    },
   };
 }
 

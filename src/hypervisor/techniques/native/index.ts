@@ -92,6 +92,7 @@ class NativeRun implements TechniqueRun {
           tlb: tlbOf(m),
           pageTable: pageTableOf(m),
           p2m: Array.from({ length: PAGE_COUNT }, (_, i) => i),
+          host: 'host A',
           shadow: null,
           ept: null,
           vmcs: null,

@@ -73,6 +73,7 @@ function VmColumn({
     <div className={`vm-column vm-${state}`}>
       <div className="vm-name">
         {technique === 'native' ? 'the machine' : <VmNameButton index={index} name={vm.name} />}
+        {vm.host === 'host B' && <span className="vm-host"> on host B</span>}
         {state !== 'running' && (
           <span className={`vm-state state-${state}`}>
             {state}

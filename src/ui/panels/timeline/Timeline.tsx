@@ -7,12 +7,27 @@ import { fmt } from '../../shared/format';
 import { CATEGORY_COLOR, CATEGORY_LABEL } from '../../shared/palette';
 import { useApp, useAppStore } from '../../state/context';
 import type { AppState } from '../../state/store';
+import { timelineMarks } from '../checkpoints/checkpoint-rows';
 
 function spanOf(s: AppState): number {
   return Math.max(1, s.timeline?.furthest ?? 0, s.status.steps);
 }
 
-function draw(canvas: HTMLCanvasElement, timeline: TimelineView | null, steps: number, span: number): void {
+/** Checkpoints taken (blue) and restored (amber) on the timeline; the legend names them. */
+const TAKEN_COLOR = '#1d4ed8';
+const RESTORED_COLOR = '#b45309';
+
+function marksOf(s: AppState) {
+  return timelineMarks(s.snapshot?.checkpoints);
+}
+
+function draw(
+  canvas: HTMLCanvasElement,
+  timeline: TimelineView | null,
+  steps: number,
+  span: number,
+  marks: { taken: readonly number[]; restored: readonly number[] },
+): void {
   const dpr = window.devicePixelRatio || 1;
   const w = canvas.clientWidth;
   const h = canvas.clientHeight;
@@ -60,6 +75,24 @@ function draw(canvas: HTMLCanvasElement, timeline: TimelineView | null, steps: n
     ctx.fillStyle = CATEGORY_COLOR.fidelity;
     for (const v of timeline.violations) ctx.fillRect(x(v) - 1, 0, 3, h);
   }
+  // Checkpoints: a triangle on top where one was taken, one below where one was restored.
+  for (const [list, color, top] of [
+    [marks.taken, TAKEN_COLOR, true],
+    [marks.restored, RESTORED_COLOR, false],
+  ] as const) {
+    ctx.fillStyle = color;
+    for (const at of list) {
+      const mx = x(at);
+      ctx.fillRect(mx - 1, 0, 2, h);
+      ctx.beginPath();
+      const y0 = top ? 0 : h;
+      const y1 = top ? 7 : h - 7;
+      ctx.moveTo(mx - 5, y0);
+      ctx.lineTo(mx + 5, y0);
+      ctx.lineTo(mx, y1);
+      ctx.fill();
+    }
+  }
   // The present.
   ctx.fillStyle = '#14161a';
   ctx.fillRect(Math.min(w - 3, x(steps)) - 1, 0, 3, h);
@@ -73,6 +106,8 @@ export function Timeline({ status, children }: { status?: ReactNode; children?: 
   const span = useApp(spanOf);
   const enabled = useApp((s) => s.status.state !== 'idle');
   const furthest = useApp((s) => Math.max(s.timeline?.furthest ?? 0, s.status.steps));
+  const marks = useApp((s) => JSON.stringify(marksOf(s)));
+  const { taken, restored } = JSON.parse(marks) as { taken: number[]; restored: number[] };
 
   useEffect(() => {
     const el = canvas.current;
@@ -81,14 +116,17 @@ export function Timeline({ status, children }: { status?: ReactNode; children?: 
     const redraw = () => {
       frame = 0;
       const s = store.getState();
-      draw(el, s.timeline, s.status.steps, spanOf(s));
+      draw(el, s.timeline, s.status.steps, spanOf(s), marksOf(s));
     };
     const later = () => {
       if (!frame) frame = requestAnimationFrame(redraw);
     };
     redraw();
+    let drawnMarks = '';
     const unsubscribe = store.subscribe((s, prev) => {
-      if (s.timeline !== prev.timeline || s.status !== prev.status) later();
+      const m = JSON.stringify(marksOf(s));
+      if (s.timeline !== prev.timeline || s.status !== prev.status || m !== drawnMarks) later();
+      drawnMarks = m;
     });
     const resize = new ResizeObserver(later);
     resize.observe(el);
@@ -174,6 +212,17 @@ export function Timeline({ status, children }: { status?: ReactNode; children?: 
           </li>
         ))}
       </ul>
+      {/* The canvas marks checkpoints (blue on top: taken; amber below: restored); their steps as text. */}
+      {taken.length + restored.length > 0 && (
+        <ul className="sr-only" aria-label="Checkpoint marks">
+          {taken.map((t) => (
+            <li key={`t${t}`}>checkpoint taken at step {fmt(t)}</li>
+          ))}
+          {restored.map((t) => (
+            <li key={`r${t}`}>checkpoint restored at step {fmt(t)}</li>
+          ))}
+        </ul>
+      )}
       {children}
     </section>
   );
