@@ -18,6 +18,8 @@ export interface EventAt {
   readonly event: TraceEvent;
   /** The run is at this event because it was stepped to (Step to event, Back to event) or clicked. */
   readonly chosen?: boolean;
+  /** Its place among the hypervisor events kept (a row of the sequence view). */
+  readonly position?: number;
 }
 
 export interface RunStatus {

@@ -78,10 +78,11 @@ export class TimeTravel {
     if (!engine) return undefined;
     if (this.cursor !== null) {
       const event = this.log.get(this.cursor);
-      if (event && this.cursor < engine.eventCount) return { index: this.cursor, event, chosen: true };
+      const position = this.log.count('hypervisor', this.cursor);
+      if (event && this.cursor < engine.eventCount) return { index: this.cursor, event, chosen: true, position };
     }
     const latest = this.log.previousHypervisorEvent(engine.eventCount);
-    return latest && { index: latest.index, event: latest.event, chosen: false };
+    return latest && { index: latest.index, event: latest.event, chosen: false, position: this.log.count('hypervisor', latest.index) };
   }
 
   /**

@@ -120,7 +120,7 @@ function MachineView() {
 }
 
 function EventCallout() {
-  const event = useApp((s) => currentEvent(s.events));
+  const event = useApp((s) => s.status.event?.event ?? currentEvent(s.events));
   const technique = useApp((s) => s.snapshot?.technique ?? s.technique);
   const steps = useApp((s) => s.status.steps);
   if (!event) {

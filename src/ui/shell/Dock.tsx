@@ -1,15 +1,17 @@
-// The Memory, Costs and Inspector panels share one place as tabs (a projector at 1280×720 has no room
+// The Memory, Costs, Inspector and Sequence panels share one place as tabs (a projector at 1280×720 has no room
 // for all of them at once). Arrow keys move between tabs (the WAI-ARIA tabs pattern); only the panel
 // shown renders, so the others cost nothing while the run goes.
 import { useRef, useState } from 'react';
 import { CostsPanel } from '../panels/costs/Costs';
 import { InspectorPanel } from '../panels/inspector/Inspector';
 import { MemoryPanel } from '../panels/memory/Memory';
+import { SequencePanel } from '../panels/sequence/Sequence';
 
 const TABS = [
   { id: 'memory', label: 'Memory', Panel: MemoryPanel },
   { id: 'costs', label: 'Costs', Panel: CostsPanel },
   { id: 'inspector', label: 'Inspector', Panel: InspectorPanel },
+  { id: 'sequence', label: 'Sequence', Panel: SequencePanel },
 ] as const;
 
 type TabId = (typeof TABS)[number]['id'];
