@@ -133,7 +133,14 @@ function EventCallout() {
   }
   const x = explain(event, technique);
   return (
-    <section className={`p-event${event.kind === 'fidelity-violation' ? ' fidelity' : ''}`} aria-label="Current event" aria-live="polite">
+    // A long explanation scrolls: the region takes the focus so that the keyboard can scroll it too.
+    <section
+      className={`p-event${event.kind === 'fidelity-violation' ? ' fidelity' : ''}`}
+      aria-label="Current event"
+      aria-live="polite"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1)
+      tabIndex={0}
+    >
       <h2>
         Current event <span className="p-at">at instruction {fmt(event.step ?? steps)}</span>
       </h2>
