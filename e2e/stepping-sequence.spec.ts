@@ -1,5 +1,6 @@
 // Issue 13, items 4–6 in the page: one event per step (each animated in the Machine panel and called out
 // with its chain), the sequence view following the run and a seek, and predict mode's score.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { libraryScenario } from '../src/scenario/library';
 import { encodeFragment } from '../src/scenario/link';
@@ -103,4 +104,11 @@ test('predict mode asks what happens next, steps, reveals and keeps the score', 
   await question.getByRole('button', { name: wrong, exact: true }).click();
   await expect(predict).toContainText(`Not quite: it was hidden-fault (you said ${wrong}).`);
   await expect(predict).toContainText('1 right of 2');
+  // The question, the score and the sequence view pass axe.
+  await page.keyboard.press('F11');
+  await expect(question).toBeVisible();
+  await page.getByRole('tab', { name: 'Sequence' }).click();
+  await expect(page.getByRole('region', { name: 'Sequence' }).getByRole('listitem')).not.toHaveCount(0);
+  const axe = await new AxeBuilder({ page }).include('.sequence').include('.predict').analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 });

@@ -128,7 +128,7 @@ export function SequencePanel() {
   return (
     <section className="panel sequence" aria-label="Sequence">
       <h2>
-        Sequence <span className="subtitle">{fmt(total)} hypervisor events, time flowing down</span>
+        Sequence <span className="subtitle">{fmt(total)} events, time ↓</span>
         <button type="button" className="seq-export" onClick={exportSvg} disabled={total === 0}>
           Export SVG
         </button>
