@@ -262,11 +262,12 @@ test.describe('presentation mode at 1280×720', () => {
     const event = pres.getByRole('region', { name: 'Current event' });
     await expect(event).toContainText('Why:');
     await expect(event).toContainText(/trap|emulate|hidden-fault/);
-    const at = await status.textContent();
+    // One event per press, even among the events of one instruction; ← goes back to the one before.
+    const at = await event.textContent();
     await page.keyboard.press('ArrowRight');
-    await expect(status).not.toHaveText(at ?? '');
+    await expect(event).not.toHaveText(at ?? '');
     await page.keyboard.press('ArrowLeft');
-    await expect(status).toHaveText(at ?? '');
+    await expect(event).toHaveText(at ?? '');
     expect(await smallText(page, 24)).toEqual([]);
     await page.keyboard.press('m');
     await expect(pres.getByRole('region', { name: 'Machine' })).toContainText('Guest kernel');

@@ -41,24 +41,34 @@ test('four steps forward and four back come back to identical registers, each st
   checkLocal();
 });
 
-test('Step to event stops at each trap; the Events panel explains it; back to event returns', async ({ page }) => {
+test('Step to event stops at each hypervisor event, one at a time; the Events panel explains it; back to event returns', async ({
+  page,
+}) => {
   const vl = new VirtLabPage(page);
   await load(vl, 'trap-and-emulate');
   const list = vl.events.getByRole('listbox', { name: 'Event list' });
+  const now = vl.machine.getByRole('note', { name: 'Event callout' }).locator('[aria-current="step"]');
   await vl.stepToEvent.click();
-  // LIDT at real CPL 3: a trap first (the hidden fault of the first fetch, then #GP), emulated on the vCPU.
+  // LIDT at real CPL 3, its four events one press each at one moment: the hidden page fault of the first
+  // fetch (a trap, then the shadow entry filled), then #GP (a trap, then LIDT emulated on the vCPU).
+  await expect(now).toHaveText('trap');
   await expect(list).toContainText('trap');
   await expect(vl.events).toContainText('Why');
   const first = await vl.steps();
   expect(first).toBeGreaterThan(0);
+  for (const step of ['hidden fault', 'trap', 'emulate']) {
+    await page.keyboard.press('F11');
+    await expect(now).toHaveText(step);
+    await vl.atStep(first);
+  }
   await page.keyboard.press('F11');
+  await expect(now).toHaveText('trap');
   await expect.poll(() => vl.steps()).toBeGreaterThan(first);
-  const second = await vl.steps();
-  await page.keyboard.press('F11');
-  await expect.poll(() => vl.steps()).toBeGreaterThan(second);
   await vl.stepBackToEvent.click();
-  await vl.atStep(second);
+  await expect(now).toHaveText('emulate');
+  await vl.atStep(first);
   await page.keyboard.press('Shift+F11');
+  await expect(now).toHaveText('trap');
   await vl.atStep(first);
   // The Machine panel shows the layers and which runs: the guest kernel, deprivileged to ring 3.
   await expect(vl.machine).toContainText('Guest kernel');
@@ -86,10 +96,12 @@ test('switching technique changes the events: traps under trap-and-emulate, VM e
   await expect(vl.technique).toHaveValue('hardware-assisted');
   await expect(vl.status).toHaveText(/Paused, ready to run/);
   // Step by event until an I/O exit shows (the first exits map guest memory: EPT violations).
-  for (let i = 0; i < 16 && !(await list.textContent())?.includes('IO_INSTRUCTION'); i++) {
-    const before = await vl.steps();
+  // Each press moves to the next event: the one the Events panel shows selected changes.
+  const selected = list.locator('[aria-selected="true"]');
+  for (let i = 0; i < 48 && !(await list.textContent())?.includes('IO_INSTRUCTION'); i++) {
+    const before = (await selected.count()) ? await selected.textContent() : '';
     await page.keyboard.press('F11');
-    await expect.poll(() => vl.steps()).toBeGreaterThan(before);
+    await expect(selected).not.toHaveText(before ?? '');
   }
   await expect(list).toContainText('vm-exit');
   await expect(list).toContainText('IO_INSTRUCTION');

@@ -4,7 +4,7 @@
 import type { PresetId, TechniqueId } from '../config';
 import type { Variant } from '../isa/table';
 import type { EventFilter, TimelineCategory } from './event-kinds';
-import type { VmState } from './events';
+import type { TraceEvent, VmState } from './events';
 import type { Inspection } from './inspection';
 import type { CheckpointSummary, MigrationView } from './migration';
 import type { Speed } from './page-messages';
@@ -12,6 +12,16 @@ import type { Counters, CpuView, StopReason } from './views';
 
 /** Where the run controller is. `idle`: nothing runnable is loaded. `stopped`: the run ended (see `stop`). */
 export type RunState = 'idle' | 'running' | 'paused' | 'stopped';
+
+/** An event of the run with its index in the run's event list. */
+export interface EventAt {
+  readonly index: number;
+  readonly event: TraceEvent;
+  /** The run is at this event because it was stepped to (Step to event, Back to event) or clicked. */
+  readonly chosen?: boolean;
+  /** Its place among the hypervisor events kept (a row of the sequence view). */
+  readonly position?: number;
+}
 
 export interface RunStatus {
   readonly state: RunState;
@@ -21,6 +31,11 @@ export interface RunStatus {
   readonly stop: StopReason | null;
   /** The engine's own failure, when `stop` is `error`. */
   readonly error?: string;
+  /**
+   * The event the run is at: the one Step to event / Back to event stepped to or the one clicked
+   * (`chosen`), else the latest hypervisor event that has happened. Absent before any.
+   */
+  readonly event?: EventAt;
 }
 
 /** The whole run as far as it has gone (the future of a seek included: replay is deterministic). */

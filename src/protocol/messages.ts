@@ -29,6 +29,7 @@ export type { Diagnostic } from '../isa/assembler';
 export type { Variant } from '../isa/table';
 export type {
   DisplaySnapshot,
+  EventAt,
   MemoryView,
   RunState,
   RunStatus,
@@ -71,7 +72,7 @@ export type {
   VmView,
 } from './views';
 export type { VmAssemblyErrors, WorkerMessage, WorkerMessageKind } from './worker-messages';
-export { EVENT_BATCH_LIMIT, EVENT_WINDOW_LIMIT } from './worker-messages';
+export { EVENT_BATCH_LIMIT, EVENT_WINDOW_LIMIT, PEEK_LIMIT } from './worker-messages';
 
 /**
  * One message interface that works the same across a Worker and in-process (v86's worker_bus): the page

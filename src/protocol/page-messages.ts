@@ -63,6 +63,11 @@ export type PageMessage =
    * happened (with the instruction it came with, or just after it).
    */
   | { readonly kind: 'step-to-event' }
+  /**
+   * The next hypervisor event after the one the run is at, without moving the run (predict the next
+   * event): answered by `next-event` with the same `request`.
+   */
+  | { readonly kind: 'peek-event'; readonly request: number }
   /** How fast `run` goes; at low speeds the run advances one instruction at a time on a timer. */
   | { readonly kind: 'speed'; readonly speed: Speed }
   /** Breakpoints by source line, replacing the current ones (the run is not reloaded). */
@@ -163,6 +168,7 @@ export function isPageMessage(data: unknown): data is PageMessage {
       );
     }
     case 'cancel':
+    case 'peek-event':
       return typeof (data as { request?: unknown }).request === 'number';
     case 'checkpoint-take':
       return typeof (data as { vm?: unknown }).vm === 'number';

@@ -85,6 +85,15 @@ export type WorkerMessage =
   /** The file opened, or why it was refused (corrupt, an unknown version, another program or technique). */
   | { readonly kind: 'checkpoint-opened'; readonly request: number; readonly ok: boolean; readonly reason?: string }
   | { readonly kind: 'migration-compare-results'; readonly request: number; readonly results: readonly MigrationMethodResult[] }
+  /**
+   * The answer to `peek-event`: the next hypervisor event (its index in the run's event list), or null
+   * when the run ends or PEEK_LIMIT instructions pass without one.
+   */
+  | {
+      readonly kind: 'next-event';
+      readonly request: number;
+      readonly next: { readonly index: number; readonly event: TraceEvent } | null;
+    }
   /** A message the worker could not act on, or a failure of its own. */
   | { readonly kind: 'error'; readonly message: string };
 
@@ -92,5 +101,7 @@ export type WorkerMessageKind = WorkerMessage['kind'];
 
 /** Events carried by one batch at most. */
 export const EVENT_BATCH_LIMIT = 2000;
+/** Instructions the worker runs ahead at most to find the next event for `peek-event`. */
+export const PEEK_LIMIT = 1_000_000;
 /** Events one `events-window` answer carries at most. */
 export const EVENT_WINDOW_LIMIT = 500;

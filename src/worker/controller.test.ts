@@ -297,32 +297,90 @@ describe('RunController: time travel', () => {
     expect(timeline).toBe(true);
   });
 
-  it('Step to event pauses just after the next hypervisor event; back by event returns to the one before', () => {
+  it('Step to event moves one hypervisor event at a time, even inside one instruction; back by event retraces them exactly', () => {
+    // The reference: the run straight through, every event with its index.
+    const straight = harness();
+    straight.load(SYSCALLS, { technique: 'trap-and-emulate', maxSteps: 400, events: true });
+    straight.send({ kind: 'run' });
+    straight.until((s) => s.state === 'stopped');
+    straight.send({ kind: 'events-window', request: 1, filter: 'all', from: 0, count: 500 });
+    const answer = straight.posted.findLast((m) => m.kind === 'events-window');
+    if (answer?.kind !== 'events-window') throw new Error('no window');
+    const all = answer.items.map((x) => x.event);
+    expect(answer.items.every((x, i) => x.index === i)).toBe(true);
+    const hv = all.flatMap((e, index) => (HYPERVISOR_EVENT_KINDS.has(e.kind) ? [index] : []));
+
     const h = harness();
-    h.load(SYSCALLS, { technique: 'trap-and-emulate', maxSteps: 1e12, events: true });
-    const moments: number[] = [];
-    for (let i = 0; i < 8; i++) {
-      const before = h.lastStatus()!.steps;
+    h.load(SYSCALLS, { technique: 'trap-and-emulate', maxSteps: 400, events: true });
+    const visited: { index: number; steps: number; cpu: unknown }[] = [];
+    for (let i = 0; i < 12; i++) {
       h.send({ kind: 'step-to-event' });
       const s = h.lastStatus()!;
       expect(s.state).toBe('paused');
-      expect(s.steps).toBeGreaterThan(before);
-      const list = pageList(h.posted);
-      // The run stands at the first moment after an event of the hypervisor's: one step earlier, it had
-      // not happened yet.
-      const hv = list.filter((e) => HYPERVISOR_EVENT_KINDS.has(e.kind));
-      const last = hv.at(-1)!;
-      expect([s.steps, s.steps - 1]).toContain(last.step);
-      expect(list.slice(list.indexOf(last)).every((e) => e === last || !HYPERVISOR_EVENT_KINDS.has(e.kind))).toBe(true);
-      moments.push(s.steps);
+      // Exactly the next hypervisor event of the stream, as the run is at it.
+      expect(s.event).toMatchObject({ index: hv[i], chosen: true });
+      expect(s.event!.event).toEqual(all[hv[i]]);
+      const snap = snapshotOfLast(h);
+      // The machine stands at the first moment the event has happened.
+      expect(snap.eventCount).toBeGreaterThan(hv[i]);
+      expect([s.steps, s.steps - 1]).toContain(all[hv[i]].step);
+      visited.push({ index: hv[i], steps: s.steps, cpu: snap.vms[0].cpu });
     }
-    expect(new Set(moments).size).toBe(moments.length);
-    for (let i = moments.length - 2; i >= 0; i--) {
+    // The INT 0x80: its trap, then its reflect, two presses at one moment (one instruction).
+    const trap = visited.findIndex(
+      (v) => all[v.index].kind === 'trap' && (all[v.index] as { instruction: string }).instruction === 'INT 128',
+    );
+    expect(trap).toBeGreaterThanOrEqual(0);
+    expect(all[visited[trap + 1].index].kind).toBe('reflect');
+    expect(visited[trap + 1].steps).toBe(visited[trap].steps);
+    for (let i = visited.length - 2; i >= 0; i--) {
       h.send({ kind: 'step-back', by: 'event' });
-      expect(h.lastStatus()!.steps).toBe(moments[i]);
+      const s = h.lastStatus()!;
+      expect(s.event).toMatchObject({ index: visited[i].index, chosen: true });
+      expect(s.steps).toBe(visited[i].steps);
+      expect(snapshotOfLast(h).vms[0].cpu).toEqual(visited[i].cpu);
     }
     h.send({ kind: 'step-back', by: 'event' });
     expect(h.lastStatus()!.steps).toBe(0);
+    expect(h.lastStatus()!.event).toBeUndefined();
+  });
+
+  it('a Step leaves the event cursor; back by event then goes to the latest event before the present moment', () => {
+    const h = harness();
+    h.load(SYSCALLS, { technique: 'trap-and-emulate', maxSteps: 1e12, events: true });
+    h.send({ kind: 'step', count: 13 });
+    const s = h.lastStatus()!;
+    expect(s.event?.chosen).toBe(false);
+    h.send({ kind: 'step-back', by: 'event' });
+    const back = h.lastStatus()!;
+    expect(back.event?.chosen).toBe(true);
+    expect(back.steps).toBeLessThan(13);
+  });
+
+  it('peeks at the next event without moving the run, from the log or by running ahead and seeking back', () => {
+    const h = harness();
+    h.load(SYSCALLS, { technique: 'trap-and-emulate', maxSteps: 1e12, events: true });
+    h.send({ kind: 'step', count: 9 });
+    const before = h.lastStatus()!;
+    const cpu = snapshotOfLast(h).vms[0].cpu;
+    h.send({ kind: 'peek-event', request: 3 });
+    const answer = h.posted.findLast((m) => m.kind === 'next-event');
+    if (answer?.kind !== 'next-event') throw new Error('no answer');
+    expect(answer.request).toBe(3);
+    expect(answer.next).not.toBeNull();
+    h.send({ kind: 'pause' });
+    expect(h.lastStatus()!.steps).toBe(before.steps);
+    expect(snapshotOfLast(h).vms[0].cpu).toEqual(cpu);
+    // The event peeked at is the one Step to event then goes to.
+    h.send({ kind: 'step-to-event' });
+    expect(h.lastStatus()!.event).toMatchObject({ index: answer.next!.index, chosen: true });
+    expect(h.lastStatus()!.event!.event).toEqual(answer.next!.event);
+    // Inside one instruction the next is known already.
+    h.send({ kind: 'peek-event', request: 4 });
+    const within = h.posted.findLast((m) => m.kind === 'next-event');
+    if (within?.kind !== 'next-event') throw new Error('no answer');
+    h.send({ kind: 'step-to-event' });
+    expect(h.lastStatus()!.event!.index).toBe(within.next!.index);
   });
 
   it('Step to event under hardware assistance stops at VM exits and entries', () => {

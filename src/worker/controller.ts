@@ -21,6 +21,7 @@ import {
   type LoadOptions,
   MAX_STEP_COUNT,
   type PageMessage,
+  PEEK_LIMIT,
   type RunState,
   type RunStatus,
   type Speed,
@@ -145,7 +146,11 @@ export class RunController {
           this.start(Math.max(0, Math.min(MAX_STEP_COUNT, Math.floor(message.count) || 0)), 'step');
           break;
         case 'step-to-event':
-          this.start(Number.POSITIVE_INFINITY, 'to-event');
+          // One event at a time: the next of one instruction's events moves the cursor only.
+          if (!this.travel.stepWithin()) this.start(Number.POSITIVE_INFINITY, 'to-event');
+          break;
+        case 'peek-event':
+          this.host.post({ kind: 'next-event', request: message.request, next: this.travel.peek(PEEK_LIMIT) });
           break;
         case 'pause':
           this.halt();
@@ -327,6 +332,7 @@ export class RunController {
       return;
     }
     this.halt();
+    this.travel.leaveCursor();
     if (this.stop === 'breakpoint') {
       engine.resume();
       this.stop = null;
@@ -437,6 +443,7 @@ export class RunController {
   private status(): RunStatus {
     const steps = this.engine?.run.steps() ?? 0;
     const error = this.stop === 'error' ? (this.engine?.internalError ?? 'the engine stopped with an error') : undefined;
-    return { state: this.state, steps, stop: this.stop, ...(error ? { error } : {}) };
+    const event = this.travel.current();
+    return { state: this.state, steps, stop: this.stop, ...(error ? { error } : {}), ...(event ? { event } : {}) };
   }
 }

@@ -226,6 +226,21 @@ export class EventLog {
     }
   }
 
+  /** The first hypervisor event after event `index` that the log holds (happened, or known from a replay). */
+  nextHypervisorEvent(index: number): { index: number; event: TraceEvent } | undefined {
+    const list = this.lists.get('hypervisor');
+    if (!list) return undefined;
+    const k = list.countBelow(Math.floor(index) + 1);
+    if (k >= list.length) return undefined;
+    const at = list.at(k);
+    return { index: at, event: this.events[at - this.base] };
+  }
+
+  /** The latest hypervisor event before event `index`, if kept. */
+  previousHypervisorEvent(index: number): { index: number; event: TraceEvent } | undefined {
+    return this.hypervisorEventsBefore(index).next().value ?? undefined;
+  }
+
   get timelineVersion(): number {
     return this.histogram.version;
   }

@@ -3,11 +3,18 @@
 // been through it is a jump too (replay is deterministic); beyond that, the controller runs there in
 // slices like a step, so that Pause still answers.
 //
+// The event cursor: Step to event and Back to event move one hypervisor event at a time, even among the
+// events of one instruction (a trap, then its reflect). The cursor is a position in the event stream; the
+// machine stands at the first moment at which the cursor's event has happened (goToEvent), which for
+// events of one instruction is the same moment: the state after that instruction, or at the first
+// instruction of the handler it entered. Stepping between events of one instruction moves the cursor
+// only. Anything else that moves the run (Run, Step, a seek by steps) leaves the cursor at the present.
+//
 // Apart from the controller because it decides where the run goes, not how it runs: it reaches the run
 // state machine only through TravelHost.
 import type { Engine } from '../hypervisor/engine';
 import type { PlannedRun } from '../hypervisor/migration/planned-run';
-import { HYPERVISOR_EVENT_KINDS, type RunState } from '../protocol/messages';
+import { type EventAt, HYPERVISOR_EVENT_KINDS, type RunState } from '../protocol/messages';
 import type { TraceEvent } from '../trace/events';
 import type { EventLog } from './event-log';
 import type { EventStream } from './event-stream';
@@ -35,6 +42,8 @@ export class TimeTravel {
   /** Step to event: the events counted when it began, and the first hypervisor event after them. */
   private watchFrom = Number.POSITIVE_INFINITY;
   private found: { index: number; event: TraceEvent } | null = null;
+  /** The event the run is at after Step to event, Back to event or a click; null: the present. */
+  private cursor: number | null = null;
 
   constructor(
     private readonly host: TravelHost,
@@ -59,7 +68,70 @@ export class TimeTravel {
   /** A new run: nothing reached, nothing watched for. */
   reset(): void {
     this.furthestStep = 0;
+    this.cursor = null;
     this.unwatch();
+  }
+
+  /** The run moves by instructions (Run, Step, a seek): the cursor goes back to the present. */
+  leaveCursor(): void {
+    this.cursor = null;
+  }
+
+  /**
+   * The event the run is at: the cursor's, or (at the present) the latest hypervisor event that has
+   * happened. `chosen` says it is the cursor's (an event stepped to or clicked).
+   */
+  current(): EventAt | undefined {
+    const engine = this.host.engine();
+    if (!engine) return undefined;
+    if (this.cursor !== null) {
+      const event = this.log.get(this.cursor);
+      const position = this.log.count('hypervisor', this.cursor);
+      if (event && this.cursor < engine.eventCount) return { index: this.cursor, event, chosen: true, position };
+    }
+    const latest = this.log.previousHypervisorEvent(engine.eventCount);
+    return latest && { index: latest.index, event: latest.event, chosen: false, position: this.log.count('hypervisor', latest.index) };
+  }
+
+  /**
+   * Step to event among the events that have already happened (the rest of one instruction's events):
+   * the cursor moves to the next, the machine stays. False when the next one is still to come.
+   */
+  stepWithin(): boolean {
+    const engine = this.host.engine();
+    if (!engine || this.host.state() === 'idle' || this.cursor === null) return false;
+    const next = this.log.nextHypervisorEvent(this.cursor);
+    if (!next || next.index >= engine.eventCount) return false;
+    this.host.halt();
+    this.cursor = next.index;
+    this.host.settle();
+    return true;
+  }
+
+  /**
+   * The next hypervisor event after the cursor (or the present), without moving the run: from the log
+   * when it is known, else by running ahead at most `limit` instructions and seeking back (exact).
+   * Null when the run ends or the limit passes first. For "predict the next event".
+   */
+  peek(limit: number): { index: number; event: TraceEvent } | null {
+    const engine = this.host.engine();
+    const state = this.host.state();
+    if (!engine || state === 'idle' || state === 'running') return null;
+    const known = this.log.nextHypervisorEvent(this.cursor ?? engine.eventCount - 1);
+    if (known) return known;
+    if (state === 'stopped') return null;
+    const present = engine.run.steps();
+    this.watch(engine.eventCount);
+    while (!this.found && engine.run.steps() - present < limit) {
+      const stop = engine.advance(Math.min(4096, limit - (engine.run.steps() - present)));
+      if (stop === 'breakpoint') engine.resume();
+      else if (stop) break;
+    }
+    const found = this.found;
+    this.unwatch();
+    this.reached(engine.run.steps());
+    this.goTo(present);
+    return found;
   }
 
   /** Step to event: watches for the first hypervisor event from event `from` on. */
@@ -87,11 +159,13 @@ export class TimeTravel {
     if (!found) return false;
     this.unwatch();
     this.goToEvent(found.index, found.event);
+    this.cursor = found.index;
     this.host.settle();
     return true;
   }
 
   seek(steps: number): void {
+    this.cursor = null;
     const engine = this.host.engine();
     if (!engine || this.host.state() === 'idle' || !Number.isFinite(steps)) {
       this.host.flush();
@@ -125,6 +199,19 @@ export class TimeTravel {
       this.seek(present - 1);
       return;
     }
+    // From an event stepped to: the hypervisor event just before it in the stream, one at a time.
+    if (this.cursor !== null) {
+      const previous = this.log.previousHypervisorEvent(this.cursor);
+      if (previous) {
+        this.goToEvent(previous.index, previous.event);
+        this.cursor = previous.index;
+      } else {
+        this.goTo(0);
+        this.cursor = null;
+      }
+      this.host.settle();
+      return;
+    }
     // Back to the moment of the latest hypervisor event that happened before now. An event of the step
     // just before may belong to this moment or the one before: being there tells.
     for (const { index, event } of this.log.hypervisorEventsBefore(engine.eventCount)) {
@@ -133,12 +220,14 @@ export class TimeTravel {
       if (s === present - 1) {
         this.goTo(s);
         if (engine.eventCount > index) {
+          this.cursor = index;
           this.host.settle();
           return;
         }
         continue;
       }
       this.goToEvent(index, event);
+      this.cursor = index;
       this.host.settle();
       return;
     }
@@ -156,6 +245,7 @@ export class TimeTravel {
     }
     this.host.halt();
     this.goToEvent(index, e);
+    this.cursor = index;
     this.host.settle();
   }
 

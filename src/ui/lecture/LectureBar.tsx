@@ -9,6 +9,7 @@ import { scenarioOf } from '../state/store';
 import { CompareDialog } from './CompareDialog';
 import { LibraryDialog } from './LibraryDialog';
 import { PopekGoldbergDialog } from './PopekGoldbergDialog';
+import { PredictToggle } from './Predict';
 
 type Open = { kind: 'library' } | { kind: 'compare' } | { kind: 'pg' } | { kind: 'share'; copied: Promise<boolean> } | null;
 
@@ -37,6 +38,7 @@ export function LectureBar() {
       <button type="button" className="lecture" onClick={share} aria-haspopup="dialog">
         Share
       </button>
+      <PredictToggle />
       <button
         type="button"
         className="lecture"

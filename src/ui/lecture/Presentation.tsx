@@ -120,7 +120,7 @@ function MachineView() {
 }
 
 function EventCallout() {
-  const event = useApp((s) => currentEvent(s.events));
+  const event = useApp((s) => s.status.event?.event ?? currentEvent(s.events));
   const technique = useApp((s) => s.snapshot?.technique ?? s.technique);
   const steps = useApp((s) => s.status.steps);
   if (!event) {
@@ -133,7 +133,14 @@ function EventCallout() {
   }
   const x = explain(event, technique);
   return (
-    <section className={`p-event${event.kind === 'fidelity-violation' ? ' fidelity' : ''}`} aria-label="Current event" aria-live="polite">
+    // A long explanation scrolls: the region takes the focus so that the keyboard can scroll it too.
+    <section
+      className={`p-event${event.kind === 'fidelity-violation' ? ' fidelity' : ''}`}
+      aria-label="Current event"
+      aria-live="polite"
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must be reachable by keyboard (WCAG 2.1.1)
+      tabIndex={0}
+    >
       <h2>
         Current event <span className="p-at">at instruction {fmt(event.step ?? steps)}</span>
       </h2>

@@ -8,6 +8,7 @@ import { LinkProblemBanner, WorkNotices } from './Notices';
 import '../panels/panels.css';
 import '../lecture/lecture.css';
 import { EditorPanel } from '../editor/Editor';
+import { PredictPanel } from '../lecture/Predict';
 import { Presentation } from '../lecture/Presentation';
 import { ConsolePanel } from '../panels/console/Console';
 import { EventsPanel } from '../panels/events/Events';
@@ -70,6 +71,7 @@ function Page() {
           <div className="column column-events">
             {/* The notes sit above the events, not above the editor: the editor keeps its height for live coding. */}
             <GuidePanel />
+            <PredictPanel />
             <EventsPanel />
             <Dock />
           </div>

@@ -1,4 +1,4 @@
-// The Memory, Costs, Inspector, Checkpoints and Migration panels share one place as tabs (a projector at 1280×720 has no room
+// The Memory, Costs, Inspector, Sequence, Checkpoints and Migration panels share one place as tabs (a projector at 1280×720 has no room
 // for all of them at once). Arrow keys move between tabs (the WAI-ARIA tabs pattern); only the panel
 // shown renders, so the others cost nothing while the run goes.
 import { useRef, useState } from 'react';
@@ -7,6 +7,7 @@ import { CostsPanel } from '../panels/costs/Costs';
 import { InspectorPanel } from '../panels/inspector/Inspector';
 import { MemoryPanel } from '../panels/memory/Memory';
 import { MigrationPanel } from '../panels/migration/Migration';
+import { SequencePanel } from '../panels/sequence/Sequence';
 
 const TABS = [
   { id: 'memory', label: 'Memory', Panel: MemoryPanel },
@@ -14,6 +15,7 @@ const TABS = [
   { id: 'inspector', label: 'Inspector', Panel: InspectorPanel },
   { id: 'checkpoints', label: 'Checkpoints', Panel: CheckpointsPanel },
   { id: 'migration', label: 'Migration', Panel: MigrationPanel },
+  { id: 'sequence', label: 'Sequence', Panel: SequencePanel },
 ] as const;
 
 type TabId = (typeof TABS)[number]['id'];

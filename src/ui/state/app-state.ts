@@ -4,7 +4,7 @@
 import type { ExitControls, HypervisorType, PagingSetting, PresetId, TechniqueId } from '../../config';
 import type { Diagnostic } from '../../isa/assembler';
 import type { Variant } from '../../isa/table';
-import type { DisplaySnapshot, EventFilter, RunStatus, Speed, TimelineView, TraceEvent } from '../../protocol/messages';
+import type { DisplaySnapshot, EventAt, EventFilter, EventKind, RunStatus, Speed, TimelineView, TraceEvent } from '../../protocol/messages';
 import type { Scenario } from '../../scenario/scenario';
 import { DEFAULT_SOURCE } from './defaults';
 import { DEFAULT_META, type ScenarioMeta, scenarioOfFields } from './scenario-state';
@@ -93,7 +93,23 @@ export interface AppState {
   readonly otherTabWork: string | null;
   /** What the last checkpoint action said (a refusal's reason), shown by the Checkpoints panel. */
   readonly checkpointNotice: string | null;
+  /** Predict the next event: the mode, the question being asked, the last answer and the session's score. */
+  readonly predict: PredictState;
 }
+
+export interface PredictState {
+  readonly on: boolean;
+  /** The worker is being asked what comes next. */
+  readonly asking: boolean;
+  /** The question on screen: the true next event (not shown until answered) and the choices. */
+  readonly question: { readonly next: EventAt; readonly choices: readonly EventKind[] } | null;
+  /** The last answer, revealed. */
+  readonly last: { readonly chosen: EventKind; readonly actual: EventKind } | null;
+  readonly right: number;
+  readonly answered: number;
+}
+
+export const PREDICT_OFF: PredictState = { on: false, asking: false, question: null, last: null, right: 0, answered: 0 };
 
 /** Cost preset, paging, hypervisor type and the hardware exit controls (undefined: the default). */
 export interface MachineSettings {
@@ -160,6 +176,7 @@ export function initialState(): AppState {
     keysOpen: false,
     firstVisit: false,
     checkpointNotice: null,
+    predict: PREDICT_OFF,
   };
 }
 

@@ -3,7 +3,7 @@
 import type { StoreApi } from 'zustand/vanilla';
 import type { Diagnostic } from '../../isa/assembler';
 import type { Variant } from '../../isa/table';
-import type { EngineBus, EventFilter, Speed, TechniqueId } from '../../protocol/messages';
+import type { EngineBus, EventAt, EventFilter, EventKind, Speed, TechniqueId } from '../../protocol/messages';
 import type { Scenario } from '../../scenario/scenario';
 import type { AppState, MachineSettings, VmSource } from './app-state';
 
@@ -65,6 +65,10 @@ export interface Commands {
   cloneCheckpoint(index: number): void;
   /** The scenario's live migration (null: none); the run is loaded again. */
   setMigration(migration: Scenario['migration'] | null): void;
+  /** Predict mode on or off: when on, Step to event first asks what happens next. */
+  setPredict(on: boolean): void;
+  /** The student's answer to the question on screen: scored, then the run steps to the event and it is revealed. */
+  answerPrediction(kind: EventKind): void;
 }
 
 /**
@@ -85,4 +89,6 @@ export interface CommandContext {
   /** The state with every message received so far, drawn or not: what decisions are based on. */
   latest(): AppState;
   readonly loads: Loads;
+  /** Asks the worker for the next hypervisor event without moving the run (null: none comes). */
+  peekNext(): Promise<EventAt | null>;
 }

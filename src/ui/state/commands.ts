@@ -1,9 +1,19 @@
 // The page's commands: what the controls, the editor and the keyboard do to the state and ask of the
 // engine worker. Every command decides from the latest state (messages received but not yet drawn
 // included), so that two clicks within one frame do not both act on a status that is already out of date.
-import type { LoadOptions } from '../../protocol/messages';
+import type { EventKind, LoadOptions } from '../../protocol/messages';
 import { scenarioToJson } from '../../scenario/scenario';
-import { type Breakpoint, editorIsLoaded, hasErrors, INTERACTIVE_MAX_STEPS, keyOf, scenarioOf, type VmSource } from './app-state';
+import { predictChoices, TECHNIQUE_KINDS } from '../lecture/predict';
+import {
+  type AppState,
+  type Breakpoint,
+  editorIsLoaded,
+  hasErrors,
+  INTERACTIVE_MAX_STEPS,
+  keyOf,
+  scenarioOf,
+  type VmSource,
+} from './app-state';
 import { checkpointCommands } from './checkpoint-commands';
 import type { CommandContext, Commands } from './command-types';
 import { lectureCommands } from './lecture-commands';
@@ -11,7 +21,8 @@ import { lectureCommands } from './lecture-commands';
 export type { CommandContext, Commands, Loads } from './command-types';
 
 export function createCommands(ctx: CommandContext): Commands {
-  const { store, bus, latest, loads } = ctx;
+  const { store, bus, latest, loads, peekNext } = ctx;
+  const setPredict = (patch: Partial<AppState['predict']>) => store.setState({ predict: { ...store.getState().predict, ...patch } });
   const options = (): LoadOptions => {
     const { technique, isa, settings } = store.getState();
     return {
@@ -126,6 +137,43 @@ export function createCommands(ctx: CommandContext): Commands {
       bus.send({ kind: 'speed', speed });
     },
     stepToEvent: () => {
+      const { predict } = latest();
+      if (!predict.on) {
+        prepareToGo();
+        bus.send({ kind: 'step-to-event' });
+        return;
+      }
+      // Predict mode: first the question (its answer steps), one at a time.
+      if (predict.asking || predict.question) return;
+      prepareToGo();
+      setPredict({ asking: true, last: null });
+      void peekNext().then((next) => {
+        const s = store.getState();
+        if (!s.predict.on || !s.predict.asking) return;
+        if (!next) {
+          // Nothing comes (the run ends first): nothing to predict; the step says so by not moving.
+          setPredict({ asking: false });
+          bus.send({ kind: 'step-to-event' });
+          return;
+        }
+        const seen = Object.keys(s.snapshot?.eventCounts ?? {}) as EventKind[];
+        const technique = s.snapshot?.technique ?? s.technique;
+        const choices = predictChoices(next.event.kind, [...TECHNIQUE_KINDS[technique], ...seen], next.index);
+        setPredict({ asking: false, question: { next, choices } });
+      });
+    },
+    setPredict: (on) => setPredict({ on, asking: false, question: null, last: null }),
+    answerPrediction: (kind) => {
+      const { predict } = latest();
+      const q = predict.question;
+      if (!q) return;
+      const actual = q.next.event.kind;
+      setPredict({
+        question: null,
+        last: { chosen: kind, actual },
+        right: predict.right + (kind === actual ? 1 : 0),
+        answered: predict.answered + 1,
+      });
       prepareToGo();
       bus.send({ kind: 'step-to-event' });
     },

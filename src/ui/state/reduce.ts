@@ -7,7 +7,15 @@ import { type AppState, EVENTS_KEPT, IDLE, keyOf } from './app-state';
 export function reduce(s: AppState, m: WorkerMessage): Partial<AppState> {
   switch (m.kind) {
     case 'loaded':
-      return { problem: null, events: [], eventsDropped: 0, eventsTotal: 0, timeline: null, loadsAnswered: s.loadsAnswered + 1 };
+      return {
+        predict: { ...s.predict, question: null, asking: false },
+        problem: null,
+        events: [],
+        eventsDropped: 0,
+        eventsTotal: 0,
+        timeline: null,
+        loadsAnswered: s.loadsAnswered + 1,
+      };
     case 'assembly-errors': {
       const vmDiagnostics = s.vms.map((_, vm) => m.errors.find((e) => e.vm === vm)?.diagnostics ?? []);
       return {
@@ -73,6 +81,7 @@ export function reduce(s: AppState, m: WorkerMessage): Partial<AppState> {
     case 'checkpoint-file':
     case 'checkpoint-opened':
     case 'migration-compare-results':
+    case 'next-event':
       return {}; // answers to requests: kept by whoever asked (see AppStore.ask)
     case 'restarted':
       return { problem: { kind: 'error', message: m.reason } };

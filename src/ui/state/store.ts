@@ -25,9 +25,21 @@ export { reduce } from './reduce';
 /** The answers that come to one request of the page (a comparison, a trace export). */
 export type Answer = Extract<
   WorkerMessage,
-  { kind: 'compare-results' | 'compare-failed' | 'events-export' | 'checkpoint-file' | 'checkpoint-opened' | 'migration-compare-results' }
+  {
+    kind:
+      | 'compare-results'
+      | 'compare-failed'
+      | 'events-export'
+      | 'checkpoint-file'
+      | 'checkpoint-opened'
+      | 'migration-compare-results'
+      | 'next-event';
+  }
 >;
-type Asking = Extract<PageMessage, { kind: 'compare' | 'export-events' | 'checkpoint-file' | 'checkpoint-open' | 'migration-compare' }>;
+type Asking = Extract<
+  PageMessage,
+  { kind: 'compare' | 'export-events' | 'checkpoint-file' | 'checkpoint-open' | 'migration-compare' | 'peek-event' }
+>;
 /** A request without its number (the store numbers it). */
 type Question = Asking extends infer A ? (A extends Asking ? Omit<A, 'request'> : never) : never;
 
@@ -54,10 +66,14 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
   /** The state with every message received so far, drawn or not: what decisions are based on. */
   const latest = (): AppState => ({ ...store.getState(), ...pending });
   const loads: Loads = { outstanding: 0, pendingSeek: null };
-  const commands = createCommands({ store, bus, latest, loads });
-  const ANSWERS_LOAD: ReadonlySet<WorkerMessage['kind']> = new Set(['loaded', 'assembly-errors', 'refused', 'invalid', 'error']);
   const asked = new Map<number, (a: Answer | null) => void>();
   let nextRequest = 1;
+  const peekNext = async () => {
+    const a = await ask({ kind: 'peek-event' }).answer;
+    return a?.kind === 'next-event' ? a.next : null;
+  };
+  const commands = createCommands({ store, bus, latest, loads, peekNext });
+  const ANSWERS_LOAD: ReadonlySet<WorkerMessage['kind']> = new Set(['loaded', 'assembly-errors', 'refused', 'invalid', 'error']);
   const unsubscribe = bus.subscribe((m) => {
     if (m.kind === 'events-window') return rows.receive(m);
     if (
@@ -66,7 +82,8 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
       m.kind === 'events-export' ||
       m.kind === 'checkpoint-file' ||
       m.kind === 'checkpoint-opened' ||
-      m.kind === 'migration-compare-results'
+      m.kind === 'migration-compare-results' ||
+      m.kind === 'next-event'
     ) {
       asked.get(m.request)?.(m);
       asked.delete(m.request);
@@ -93,7 +110,7 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
     }
   });
 
-  const ask = (message: Question) => {
+  function ask(message: Question) {
     const request = nextRequest++;
     const answer = new Promise<Answer | null>((resolve) => asked.set(request, resolve));
     bus.send({ ...message, request } as Asking);
@@ -105,7 +122,7 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
         bus.send({ kind: 'cancel', request });
       },
     };
-  };
+  }
 
   return Object.assign(store, {
     commands,

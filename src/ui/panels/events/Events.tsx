@@ -138,7 +138,14 @@ export function EventsPanel() {
   const to = Math.min(total, first + visible + OVERSCAN);
   const rows: { position: number; row: EventRow | undefined }[] = [];
   for (let p = from; p < to; p++) rows.push({ position: p, row: store.rows.get(filter, p, total) });
-  const shown = active ?? (total > 0 ? total - 1 : null);
+  // The event the run was stepped to (Step to event, Back to event) is the one shown, where the filter lists it.
+  const stepped = useApp((s) => {
+    const at = s.status.event;
+    if (!at?.chosen) return null;
+    if (s.eventFilter === 'all') return at.index - (s.snapshot?.eventsFirstKept ?? 0);
+    return s.eventFilter === 'hypervisor' ? (at.position ?? null) : null;
+  });
+  const shown = active ?? (stepped !== null && stepped < total ? stepped : total > 0 ? total - 1 : null);
   const shownRow = shown === null ? undefined : store.rows.get(filter, shown, total);
 
   const reveal = (position: number) => {

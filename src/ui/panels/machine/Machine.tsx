@@ -4,7 +4,8 @@
 import { useEffect, useRef } from 'react';
 import type { TechniqueId, VmInspection } from '../../../protocol/messages';
 import { useApp, useAppStore } from '../../state/context';
-import { layerAfter, type Transition, TransitionPlayer, transitionOf } from './machine-animation';
+import { TransitionPlayer } from './machine-animation';
+import { followRun, IDLE_CAPTION } from './machine-follow';
 
 /** The real ring guest-kernel code runs at, by technique (null: it never runs on the CPU). */
 const KERNEL_REAL_RING: Readonly<Record<TechniqueId, number | null>> = {
@@ -101,41 +102,19 @@ export function MachinePanel() {
   const diagram = useRef<HTMLDivElement>(null);
   const token = useRef<HTMLDivElement>(null);
   const caption = useRef<HTMLParagraphElement>(null);
+  const callout = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     if (!diagram.current || !token.current || !caption.current) return;
     const reduce = window.matchMedia?.('(prefers-reduced-motion: reduce)');
-    const player = new TransitionPlayer(diagram.current, token.current, caption.current, () => reduce?.matches ?? false);
-    const layers = new Map<number, 'user' | 'kernel'>();
-    const resetLayers = () => {
-      layers.clear();
-      for (const [i, v] of (store.getState().snapshot?.inspection?.vms ?? []).entries()) {
-        layers.set(i, v.layer === 'guest-user' ? 'user' : 'kernel');
-      }
-    };
-    resetLayers();
-    const unsubscribe = store.subscribe((s, prev) => {
-      // A seek or a new run: what was playing no longer describes this moment.
-      if (s.status.steps < prev.status.steps || (s.snapshot === null) !== (prev.snapshot === null)) {
-        player.clear();
-        resetLayers();
-        return;
-      }
-      if (s.liveEvents === prev.liveEvents) return;
-      const snapshot = s.snapshot;
-      const t = snapshot?.technique ?? 'native';
-      const names = snapshot?.vms.map((v) => v.name) ?? [];
-      const list: Transition[] = [];
-      const events = s.liveEvents.events;
-      // At full speed a batch holds thousands of events: only the last few can be drawn anyway.
-      for (const e of events.length > 64 ? events.slice(-64) : events) {
-        const before = layers.get(e.vm) ?? 'kernel';
-        const tr = transitionOf(e, t, before, (name) => names.indexOf(name));
-        layers.set(e.vm, layerAfter(e, before));
-        if (tr) list.push(tr);
-      }
-      if (list.length) player.enqueue(list);
-    });
+    const player = new TransitionPlayer(
+      diagram.current,
+      token.current,
+      caption.current,
+      () => reduce?.matches ?? false,
+      callout.current ?? undefined,
+    );
+    const unsubscribe = followRun(store, player);
     return () => {
       unsubscribe();
       player.dispose();
@@ -194,8 +173,10 @@ export function MachinePanel() {
       </div>
       {/* Written by the player, never by React: the latest transition, in a sentence. */}
       <p className="caption" ref={caption}>
-        Each event that crosses a layer is drawn here as it happens.
+        {IDLE_CAPTION}
       </p>
+      {/* Written by the player: the chain of the event stepped to (trap → emulate, exit → handler → entry…). */}
+      <div className="callout" role="note" aria-label="Event callout" aria-live="polite" ref={callout} hidden />
     </section>
   );
 }

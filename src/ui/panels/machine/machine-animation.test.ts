@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../../protocol/messages';
-import { durationFor, layerAfter, transitionOf } from './machine-animation';
+import { chainOf, durationFor, layerAfter, transitionOf } from './machine-animation';
 
 const base = { vm: 0, pc: 0, time: 0, step: 0 };
 const names = (n: string) => ['vm1', 'vm2'].indexOf(n);
@@ -45,5 +45,40 @@ describe('transitions between layers', () => {
   it('plays slowly when alone, quickly when transitions pile up', () => {
     expect(durationFor(1)).toBeGreaterThanOrEqual(800);
     expect(durationFor(10)).toBeLessThan(durationFor(3));
+  });
+
+  it('calls an event out with its chain: trap → reflect, exit → handler → entry, hypercall → return', () => {
+    const trap: TraceEvent = {
+      ...base,
+      kind: 'trap',
+      cause: 'INT 128: a system call',
+      instruction: 'INT 128',
+      realCpl: 3,
+      virtualCpl: 3,
+      action: 'reflect vector 128 through the guest’s IDT',
+    };
+    expect(chainOf(trap, 'trap-and-emulate')).toEqual({ steps: ['trap', 'reflect'], at: 0 });
+    expect(chainOf({ ...trap, action: 'emulate LIDT on the vCPU' }, 'trap-and-emulate')).toEqual({ steps: ['trap', 'emulate'], at: 0 });
+    expect(chainOf({ ...trap, action: 'fill the shadow entry from the guest PTE' }, 'trap-and-emulate')?.steps).toEqual([
+      'trap',
+      'hidden fault',
+    ]);
+    expect(chainOf({ ...base, kind: 'reflect', vector: 128, name: 'INT 128' }, 'trap-and-emulate')).toEqual({
+      steps: ['trap', 'reflect'],
+      at: 1,
+    });
+    const exit: TraceEvent = {
+      ...base,
+      kind: 'vm-exit',
+      reason: 30,
+      reasonName: 'IO_INSTRUCTION',
+      qualification: 'port 0xE9',
+      handler: 'handle_io: x',
+    };
+    expect(chainOf(exit, 'hardware-assisted')).toEqual({ steps: ['exit', 'handle_io', 'entry'], at: 0 });
+    expect(chainOf({ ...base, kind: 'vm-entry' }, 'hardware-assisted')?.at).toBe(2);
+    const call: TraceEvent = { ...base, kind: 'hypercall', number: 1, name: 'mmu_update', args: [], result: 0 };
+    expect(chainOf(call, 'paravirtualization')).toEqual({ steps: ['hypercall mmu_update', 'return 0'], at: 0 });
+    expect(chainOf({ ...base, kind: 'console', text: 'x' }, 'native')).toBeNull();
   });
 });

@@ -150,6 +150,35 @@ export function layerAfter(e: TraceEvent, before: 'user' | 'kernel'): 'user' | '
   }
 }
 
+/**
+ * The chain an event belongs to, for the callout of one event stepped to: trap → emulate (or reflect,
+ * inject: the trap's `action` says which), exit → handler → entry (the handler KVM runs for the exit's
+ * reason), hypercall → return (its result). `at` is the event's own place in it; null: a lone event.
+ */
+export function chainOf(e: TraceEvent, technique: TechniqueId): { readonly steps: readonly string[]; readonly at: number } | null {
+  switch (e.kind) {
+    case 'trap': {
+      const next = /^(emulate|reflect|inject)\b/.exec(e.action)?.[1] ?? (/shadow/.test(e.action) ? 'hidden fault' : e.action);
+      return { steps: ['trap', next], at: 0 };
+    }
+    case 'emulate':
+      // Binary translation calls out to the emulator from translated code; trap-and-emulate and Xen trap first.
+      return { steps: [technique === 'binary-translation' ? 'callout' : 'trap', 'emulate'], at: 1 };
+    case 'reflect':
+      return { steps: ['trap', 'reflect'], at: 1 };
+    case 'hidden-fault':
+      return technique === 'hardware-assisted' ? null : { steps: ['trap', 'hidden fault'], at: 1 };
+    case 'vm-exit':
+      return { steps: ['exit', e.handler ? e.handler.split(':')[0] : 'handler', 'entry'], at: 0 };
+    case 'vm-entry':
+      return { steps: ['exit', 'handler', 'entry'], at: 2 };
+    case 'hypercall':
+      return { steps: [`hypercall ${e.name}`, `return ${e.result}`], at: 0 };
+    default:
+      return null;
+  }
+}
+
 /** How long one transition takes, by how many wait: slow alone, quick when they pile up. */
 export function durationFor(waiting: number): number {
   if (waiting <= 1) return 900;
@@ -171,7 +200,52 @@ export class TransitionPlayer {
     private readonly token: HTMLElement,
     private readonly caption: HTMLElement,
     private readonly reducedMotion: () => boolean,
+    private readonly callout?: HTMLElement,
   ) {}
+
+  /**
+   * One event stepped to: whatever plays stops, this one transition plays alone, and the callout shows
+   * the chain it belongs to with its own place marked.
+   */
+  playOne(t: Transition | null, chain: ReturnType<typeof chainOf>, fallback: string): void {
+    this.clear();
+    this.setChain(chain, t?.color);
+    if (t) this.enqueue([t]);
+    else this.describe(fallback);
+  }
+
+  /** The caption in sync with the moment the run is at (after a seek), without movement. */
+  describe(text: string, chain: ReturnType<typeof chainOf> = null): void {
+    this.clear();
+    this.caption.textContent = text;
+    this.caption.style.removeProperty('--tone');
+    this.setChain(chain);
+  }
+
+  /** The callout's chain (null hides it). */
+  setChain(chain: ReturnType<typeof chainOf>, tone?: string): void {
+    const el = this.callout;
+    if (!el) return;
+    el.replaceChildren();
+    el.hidden = !chain;
+    if (!chain) return;
+    chain.steps.forEach((step, i) => {
+      if (i > 0) el.append(' → ');
+      const span = document.createElement('span');
+      span.textContent = step;
+      if (i === chain.at) {
+        span.className = 'now';
+        if (tone) span.style.setProperty('--tone', tone);
+        span.setAttribute('aria-current', 'step');
+      }
+      el.append(span);
+    });
+  }
+
+  /** A transition is playing (or waiting). */
+  get busy(): boolean {
+    return this.playing;
+  }
 
   enqueue(list: readonly Transition[]): void {
     this.queue.push(...list);
