@@ -37,7 +37,7 @@ export type {
 } from './display';
 export { CONSOLE_TAIL, TIMELINE_BUCKETS, TIMELINE_MARKS } from './display';
 export type { EventFilter, TimelineCategory } from './event-kinds';
-export { EVENT_KINDS, filterSelects, HYPERVISOR_EVENT_KINDS, TIMELINE_CATEGORIES, timelineCategory } from './event-kinds';
+export { DEFAULT_EVENT_FILTER, EVENT_KINDS, filterSelects, HYPERVISOR_EVENT_KINDS, TIMELINE_CATEGORIES, timelineCategory } from './event-kinds';
 export type { EventKind, TraceEvent, VmState } from './events';
 export type {
   Inspection,

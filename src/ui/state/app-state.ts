@@ -4,7 +4,15 @@
 import type { ExitControls, HypervisorType, PagingSetting, PresetId, TechniqueId } from '../../config';
 import type { Diagnostic } from '../../isa/assembler';
 import type { Variant } from '../../isa/table';
-import type { DisplaySnapshot, EventFilter, RunStatus, Speed, TimelineView, TraceEvent } from '../../protocol/messages';
+import {
+  DEFAULT_EVENT_FILTER,
+  type DisplaySnapshot,
+  type EventFilter,
+  type RunStatus,
+  type Speed,
+  type TimelineView,
+  type TraceEvent,
+} from '../../protocol/messages';
 import type { Scenario } from '../../scenario/scenario';
 import { DEFAULT_SOURCE } from './defaults';
 import { DEFAULT_META, type ScenarioMeta, scenarioOfFields } from './scenario-state';
@@ -141,7 +149,7 @@ export function initialState(): AppState {
     settings: DEFAULT_SETTINGS,
     speed: 'full',
     timeline: null,
-    eventFilter: 'all',
+    eventFilter: DEFAULT_EVENT_FILTER,
     liveEvents: { serial: 0, events: [] },
     meta: DEFAULT_META,
     libraryId: null,
