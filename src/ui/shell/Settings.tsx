@@ -1,5 +1,5 @@
-// The machine settings: technique, instruction set, cost preset, paging, hypervisor type and the hardware
-// exit controls. Every change loads the run again (a different machine is a different run).
+// The machine settings: technique, instruction set, cost preset, paging, hypervisor type, the hardware's
+// vendor (hardware-assisted) and the exit controls. Every change loads the run again (a different machine is a different run).
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import {
@@ -12,6 +12,7 @@ import {
   PRESET_IDS,
   type PresetId,
   TECHNIQUE_IDS,
+  type Vendor,
 } from '../../config';
 import { useApp, useAppStore } from '../state/context';
 import { isTechniqueId, type MachineSettings } from '../state/store';
@@ -117,8 +118,33 @@ export function Settings() {
         hint="Type 1 owns the machine; type 2 runs on a host OS, which handles I/O and timer interrupts"
         onChange={(v) => set({ hypervisorType: v === '2' ? 2 : 1 })}
       />
+      <VendorSetting />
       <ExitControlsMenu asked={settings.exits} paging={paging} enabled={technique === 'hardware-assisted'} />
     </fieldset>
+  );
+}
+
+/**
+ * Whose hardware assistance, for the hardware-assisted technique: Intel VT-x (a VMCS, VM exits with Intel's
+ * reason numbers) or AMD-V (VMRUN on a VMCB, #VMEXIT codes of Linux's svm.h). The scenario's
+ * `hypervisor.vendor`, so share links carry it.
+ */
+function VendorSetting() {
+  const { commands } = useAppStore();
+  const shown = useApp((s) => s.technique === 'hardware-assisted');
+  const vendor = useApp((s) => s.settings.vendor);
+  if (!shown) return null;
+  return (
+    <Select<Vendor>
+      label="Vendor"
+      value={vendor}
+      options={[
+        ['intel', 'Intel VT-x'],
+        ['amd', 'AMD-V'],
+      ]}
+      hint="Intel VT-x: VMLAUNCH/VMRESUME on a VMCS, VM exits by Intel's reason numbers; AMD-V: VMRUN on a VMCB, #VMEXIT codes and names of Linux's svm.h"
+      onChange={(v) => commands.setSettings({ vendor: v })}
+    />
   );
 }
 

@@ -1,7 +1,7 @@
 // The page's state: what the user edits (source, technique), what the page's own assembler says about it,
 // and what the engine worker last reported. Its shape and the questions asked of it live apart from the
 // store's wiring to the worker, so that the reducer and the commands depend on the state alone.
-import type { ExitControls, HypervisorType, PagingSetting, PresetId, TechniqueId } from '../../config';
+import type { ExitControls, HypervisorType, PagingSetting, PresetId, TechniqueId, Vendor } from '../../config';
 import type { Diagnostic } from '../../isa/assembler';
 import type { Variant } from '../../isa/table';
 import {
@@ -101,15 +101,17 @@ export interface AppState {
   readonly otherTabWork: string | null;
 }
 
-/** Cost preset, paging, hypervisor type and the hardware exit controls (undefined: the default). */
+/** Cost preset, paging, hypervisor type, the hardware's vendor and exit controls (undefined: the default). */
 export interface MachineSettings {
   readonly preset: PresetId;
   readonly paging: PagingSetting;
   readonly hypervisorType: HypervisorType;
+  /** Whose hardware assistance: Intel VT-x or AMD-V (the scenario's `hypervisor.vendor`). */
+  readonly vendor: Vendor;
   readonly exits: Partial<ExitControls>;
 }
 
-export const DEFAULT_SETTINGS: MachineSettings = { preset: 'modern', paging: 'auto', hypervisorType: 1, exits: {} };
+export const DEFAULT_SETTINGS: MachineSettings = { preset: 'modern', paging: 'auto', hypervisorType: 1, vendor: 'intel', exits: {} };
 
 export const EVENTS_KEPT = 200;
 
