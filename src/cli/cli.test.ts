@@ -99,6 +99,15 @@ describe('virtlab command line', () => {
     expect(kinds).toContain('vm-state');
   });
 
+  it('runs AMD-V with --vendor amd: VMRUN, #VMEXIT names of svm.h', () => {
+    const r = cli('run', 'programs/am-i-in-a-vm.s', '--technique', 'hardware-assisted', '--vendor', 'amd', '--trace', '--json');
+    expect(r.code).toBe(0);
+    const events = JSON.parse(r.out).events as { kind: string; name?: string; reasonName?: string; reason?: number }[];
+    expect(events.some((e) => e.kind === 'vmx' && e.name === 'VMRUN')).toBe(true);
+    expect(events.some((e) => e.kind === 'vmx' && e.name === 'VMRESUME')).toBe(false);
+    expect(events.find((e) => e.kind === 'vm-exit' && e.reason === 0x72)?.reasonName).toBe('CPUID');
+  });
+
   it('stops at the step limit', () => {
     const j = JSON.parse(cli('run', file('spin.s', 'x: JMP x'), '--json', '--max-steps', '1000').out);
     expect(j.stop.reason).toBe('step-limit');

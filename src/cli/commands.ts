@@ -98,7 +98,7 @@ function problems(input: Input, p: Exclude<Prepared, { kind: 'ready' }>): string
 
 function engineOptions(o: Options) {
   // The command line records events itself (bounded, below), never through the engine's unbounded log.
-  return { technique: o.technique, isa: o.isa, preset: o.preset, paging: o.paging, maxSteps: o.maxSteps, trace: false };
+  return { technique: o.technique, isa: o.isa, preset: o.preset, paging: o.paging, vendor: o.vendor, maxSteps: o.maxSteps, trace: false };
 }
 
 /** Keeps the first `limit` events and notes the first one past it: a spin loop under --trace stays bounded. */
