@@ -2,8 +2,9 @@
 ;
 ; CPUID reports the CPU's features in R1: bit 0 hardware virtualization (VMX/SVM) available, bit 31
 ; a hypervisor is present. Bare metal answers 0x1 (VMX, no hypervisor). A hypervisor that intercepts
-; CPUID answers for the VM's virtual CPU: hypervisor present, no VMX (KVM sets the bit in the CPUID
-; table it gives the VM, so that Linux guests find it: arch/x86/kvm/cpuid.c). Like x86's CPUID it
+; CPUID answers for the VM's virtual CPU: hypervisor present, no VMX (KVM's kvm_emulate_cpuid
+; answers from the table the VMM set with KVM_SET_CPUID2; QEMU's target/i386/cpu.c and kvmtool's
+; filter_cpuid set X86_FEATURE_HYPERVISOR in it, so that Linux guests find it). Like x86's CPUID it
 ; never faults on classic, so code run directly on the CPU asks the real CPU, and the hypervisor
 ; never sees it.
 ;
