@@ -133,13 +133,25 @@ const SPECS: Spec[] = [
       'On the 386, POPF at CPL > 0 silently keeps IF instead of faulting. Under trap-and-emulate the guest kernel runs at CPL 3, so its `CLI … POPF` critical sections do not restore interrupts the way it believes. PUSHF is just as bad: it pushes the real IF.',
     lookFor: [
       {
-        text: 'Run on `classic`: the Events panel shows `fidelity-violation` events, and the console disagrees with bare metal (to see bare metal, open Compare — its `native` row — or set the technique to native and run again).',
-        check: { all: [{ event: { kind: 'fidelity-violation', instruction: { contains: 'POPF' } } }, { bareMetal: 'different' }] },
+        text: 'Run on `classic`: the Events panel shows `fidelity-violation` events (POPF keeps the real IF, PUSHF pushes it), and the console disagrees with bare metal (to see bare metal, open Compare — its `native` row — or set the technique to native and run again).',
+        check: {
+          all: [
+            { event: { kind: 'fidelity-violation', instruction: { contains: 'POPF' } } },
+            { event: { kind: 'fidelity-violation', instruction: { contains: 'PUSHF' } } },
+            { bareMetal: 'different' },
+          ],
+        },
       },
       {
         text: 'Switch the instruction set to `strict` (System/370): PUSHF and POPF trap and are emulated, and the output matches bare metal.',
         check: {
           all: [
+            {
+              events: [
+                { kind: 'trap', instruction: { contains: 'PUSHF' }, cause: { contains: '#GP' } },
+                { kind: 'emulate', instruction: { contains: 'PUSHF' } },
+              ],
+            },
             {
               events: [
                 { kind: 'trap', instruction: { contains: 'POPF' }, cause: { contains: '#GP' } },
