@@ -102,7 +102,13 @@ describe('virtlab command line', () => {
   it('runs AMD-V with --vendor amd: VMRUN, #VMEXIT names of svm.h', () => {
     const r = cli('run', 'programs/am-i-in-a-vm.s', '--technique', 'hardware-assisted', '--vendor', 'amd', '--trace', '--json');
     expect(r.code).toBe(0);
-    const events = JSON.parse(r.out).events as { kind: string; name?: string; instruction?: string; reasonName?: string; reason?: number }[];
+    const events = JSON.parse(r.out).events as {
+      kind: string;
+      name?: string;
+      instruction?: string;
+      reasonName?: string;
+      reason?: number;
+    }[];
     const entries = new Set(events.filter((e) => e.kind === 'vm-entry').map((e) => e.instruction));
     expect([...entries]).toEqual(['VMRUN']);
     expect(events.some((e) => e.kind === 'vmx' && e.name === 'VMCB read')).toBe(true);

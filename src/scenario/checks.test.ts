@@ -100,7 +100,9 @@ describe('lookFor checks: evaluation', () => {
     expect(all).toMatchObject({ seen: true, step: 40 });
     expect(all.event).toBe(RUN.events[3]);
     // any: the earliest seen.
-    expect(ev({ any: [{ event: { kind: 'vm-exit' } }, { event: { kind: 'translate' } }, { event: { kind: 'emulate' } }] }).event).toBe(RUN.events[2]);
+    expect(ev({ any: [{ event: { kind: 'vm-exit' } }, { event: { kind: 'translate' } }, { event: { kind: 'emulate' } }] }).event).toBe(
+      RUN.events[2],
+    );
     // Whole-run checks have none.
     expect(ev({ console: 'hello\n' }).event).toBeUndefined();
     expect(ev({ none: { kind: 'vm-exit' } }).event).toBeUndefined();
@@ -116,8 +118,14 @@ describe('lookFor checks: evaluation', () => {
       }),
     ).toMatchObject({ seen: true, step: 1 });
     expect(ev({ events: [{ kind: 'emulate' }, { kind: 'trap', instruction: 'LIDT 1700' }] }).seen).toBe(false);
-    expect(ev({ event: { kind: 'translate', code: { some: { original: 'POPF', kind: 'inline' } } } })).toMatchObject({ seen: true, step: 5 });
-    expect(ev({ event: { kind: 'trap', instruction: { oneOf: ['IRET', 'HLT'] }, step: { min: 2 } } })).toMatchObject({ seen: true, step: 9 });
+    expect(ev({ event: { kind: 'translate', code: { some: { original: 'POPF', kind: 'inline' } } } })).toMatchObject({
+      seen: true,
+      step: 5,
+    });
+    expect(ev({ event: { kind: 'trap', instruction: { oneOf: ['IRET', 'HLT'] }, step: { min: 2 } } })).toMatchObject({
+      seen: true,
+      step: 9,
+    });
     expect(ev({ event: { kind: 'trap', reason: { absent: true }, cause: { not: { contains: 'hidden' } } } })).toMatchObject({
       seen: true,
       step: 0,

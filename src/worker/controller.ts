@@ -30,6 +30,7 @@ import { EventStream } from './event-stream';
 import { checkOptions, refusal, withHypervisor } from './load-options';
 import { compareAnswer, exportAnswer, windowAnswer } from './requests';
 import { SnapshotBuilder } from './snapshot';
+import { checkStepsAnswer } from './step-checks';
 import { TimeTravel } from './time-travel';
 
 export { snapshotOf } from './snapshot';
@@ -176,6 +177,9 @@ export class RunController {
           break; // a comparison here runs to its end within the message; the page's bus ends a worker of its own
         case 'export-events':
           this.host.post(exportAnswer(message, this.log, this.engine));
+          break;
+        case 'check-steps':
+          this.host.post(checkStepsAnswer(message, this.log, this.engine, this.loaded));
           break;
         default: {
           const never: never = message;

@@ -275,7 +275,7 @@ const SPECS: Spec[] = [
         },
       },
       {
-        text: 'Set the Vendor to AMD-V: the same exits, in AMD\'s words: `#VMEXIT` CPUID (code 0x72, SVM_EXIT_CPUID), every entry a VMRUN, the VMCB in place of the VMCS.',
+        text: "Set the Vendor to AMD-V: the same exits, in AMD's words: `#VMEXIT` CPUID (code 0x72, SVM_EXIT_CPUID), every entry a VMRUN, the VMCB in place of the VMCS.",
         settings: { technique: 'hardware-assisted', vendor: 'amd' },
         check: {
           all: [
@@ -300,7 +300,7 @@ const SPECS: Spec[] = [
         },
       },
       {
-        text: 'Interpretation (Bochs): the hypervisor runs every instruction on the virtual CPU, so both modes get its answers: the hypervisor-present bit, and the guest\'s own IDT. Nothing traps and nothing exits.',
+        text: "Interpretation (Bochs): the hypervisor runs every instruction on the virtual CPU, so both modes get its answers: the hypervisor-present bit, and the guest's own IDT. Nothing traps and nothing exits.",
         settings: { technique: 'interpret' },
         check: {
           all: [

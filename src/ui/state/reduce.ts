@@ -60,6 +60,7 @@ export function reduce(s: AppState, m: WorkerMessage): Partial<AppState> {
     case 'compare-results':
     case 'compare-failed':
     case 'events-export':
+    case 'steps-checked':
       return {}; // answers to requests: kept by whoever asked (see AppStore.ask)
     case 'restarted':
       return { problem: { kind: 'error', message: m.reason } };

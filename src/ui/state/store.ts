@@ -22,9 +22,9 @@ export {
 export type { Commands } from './commands';
 export { reduce } from './reduce';
 
-/** The answers that come to one request of the page (a comparison, a trace export). */
-export type Answer = Extract<WorkerMessage, { kind: 'compare-results' | 'compare-failed' | 'events-export' }>;
-type Asking = Extract<PageMessage, { kind: 'compare' | 'export-events' }>;
+/** The answers that come to one request of the page (a comparison, a trace export, the steps' checks). */
+export type Answer = Extract<WorkerMessage, { kind: 'compare-results' | 'compare-failed' | 'events-export' | 'steps-checked' }>;
+type Asking = Extract<PageMessage, { kind: 'compare' | 'export-events' | 'check-steps' }>;
 /** A request without its number (the store numbers it). */
 type Question = Asking extends infer A ? (A extends Asking ? Omit<A, 'request'> : never) : never;
 
@@ -57,7 +57,7 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
   let nextRequest = 1;
   const unsubscribe = bus.subscribe((m) => {
     if (m.kind === 'events-window') return rows.receive(m);
-    if (m.kind === 'compare-results' || m.kind === 'compare-failed' || m.kind === 'events-export') {
+    if (m.kind === 'compare-results' || m.kind === 'compare-failed' || m.kind === 'events-export' || m.kind === 'steps-checked') {
       asked.get(m.request)?.(m);
       asked.delete(m.request);
       return;
