@@ -210,7 +210,10 @@ test('the Popek–Goldberg view classifies the ISA and links each violator to it
   await expect(t1).toContainText('holds on strict');
   await dialog.getByRole('radio', { name: /classic/ }).check();
   // CPUID's row links to the scenario that runs it: "Am I in a VM?".
-  await dialog.getByRole('row', { name: /^CPUID/ }).getByRole('button', { name: /Am I in a VM\?/ }).click();
+  await dialog
+    .getByRole('row', { name: /^CPUID/ })
+    .getByRole('button', { name: /Am I in a VM\?/ })
+    .click();
   await expect(dialog).toHaveCount(0);
   await expect(page.getByRole('region', { name: 'Scenario notes' })).toContainText('Am I in a VM?');
   await expect.poll(() => vl.sourceText()).toBe(libraryScenario('am-i-in-a-vm')!.vms[0].source);

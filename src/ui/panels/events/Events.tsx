@@ -208,7 +208,7 @@ export function EventsPanel() {
         <label className="events-tools">
           <span>Show</span>
           <select value={filter} onChange={(e) => store.commands.setEventFilter(e.target.value as EventFilter)}>
-            {[...new Set<EventFilter>(['all-but-vmx', 'all', 'hypervisor', ...kinds, filter])].map((f) => (
+            {[...new Set<EventFilter>(['all', 'all-but-vmx', 'hypervisor', ...kinds, filter])].map((f) => (
               <option key={f} value={f}>
                 {FILTER_TEXT[f] ?? f}
               </option>
