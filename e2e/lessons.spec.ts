@@ -15,7 +15,7 @@ test('vmx events are hidden by default under hardware assistance; one click list
   await expect(list.getByRole('option').filter({ hasText: 'vm-exit' }).first()).toBeVisible();
   await expect(list.getByRole('option').filter({ hasText: /^vmx/ })).toHaveCount(0);
   await expect(list).not.toContainText('VMREAD');
-  const show = vl.events.getByRole('checkbox', { name: /Show vmx/ });
+  const show = vl.events.getByRole('checkbox', { name: 'Show vmx events' });
   await expect(show).not.toBeChecked();
   await show.click();
   await expect(list).toContainText('VMREAD');
@@ -65,6 +65,8 @@ test('the Guide ticks a step when the run shows it, and "Show me" moves the run 
 test('AMD-V from the Vendor setting: VMRUN, #VMEXIT names and the VMCB; the link carries it', async ({ page }) => {
   const vl = new VirtLabPage(page);
   await vl.open('lib=am-i-in-a-vm');
+  const menu = page.getByText('Exit controls', { exact: true });
+  await menu.click();
   await expect(page.getByRole('combobox', { name: 'Vendor' })).toHaveCount(0); // not a setting of trap-and-emulate
   await vl.technique.selectOption('hardware-assisted');
   const vendor = page.getByRole('combobox', { name: 'Vendor' });

@@ -1,5 +1,5 @@
 // The machine settings: technique, instruction set, cost preset, paging, hypervisor type, the hardware's
-// vendor (hardware-assisted) and the exit controls. Every change loads the run again (a different machine is a different run).
+// vendor and the exit controls (hardware-assisted, in the Exit controls menu). Every change loads the run again (a different machine is a different run).
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import {
@@ -118,14 +118,14 @@ export function Settings() {
         hint="Type 1 owns the machine; type 2 runs on a host OS, which handles I/O and timer interrupts"
         onChange={(v) => set({ hypervisorType: v === '2' ? 2 : 1 })}
       />
-      <VendorSetting />
       <ExitControlsMenu asked={settings.exits} paging={paging} enabled={technique === 'hardware-assisted'} />
     </fieldset>
   );
 }
 
 /**
- * Whose hardware assistance, for the hardware-assisted technique: Intel VT-x (a VMCS, VM exits with Intel's
+ * Whose hardware assistance, for the hardware-assisted technique (first in the Exit controls menu: the
+ * settings row has no room left for it at 1280 px): Intel VT-x (a VMCS, VM exits with Intel's
  * reason numbers) or AMD-V (VMRUN on a VMCB, #VMEXIT codes of Linux's svm.h). The scenario's
  * `hypervisor.vendor`, so share links carry it.
  */
@@ -208,6 +208,7 @@ function ExitControlsMenu({ asked, paging, enabled }: { asked: Partial<ExitContr
       <summary>Exit controls</summary>
       <fieldset disabled={!enabled} ref={panel}>
         <legend>VM-exit controls {enabled ? `(${paging || 'hardware-assisted'} paging)` : '(hardware-assisted only)'}</legend>
+        <VendorSetting />
         {box('HLT exiting', exits.hlt, (hlt) => set({ hlt }))}
         {box('I/O exiting', exits.io, (io) => set({ io }))}
         {box('CR3-load exiting', exits.cr3, (cr3) => set({ cr3 }), locked.cr3)}

@@ -216,13 +216,17 @@ export function EventsPanel() {
           </select>
         </label>
         {vmx > 0 && (filter === 'all' || filter === 'all-but-vmx') && (
-          <label className="events-tools vmx-toggle" title="The hypervisor's own VMX/SVM instructions: VMREAD, VMWRITE, VMRESUME, VMRUN…">
+          <label
+            className="events-tools vmx-toggle"
+            title={`Show the hypervisor's own VMX/SVM instructions (${fmt(vmx)} vmx events: VMREAD, VMWRITE, VMRESUME, VMRUN…)`}
+          >
             <input
               type="checkbox"
+              aria-label="Show vmx events"
               checked={filter === 'all'}
               onChange={(e) => store.commands.setEventFilter(e.target.checked ? 'all' : 'all-but-vmx')}
             />
-            <span>Show vmx ({fmt(vmx)})</span>
+            <span aria-hidden="true">vmx</span>
           </label>
         )}
       </h2>
