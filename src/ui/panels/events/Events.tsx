@@ -74,8 +74,9 @@ function EventLine({ row, technique, vmNames }: { row: EventRow; technique: Tech
 }
 
 function Detail({ event, technique }: { event: TraceEvent | undefined; technique: TechniqueId }) {
+  const vendor = useApp((s) => s.settings.vendor);
   if (!event) return <div className="event-detail empty">Select an event to see why it happened and what the hypervisor did.</div>;
-  const x = explain(event, technique);
+  const x = explain(event, technique, vendor);
   return (
     <div className={`event-detail${event.kind === 'fidelity-violation' ? ' fidelity' : ''}`}>
       <p>
