@@ -203,16 +203,21 @@ test('the Popek–Goldberg view classifies the ISA and links each violator to it
   const dialog = page.getByRole('dialog', { name: 'Popek–Goldberg analysis' });
   const t1 = dialog.getByRole('region', { name: 'Theorem 1' });
   await expect(t1).toContainText('fails on classic');
-  for (const m of ['POPF', 'PUSHF', 'SIDT', 'SMSW']) await expect(t1).toContainText(m);
+  for (const m of ['CPUID', 'POPF', 'PUSHF', 'SIDT', 'SMSW']) await expect(t1).toContainText(m);
   await expect(dialog.getByRole('region', { name: 'Theorem 3' })).toContainText('SIDT');
   await expect(dialog.getByRole('row', { name: /^POPF/ })).toContainText('theorem 1');
   await dialog.getByRole('radio', { name: /strict/ }).check();
   await expect(t1).toContainText('holds on strict');
   await dialog.getByRole('radio', { name: /classic/ }).check();
-  await t1.getByRole('button', { name: /The Red Pill/ }).click();
+  // CPUID's row links to the scenario that runs it: "Am I in a VM?".
+  await dialog
+    .getByRole('row', { name: /^CPUID/ })
+    .getByRole('button', { name: /Am I in a VM\?/ })
+    .click();
   await expect(dialog).toHaveCount(0);
-  await expect(page.getByRole('region', { name: 'Scenario notes' })).toContainText('The Red Pill');
-  await expect.poll(() => vl.sourceText()).toBe(libraryScenario('red-pill')!.vms[0].source);
+  await expect(page.getByRole('region', { name: 'Scenario notes' })).toContainText('Am I in a VM?');
+  await expect.poll(() => vl.sourceText()).toBe(libraryScenario('am-i-in-a-vm')!.vms[0].source);
+  await expect(vl.technique).toHaveValue('trap-and-emulate');
 });
 
 /** The axe violations of the page as it stands, one line each. */

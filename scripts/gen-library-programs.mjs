@@ -27,6 +27,7 @@ export const LIBRARY_PROGRAMS = [
   'bare-metal',
   'hot-set',
   'dirty-fast',
+  'am-i-in-a-vm',
 ];
 export const LIBRARY_SCENARIOS = ['two-vms-one-crashes', 'two-vms'];
 

@@ -96,7 +96,7 @@ export interface DisplaySnapshot {
    * oldest go): list positions count from it, so when it moves, positions mean other events.
    */
   readonly eventsFirstKept?: number;
-  /** Of those, how many each filter selects (the kinds that occurred, 'all' and 'hypervisor'). */
+  /** Of those, how many each filter selects (the kinds that occurred, 'all', 'all-but-vmx' and 'hypervisor'). */
   readonly eventCounts?: Readonly<Partial<Record<EventFilter, number>>>;
   readonly timeline?: TimelineView;
   readonly speed?: Speed;

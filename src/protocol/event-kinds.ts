@@ -4,10 +4,14 @@
 import type { EventKind } from './events';
 
 /**
- * Which events a list shows: all of them, the hypervisor's work only (see HYPERVISOR_EVENT_KINDS), or
- * one kind.
+ * Which events a list shows: all of them, all but the hypervisor's own VMX/SVM instructions (`vmx`
+ * events: a dozen per exit, so the Events panel's default hides them), the hypervisor's work only (see
+ * HYPERVISOR_EVENT_KINDS), or one kind.
  */
-export type EventFilter = 'all' | 'hypervisor' | EventKind;
+export type EventFilter = 'all' | 'all-but-vmx' | 'hypervisor' | EventKind;
+
+/** The Events panel's filter on a new page. */
+export const DEFAULT_EVENT_FILTER: EventFilter = 'all-but-vmx';
 
 /** Events of one timeline category, counted per bucket of `TimelineView.bucketWidth` steps. */
 export type TimelineCategory = 'trap' | 'exit' | 'hypercall' | 'switch' | 'translate' | 'interrupt' | 'fidelity' | 'state';
@@ -142,5 +146,7 @@ export const TIMELINE_CATEGORIES: readonly TimelineCategory[] = [
 
 /** Whether `filter` selects events of `kind`. */
 export function filterSelects(filter: EventFilter, kind: EventKind): boolean {
-  return filter === 'all' || (filter === 'hypervisor' ? HYPERVISOR_EVENT_KINDS.has(kind) : filter === kind);
+  if (filter === 'all') return true;
+  if (filter === 'all-but-vmx') return kind !== 'vmx';
+  return filter === 'hypervisor' ? HYPERVISOR_EVENT_KINDS.has(kind) : filter === kind;
 }

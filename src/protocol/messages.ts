@@ -38,7 +38,14 @@ export type {
 } from './display';
 export { CONSOLE_TAIL, TIMELINE_BUCKETS, TIMELINE_MARKS } from './display';
 export type { EventFilter, TimelineCategory } from './event-kinds';
-export { EVENT_KINDS, filterSelects, HYPERVISOR_EVENT_KINDS, TIMELINE_CATEGORIES, timelineCategory } from './event-kinds';
+export {
+  DEFAULT_EVENT_FILTER,
+  EVENT_KINDS,
+  filterSelects,
+  HYPERVISOR_EVENT_KINDS,
+  TIMELINE_CATEGORIES,
+  timelineCategory,
+} from './event-kinds';
 export type { EventKind, TraceEvent, VmState } from './events';
 export type {
   Inspection,
@@ -61,7 +68,14 @@ export type {
   RoundPages,
 } from './migration';
 export type { CompareSetting, LoadOptions, PageMessage, Speed, TraceFormat } from './page-messages';
-export { COMPARE_MAX_STEPS, EXPORT_EVENT_LIMIT, isPageMessage, MAX_STEP_COUNT } from './page-messages';
+export {
+  CHECK_RUN_MAX_STEPS,
+  CHECK_STEPS_LIMIT,
+  COMPARE_MAX_STEPS,
+  EXPORT_EVENT_LIMIT,
+  isPageMessage,
+  MAX_STEP_COUNT,
+} from './page-messages';
 export type {
   CompareEntry,
   Counters,
@@ -71,7 +85,7 @@ export type {
   StopReason,
   VmView,
 } from './views';
-export type { VmAssemblyErrors, WorkerMessage, WorkerMessageKind } from './worker-messages';
+export type { StepCheck, VmAssemblyErrors, WorkerMessage, WorkerMessageKind } from './worker-messages';
 export { EVENT_BATCH_LIMIT, EVENT_WINDOW_LIMIT, PEEK_LIMIT } from './worker-messages';
 
 /**

@@ -91,6 +91,17 @@ export type PageMessage =
     }
   /** The page no longer wants the answer to `request` (the bus ends the comparison's worker). */
   | { readonly kind: 'cancel'; readonly request: number }
+  /**
+   * Evaluates "what to look for" checks (docs/checks.md: data, never code; the worker validates them) over
+   * the run as it stands: its events up to now, each VM's state, console and counters. Bare metal, or the
+   * other settings a check compares with, are run apart (at most CHECK_RUN_MAX_STEPS instructions). Answered
+   * by `steps-checked` with the same `request`; `index` is the step's place in the scenario's `lookFor`.
+   */
+  | {
+      readonly kind: 'check-steps';
+      readonly request: number;
+      readonly steps: readonly { readonly index: number; readonly check: unknown }[];
+    }
   /** The run's events up to now (at most EXPORT_EVENT_LIMIT, the newest) as a trace file: answered by `events-export`. */
   | { readonly kind: 'export-events'; readonly request: number; readonly format: TraceFormat }
   /**
@@ -124,6 +135,10 @@ export const MAX_STEP_COUNT = 1_000_000_000;
 export const EXPORT_EVENT_LIMIT = 200_000;
 /** A comparison runs each technique to this many guest instructions at most. */
 export const COMPARE_MAX_STEPS = 10_000_000;
+/** A check's runs beside the page's own (bare metal, `cheaper`) stop at this many instructions. */
+export const CHECK_RUN_MAX_STEPS = 2_000_000;
+/** Steps one `check-steps` carries at most (a scenario's `lookFor` has at most 32). */
+export const CHECK_STEPS_LIMIT = 32;
 
 /** Shape check for messages arriving from the other side (a worker is trusted code, but typos are not). */
 export function isPageMessage(data: unknown): data is PageMessage {
@@ -188,6 +203,14 @@ export function isPageMessage(data: unknown): data is PageMessage {
         'scenario' in data &&
         typeof (data as { options?: unknown }).options === 'object'
       );
+    case 'check-steps': {
+      const d = data as { request?: unknown; steps?: unknown };
+      return (
+        typeof d.request === 'number' &&
+        Array.isArray(d.steps) &&
+        d.steps.every((s) => typeof s === 'object' && s !== null && Number.isInteger((s as { index?: unknown }).index))
+      );
+    }
     case 'export-events': {
       const d = data as { request?: unknown; format?: unknown };
       return typeof d.request === 'number' && (d.format === 'json' || d.format === 'csv');

@@ -16,6 +16,19 @@ export interface VmAssemblyErrors {
   readonly diagnostics: readonly Diagnostic[];
 }
 
+/** One "what to look for" step's check over the page's run (the answer to `check-steps`). */
+export interface StepCheck {
+  /** The step's place in the scenario's `lookFor`. */
+  readonly index: number;
+  readonly seen: boolean;
+  /** The step (guest instructions retired) it was seen at; the run's end for whole-run checks. */
+  readonly step: number | null;
+  /** The index in the run's event list of the event it was seen at, if it matched one: where "Show me" goes. */
+  readonly event: number | null;
+  /** Why not, when not seen. */
+  readonly why?: string;
+}
+
 export type WorkerMessage =
   | { readonly kind: 'loaded'; readonly technique: TechniqueId; readonly vms: readonly string[] }
   | { readonly kind: 'assembly-errors'; readonly errors: readonly VmAssemblyErrors[] }
@@ -94,6 +107,8 @@ export type WorkerMessage =
       readonly request: number;
       readonly next: { readonly index: number; readonly event: TraceEvent } | null;
     }
+  /** The answer to `check-steps`: one result per step asked about, in the order asked. */
+  | { readonly kind: 'steps-checked'; readonly request: number; readonly results: readonly StepCheck[] }
   /** A message the worker could not act on, or a failure of its own. */
   | { readonly kind: 'error'; readonly message: string };
 

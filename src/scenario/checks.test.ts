@@ -90,6 +90,24 @@ describe('lookFor checks: validation', () => {
 });
 
 describe('lookFor checks: evaluation', () => {
+  it('names the event a check was seen at (the run\'s own object: where "Show me" moves the run)', () => {
+    expect(ev({ event: { kind: 'emulate' } }).event).toBe(RUN.events[2]);
+    expect(ev({ events: [{ kind: 'trap' }, { kind: 'translate' }] }).event).toBe(RUN.events[3]);
+    expect(ev({ first: { kind: 'trap', cause: { contains: '#GP' } }, is: { instruction: 'LIDT 1700' } }).event).toBe(RUN.events[1]);
+    expect(ev({ count: { kind: 'trap' }, min: 2 }).event).toBe(RUN.events[1]);
+    // all: the latest event a part matched, though a whole-run part (the console) sets the step.
+    const all = ev({ all: [{ event: { kind: 'translate' } }, { console: 'hello\n' }, { event: { kind: 'emulate' } }] });
+    expect(all).toMatchObject({ seen: true, step: 40 });
+    expect(all.event).toBe(RUN.events[3]);
+    // any: the earliest seen.
+    expect(ev({ any: [{ event: { kind: 'vm-exit' } }, { event: { kind: 'translate' } }, { event: { kind: 'emulate' } }] }).event).toBe(
+      RUN.events[2],
+    );
+    // Whole-run checks have none.
+    expect(ev({ console: 'hello\n' }).event).toBeUndefined();
+    expect(ev({ none: { kind: 'vm-exit' } }).event).toBeUndefined();
+  });
+
   it('events in order, with field patterns; the step is the last one matched', () => {
     expect(
       ev({
@@ -98,11 +116,17 @@ describe('lookFor checks: evaluation', () => {
           { kind: 'emulate', effect: { contains: 'IDTR' } },
         ],
       }),
-    ).toEqual({ seen: true, step: 1 });
+    ).toMatchObject({ seen: true, step: 1 });
     expect(ev({ events: [{ kind: 'emulate' }, { kind: 'trap', instruction: 'LIDT 1700' }] }).seen).toBe(false);
-    expect(ev({ event: { kind: 'translate', code: { some: { original: 'POPF', kind: 'inline' } } } })).toEqual({ seen: true, step: 5 });
-    expect(ev({ event: { kind: 'trap', instruction: { oneOf: ['IRET', 'HLT'] }, step: { min: 2 } } })).toEqual({ seen: true, step: 9 });
-    expect(ev({ event: { kind: 'trap', reason: { absent: true }, cause: { not: { contains: 'hidden' } } } })).toEqual({
+    expect(ev({ event: { kind: 'translate', code: { some: { original: 'POPF', kind: 'inline' } } } })).toMatchObject({
+      seen: true,
+      step: 5,
+    });
+    expect(ev({ event: { kind: 'trap', instruction: { oneOf: ['IRET', 'HLT'] }, step: { min: 2 } } })).toMatchObject({
+      seen: true,
+      step: 9,
+    });
+    expect(ev({ event: { kind: 'trap', reason: { absent: true }, cause: { not: { contains: 'hidden' } } } })).toMatchObject({
       seen: true,
       step: 0,
     });
@@ -114,16 +138,16 @@ describe('lookFor checks: evaluation', () => {
   });
 
   it('none (optionally after an event), count, counters, console, state, cpu, stop and the largest category', () => {
-    expect(ev({ none: { kind: 'vm-exit' } })).toEqual({ seen: true, step: 40 });
+    expect(ev({ none: { kind: 'vm-exit' } })).toMatchObject({ seen: true, step: 40 });
     expect(ev({ none: { kind: 'trap' } }).seen).toBe(false);
     expect(ev({ none: { kind: 'trap', instruction: 'LIDT 1700' }, after: { kind: 'emulate' } }).seen).toBe(true);
-    expect(ev({ count: { kind: 'trap' }, min: 3 })).toEqual({ seen: true, step: 9 });
+    expect(ev({ count: { kind: 'trap' }, min: 3 })).toMatchObject({ seen: true, step: 9 });
     expect(ev({ count: { kind: 'trap' }, max: 2 }).seen).toBe(false);
     expect(ev({ counter: 'vmExitsByReason.HLT', min: 2, max: 2 }).seen).toBe(true);
     expect(ev({ counter: 'traps', vm: 0, min: 4 }).seen).toBe(false);
     expect(ev({ console: { contains: 'hello' } }).seen).toBe(true);
     expect(ev({ console: 'hello' }).seen).toBe(false);
-    expect(ev({ state: 'powered-off', exitCode: 0 })).toEqual({ seen: true, step: 40 });
+    expect(ev({ state: 'powered-off', exitCode: 0 })).toMatchObject({ seen: true, step: 40 });
     expect(ev({ state: 'crashed' }).why).toBe('the VM is powered-off');
     expect(ev({ cpu: { CPL: 0, R1: { min: 4, max: 6 } } }).seen).toBe(true);
     expect(ev({ stop: 'step-limit' }).seen).toBe(false);

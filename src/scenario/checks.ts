@@ -389,6 +389,11 @@ export interface CheckOutcome {
   readonly seen: boolean;
   /** The step (guest instructions retired) at which it was first seen; the end of the run for whole-run checks. */
   readonly step: number | null;
+  /**
+   * The event it was seen at (the run's own object, from `run.events`), when the check matched one: where
+   * the page's "Show me" moves the run. Whole-run checks (counters, console, …) have none.
+   */
+  readonly event?: RunEvent;
   /** Why not, when not seen (for the lecturer who wrote it). */
   readonly why?: string;
 }
@@ -440,12 +445,16 @@ export function sameAsBareMetal(run: CheckRun, bare: CheckRun, vm?: number): boo
 export function evaluateCheck(check: Check, run: CheckRun, under: RunUnder): CheckOutcome {
   const c = check as Record<string, unknown>;
   const events = run.events;
-  const yes = (step: number | null | undefined): CheckOutcome => ({ seen: true, step: step ?? endStep(run) });
+  const yes = (step: number | null | undefined, event?: RunEvent): CheckOutcome => ({
+    seen: true,
+    step: step ?? endStep(run),
+    ...(event ? { event } : {}),
+  });
   const no = (why: string): CheckOutcome => ({ seen: false, step: null, why });
   const vmOf = (i: unknown) => (typeof i === 'number' ? run.vms[i] : undefined);
   if ('event' in c) {
     const e = events.find((x) => matchEvent(c.event as EventPattern, x));
-    return e ? yes(e.step) : no(`no event matches ${describePattern(c.event)}`);
+    return e ? yes(e.step, e) : no(`no event matches ${describePattern(c.event)}`);
   }
   if ('events' in c) {
     let i = 0;
@@ -455,12 +464,12 @@ export function evaluateCheck(check: Check, run: CheckRun, under: RunUnder): Che
       if (i >= events.length) return no(`events[${n}] ${describePattern(p)} does not follow the ones before it`);
       last = events[i++];
     }
-    return yes(last?.step);
+    return yes(last?.step, last);
   }
   if ('first' in c) {
     const e = events.find((x) => matchEvent(c.first as EventPattern, x));
     if (!e) return no(`no event matches ${describePattern(c.first)}`);
-    return matchEvent(c.is as EventPattern, e) ? yes(e.step) : no(`the first ${describePattern(c.first)} is ${describePattern(e)}`);
+    return matchEvent(c.is as EventPattern, e) ? yes(e.step, e) : no(`the first ${describePattern(c.first)} is ${describePattern(e)}`);
   }
   if ('none' in c) {
     let from = 0;
@@ -475,14 +484,14 @@ export function evaluateCheck(check: Check, run: CheckRun, under: RunUnder): Che
     const min = (c.min as number | undefined) ?? 1;
     const max = c.max as number | undefined;
     let n = 0;
-    let at: number | undefined;
+    let at: RunEvent | undefined;
     for (const e of events) {
       if (!matchEvent(c.count as EventPattern, e)) continue;
       n++;
-      if (n === min) at = e.step;
+      if (n === min) at = e;
     }
     if (n < min || (max !== undefined && n > max)) return no(`${n} events match ${describePattern(c.count)}`);
-    return yes(min === 0 ? null : at);
+    return min === 0 ? yes(null) : yes(at?.step, at);
   }
   if ('counter' in c) {
     const counters = c.vm === undefined ? run.counters : vmOf(c.vm)?.counters;
@@ -502,7 +511,7 @@ export function evaluateCheck(check: Check, run: CheckRun, under: RunUnder): Che
     if (vm.state !== c.state) return no(`the VM is ${vm.state}`);
     if (c.exitCode !== undefined && vm.exitCode !== c.exitCode) return no(`its exit code is ${vm.exitCode}`);
     const e = events.find((x) => x.kind === 'vm-state' && x.vm === (c.vm ?? 0) && x.state === c.state);
-    return yes(e?.step);
+    return yes(e?.step, e);
   }
   if ('cpu' in c) {
     const vm = vmOf(c.vm ?? 0);
@@ -543,23 +552,27 @@ export function evaluateCheck(check: Check, run: CheckRun, under: RunUnder): Che
     return yes(null);
   }
   if ('all' in c) {
+    // Seen at the latest part's step; its event is the latest event a part matched (whole-run parts have none).
     let step = 0;
+    let event: RunEvent | undefined;
     for (const [i, x] of (c.all as Check[]).entries()) {
       const o = evaluateCheck(x, run, under);
       if (!o.seen) return no(`all[${i}]: ${o.why}`);
       step = Math.max(step, o.step ?? 0);
+      if (o.event && (!event || (o.event.step ?? 0) >= (event.step ?? 0))) event = o.event;
     }
-    return yes(step);
+    return yes(step, event);
   }
   if ('any' in c) {
     const whys: string[] = [];
-    let best: number | null = null;
+    let best: CheckOutcome | null = null;
     for (const x of c.any as Check[]) {
       const o = evaluateCheck(x, run, under);
-      if (o.seen) best = best === null ? (o.step ?? 0) : Math.min(best, o.step ?? 0);
-      else whys.push(o.why ?? '');
+      if (o.seen) {
+        if (best === null || (o.step ?? 0) < (best.step ?? 0)) best = o;
+      } else whys.push(o.why ?? '');
     }
-    return best !== null ? yes(best) : no(`none of: ${whys.join('; ')}`);
+    return best !== null ? yes(best.step ?? 0, best.event) : no(`none of: ${whys.join('; ')}`);
   }
   return no('not a check');
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HYPERVISOR_EVENT_KINDS, type PageMessage, type RunStatus, type TraceEvent, type WorkerMessage } from '../protocol/messages';
+import { libraryEntry } from '../scenario/library';
 import { VirtualClock } from '../testing/virtual-clock';
 import { type ControllerTiming, RunController } from './controller';
 
@@ -639,5 +640,44 @@ describe('the controller: comparison and trace export', () => {
     h.send({ kind: 'export-events', request: 5, format: 'json' });
     const earlier = h.posted.findLast((m) => m.kind === 'events-export');
     expect(earlier?.kind === 'events-export' && earlier.count).toBeLessThan(json.count);
+  });
+
+  it("checks a library scenario's steps over the run it holds, naming the event each was seen at", () => {
+    const h = harness();
+    const entry = libraryEntry('am-i-in-a-vm');
+    if (!entry) throw new Error('no am-i-in-a-vm');
+    // As the page loads it: the scenario, with the page's settings as options.
+    h.send({ kind: 'load', scenario: entry.scenario, options: { technique: 'trap-and-emulate', events: true, maxSteps: 1e12 } });
+    const steps = [
+      { index: 0, check: entry.steps[0].check },
+      { index: 1, check: entry.steps[1].check }, // strict's step: not what this run shows
+      { index: 7, check: { bareMetal: 'different' } }, // a run apart, on bare metal
+      { index: 8, check: { event: { kind: 'trap', instruction: { contains: 1 } } } },
+    ];
+    h.send({ kind: 'check-steps', request: 1, steps });
+    const early = h.posted.findLast((m) => m.kind === 'steps-checked');
+    expect(early?.kind === 'steps-checked' && early.results[0]).toMatchObject({ seen: false, why: expect.stringMatching(/not ended/) });
+    h.send({ kind: 'run' });
+    const end = h.until((s) => s.state === 'stopped');
+    h.send({ kind: 'check-steps', request: 2, steps });
+    const answer = h.posted.findLast((m) => m.kind === 'steps-checked');
+    if (answer?.kind !== 'steps-checked') throw new Error('no answer');
+    expect(answer.request).toBe(2);
+    const [first, strict, bare, bad] = answer.results;
+    expect(first).toMatchObject({ index: 0, seen: true, step: end.steps });
+    expect(strict).toMatchObject({ index: 1, seen: false });
+    expect(bare).toMatchObject({ index: 7, seen: true, event: null });
+    expect(bad).toMatchObject({ index: 8, seen: false, why: expect.stringMatching(/contains/) });
+    // The event step 0 was seen at: the second SIDT fidelity violation (user mode's), by its index in the run.
+    h.send({ kind: 'export-events', request: 3, format: 'json' });
+    const exported = h.posted.findLast((m) => m.kind === 'events-export');
+    if (exported?.kind !== 'events-export' || first.event === null) throw new Error('no event');
+    const seenAt = JSON.parse(exported.text).events[first.event] as TraceEvent;
+    expect(seenAt).toMatchObject({ kind: 'fidelity-violation', instruction: 'SIDT R1', actual: '0xFC000000' });
+    // "Show me": the run goes back to that moment.
+    h.send({ kind: 'seek-event', index: first.event });
+    const back = h.until((s) => s.state === 'paused' && s.steps < end.steps);
+    expect(back.steps).toBeGreaterThanOrEqual(seenAt.step ?? 0);
+    expect(back.steps).toBeLessThanOrEqual((seenAt.step ?? 0) + 1);
   });
 });

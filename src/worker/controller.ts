@@ -35,6 +35,7 @@ import { checkOptions, refusal, withHypervisor } from './load-options';
 import { fileAnswer, migrationCompareAnswer, openAnswer, planOf, refusePlan, scenarioCheckpoints, withCloneSlots } from './plan';
 import { compareAnswer, exportAnswer, windowAnswer } from './requests';
 import { SnapshotBuilder } from './snapshot';
+import { checkStepsAnswer } from './step-checks';
 import { TimeTravel } from './time-travel';
 
 export { snapshotOf } from './snapshot';
@@ -204,6 +205,9 @@ export class RunController {
           break;
         case 'migration-compare':
           this.host.post(migrationCompareAnswer(message));
+          break;
+        case 'check-steps':
+          this.host.post(checkStepsAnswer(message, this.log, this.engine, this.loaded));
           break;
         default: {
           const never: never = message;

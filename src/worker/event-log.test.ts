@@ -11,6 +11,19 @@ const ev = (i: number, kind: 'trap' | 'io' | 'vm-exit' = i % 3 === 0 ? 'trap' : 
       : { kind, vm: 0, pc: i, time: i, step: i * 2, reason: 12, reasonName: 'HLT', qualification: '' };
 
 describe('EventLog', () => {
+  it("lists every event but the hypervisor's vmx ones under 'all-but-vmx' (the Events panel's default)", () => {
+    const log = new EventLog();
+    const vmx: TraceEvent = { kind: 'vmx', vm: 0, pc: 0, time: 0, step: 0, name: 'VMREAD', field: 'VM_EXIT_REASON', value: 12 };
+    log.push(ev(0, 'vm-exit'), 0);
+    log.push({ ...vmx, time: 1 }, 1);
+    log.push({ ...vmx, time: 2, name: 'VMWRITE', field: 'GUEST_RIP' }, 2);
+    log.push(ev(3, 'io'), 3);
+    expect(log.count('all', 4)).toBe(4);
+    expect(log.count('all-but-vmx', 4)).toBe(2);
+    expect(log.window('all-but-vmx', 0, 10, 4).items.map((x) => x.event.kind)).toEqual(['vm-exit', 'io']);
+    expect(log.counts(4)).toMatchObject({ all: 4, 'all-but-vmx': 2, vmx: 2 });
+  });
+
   it('keeps the future across a seek back: replayed events that match are not stored twice', () => {
     const log = new EventLog();
     for (let i = 0; i < 30; i++) log.push(ev(i), i);

@@ -108,7 +108,7 @@ export class EventLog {
   private events: TraceEvent[] = [];
   /** The index of events[0] (non-zero once the oldest were let go). */
   private base = 0;
-  /** Index lists for 'hypervisor' and for each kind. */
+  /** Index lists for 'all-but-vmx', 'hypervisor' and each kind. */
   private readonly lists = new Map<EventFilter, IndexList>();
   private readonly histogram = new Histogram();
 
@@ -144,6 +144,7 @@ export class EventLog {
     this.events.push(e);
     const hv = HYPERVISOR_EVENT_KINDS.has(e.kind);
     if (hv) this.list('hypervisor').push(index);
+    if (e.kind !== 'vmx') this.list('all-but-vmx').push(index);
     this.list(e.kind).push(index);
     const category = timelineCategory(e.kind);
     if (category) this.histogram.add(e.step ?? 0, category);
@@ -187,9 +188,13 @@ export class EventLog {
     return this.lists.get(filter)?.countBelow(present) ?? 0;
   }
 
-  /** Counts for 'all', 'hypervisor' and each kind that occurred. */
+  /** Counts for 'all', 'all-but-vmx', 'hypervisor' and each kind that occurred. */
   counts(present: number): Partial<Record<EventFilter, number>> {
-    const out: Partial<Record<EventFilter, number>> = { all: this.count('all', present), hypervisor: this.count('hypervisor', present) };
+    const out: Partial<Record<EventFilter, number>> = {
+      all: this.count('all', present),
+      'all-but-vmx': this.count('all-but-vmx', present),
+      hypervisor: this.count('hypervisor', present),
+    };
     for (const kind of EVENT_KINDS) {
       const n = this.count(kind, present);
       if (n) out[kind] = n;
@@ -258,5 +263,5 @@ export class EventLog {
 
 /** Kinds a filter may name (for checking the page's requests). */
 export function isEventFilter(v: string): v is EventFilter {
-  return v === 'all' || v === 'hypervisor' || (EVENT_KINDS as readonly string[]).includes(v as EventKind);
+  return v === 'all' || v === 'all-but-vmx' || v === 'hypervisor' || (EVENT_KINDS as readonly string[]).includes(v as EventKind);
 }

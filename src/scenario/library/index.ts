@@ -133,13 +133,25 @@ const SPECS: Spec[] = [
       'On the 386, POPF at CPL > 0 silently keeps IF instead of faulting. Under trap-and-emulate the guest kernel runs at CPL 3, so its `CLI … POPF` critical sections do not restore interrupts the way it believes. PUSHF is just as bad: it pushes the real IF.',
     lookFor: [
       {
-        text: 'Run on `classic`: the Events panel shows `fidelity-violation` events, and the console disagrees with bare metal (to see bare metal, open Compare — its `native` row — or set the technique to native and run again).',
-        check: { all: [{ event: { kind: 'fidelity-violation', instruction: { contains: 'POPF' } } }, { bareMetal: 'different' }] },
+        text: 'Run on `classic`: the Events panel shows `fidelity-violation` events (POPF keeps the real IF, PUSHF pushes it), and the console disagrees with bare metal (to see bare metal, open Compare — its `native` row — or set the technique to native and run again).',
+        check: {
+          all: [
+            { event: { kind: 'fidelity-violation', instruction: { contains: 'POPF' } } },
+            { event: { kind: 'fidelity-violation', instruction: { contains: 'PUSHF' } } },
+            { bareMetal: 'different' },
+          ],
+        },
       },
       {
         text: 'Switch the instruction set to `strict` (System/370): PUSHF and POPF trap and are emulated, and the output matches bare metal.',
         check: {
           all: [
+            {
+              events: [
+                { kind: 'trap', instruction: { contains: 'PUSHF' }, cause: { contains: '#GP' } },
+                { kind: 'emulate', instruction: { contains: 'PUSHF' } },
+              ],
+            },
             {
               events: [
                 { kind: 'trap', instruction: { contains: 'POPF' }, cause: { contains: '#GP' } },
@@ -192,6 +204,111 @@ const SPECS: Spec[] = [
         text: 'Switch to `strict`: SIDT is privileged, traps, and the pill cannot even run.',
         check: { all: [{ console: { contains: 'SIDT is privileged' } }, { bareMetal: 'same' }] },
         settings: { isa: 'strict' },
+      },
+    ],
+  },
+  {
+    id: 'am-i-in-a-vm',
+    title: 'Am I in a VM? CPUID and SIDT from the kernel and from user mode',
+    topics: ['detection', 'CPUID', 'SIDT', 'Popek–Goldberg', 'theorem 3', 'VT-x', 'AMD-V'],
+    program: 'am-i-in-a-vm',
+    settings: { technique: 'trap-and-emulate', isa: 'classic', preset: '2006' },
+    notes:
+      "A guest can ask whether it runs in a VM. CPUID's feature word has a hypervisor-present bit (bit 31) that a hypervisor which intercepts CPUID sets for its VMs (KVM's `kvm_emulate_cpuid` answers from the CPUID table the VMM gave it with KVM_SET_CPUID2, where QEMU and kvmtool set the bit); SIDT shows where the IDT is, and a hypervisor that runs guest code directly keeps the real IDT on its own table at 0xFC000000. The kernel asks both, then user mode asks again. Whether the answer is the truth depends on who runs the instruction: the real CPU (directly executed: the real feature word, the real IDTR) or the hypervisor (trapped, translated, intercepted or interpreted: the virtual CPU's answer). CPUID and SIDT are sensitive but unprivileged on `classic`, and user-sensitive: they break both of Popek and Goldberg's conditions. Paravirtualization cannot run this unmodified kernel (its LIDT faults at CPL 1: see the unmodified-kernel scenario).",
+    lookFor: [
+      {
+        text: "Trap-and-emulate on `classic`: nothing traps. The kernel's CPUID and SIDT run directly at real CPL 3 like user mode's, so all four see the real CPU: no hypervisor bit, and the hypervisor's IDT at 0xFC000000. Each is a `fidelity-violation` (expected against actual).",
+        check: {
+          all: [
+            { count: { kind: 'fidelity-violation', instruction: 'CPUID' }, min: 2, max: 2 },
+            { count: { kind: 'fidelity-violation', instruction: { contains: 'SIDT' }, actual: '0xFC000000' }, min: 2, max: 2 },
+            { none: { kind: 'trap', instruction: { oneOf: ['CPUID', 'SIDT R1'] } } },
+            { console: { contains: 'kernel: CPUID says no hypervisor' } },
+            { console: { contains: "user: SIDT finds another IDT (a hypervisor's)" } },
+          ],
+        },
+      },
+      {
+        text: "Switch to `strict`: the kernel's CPUID and SIDT trap (#GP at real CPL 3) and are emulated on the vCPU, whose CPUID sets the hypervisor-present bit; in user mode both raise #GP in the guest, as on a strict bare machine. No fidelity violation.",
+        settings: { isa: 'strict' },
+        check: {
+          all: [
+            {
+              events: [
+                { kind: 'trap', instruction: 'CPUID', cause: { contains: '#GP' }, virtualCpl: 0 },
+                { kind: 'emulate', instruction: 'CPUID', effect: { contains: 'hypervisor present' } },
+                { kind: 'trap', instruction: 'SIDT R1', cause: { contains: '#GP' }, virtualCpl: 0 },
+                { kind: 'emulate', instruction: 'SIDT R1', effect: { contains: 'virtual IDTR' } },
+                { kind: 'trap', instruction: 'CPUID', virtualCpl: 3, action: { contains: 'reflect vector 13' } },
+              ],
+            },
+            { none: { kind: 'fidelity-violation' } },
+            { console: { contains: 'user: #GP: a privileged instruction\nuser: #GP: a privileged instruction\n' } },
+          ],
+        },
+      },
+      {
+        text: "Binary translation: the kernel's CPUID and SIDT become callouts in its translated blocks (the hypervisor answers from the vCPU), but user code runs directly, and its CPUID and SIDT still see the real CPU: two `fidelity-violation` events. This is theorem 3 failing.",
+        settings: { technique: 'binary-translation' },
+        check: {
+          all: [
+            { event: { kind: 'translate', code: { some: { original: 'CPUID', kind: 'callout' } } } },
+            { event: { kind: 'translate', code: { some: { original: { contains: 'SIDT' }, kind: 'callout' } } } },
+            { count: { kind: 'fidelity-violation' }, min: 2, max: 2 },
+            { console: { contains: 'kernel: CPUID says a hypervisor is present' } },
+            { console: { contains: 'user: CPUID says no hypervisor' } },
+          ],
+        },
+      },
+      {
+        text: "Hardware-assisted (Intel VT-x): every CPUID, from the kernel or from user mode, is a `vm-exit` with reason 10 (CPUID), and KVM's `kvm_emulate_cpuid` answers with the hypervisor-present bit set. SIDT causes no exit (the others are the console's I/O and shadow paging's page faults): it reads the guest's own IDTR from the VMCS. No fidelity violation: the hypervisor says so on purpose.",
+        settings: { technique: 'hardware-assisted' },
+        check: {
+          all: [
+            { count: { kind: 'vm-exit', reason: 10, reasonName: 'CPUID' }, min: 2, max: 2 },
+            { none: { kind: 'vm-exit', reasonName: { not: { oneOf: ['CPUID', 'IO_INSTRUCTION', 'EXCEPTION'] } } } },
+            { event: { kind: 'emulate', instruction: 'CPUID', effect: { contains: 'hypervisor present' } } },
+            { none: { kind: 'fidelity-violation' } },
+            { console: { contains: 'user: CPUID says a hypervisor is present' } },
+            { console: { contains: "user: SIDT finds the kernel's IDT" } },
+          ],
+        },
+      },
+      {
+        text: "Set the Vendor to AMD-V: the same exits, in AMD's words: `#VMEXIT` CPUID (code 0x72, SVM_EXIT_CPUID), every entry a VMRUN, the VMCB in place of the VMCS.",
+        settings: { technique: 'hardware-assisted', vendor: 'amd' },
+        check: {
+          all: [
+            { count: { kind: 'vm-exit', reason: 0x72, reasonName: 'CPUID' }, min: 2, max: 2 },
+            { event: { kind: 'vm-entry', instruction: 'VMRUN' } },
+            { none: { kind: 'vm-entry', instruction: { not: 'VMRUN' } } },
+            { event: { kind: 'vmx', name: 'VMCB read', field: 'control.EXITCODE', value: 0x72 } },
+          ],
+        },
+      },
+      {
+        text: "Bare metal (Compare's `native` row, or the technique set to native): CPUID says no hypervisor and SIDT finds the kernel's own IDT, from both modes.",
+        settings: { technique: 'native' },
+        check: {
+          all: [
+            {
+              console:
+                "kernel: CPUID says no hypervisor\nkernel: SIDT finds its own IDT\nuser: CPUID says no hypervisor\nuser: SIDT finds the kernel's IDT\n",
+            },
+            { none: { kind: 'fidelity-violation' } },
+          ],
+        },
+      },
+      {
+        text: "Interpretation (Bochs): the hypervisor runs every instruction on the virtual CPU, so both modes get its answers: the hypervisor-present bit, and the guest's own IDT. Nothing traps and nothing exits.",
+        settings: { technique: 'interpret' },
+        check: {
+          all: [
+            { console: { contains: 'user: CPUID says a hypervisor is present' } },
+            { console: { contains: "user: SIDT finds the kernel's IDT" } },
+            { none: { kind: { oneOf: ['trap', 'vm-exit', 'fidelity-violation'] } } },
+          ],
+        },
       },
     ],
   },

@@ -7,15 +7,7 @@ import type { Variant } from '../../isa/table';
 import { libraryEntry, libraryScenario } from '../../scenario/library';
 import { Dialog } from '../shared/Dialog';
 import { useApp, useWork } from '../state/context';
-
-/** The library scenario that shows what goes wrong with each troublesome instruction. */
-export const SHOWN_BY: Readonly<Record<string, string>> = {
-  POPF: 'popf-problem',
-  PUSHF: 'popf-problem',
-  SIDT: 'red-pill',
-  SMSW: 'smsw-kernel',
-};
-const GENERAL = 'popek-goldberg';
+import { POPEK_GOLDBERG_SCENARIO as GENERAL, SHOWN_BY } from './shown-by';
 
 const yes = (v: boolean) => (v ? 'yes' : 'no');
 
@@ -44,6 +36,11 @@ export function PopekGoldbergDialog({ onClose }: { onClose: () => void }) {
       {libraryEntry(id)?.title ?? id}
     </button>
   );
+  /** The scenario that shows this instruction's problem, or words saying that none does yet. */
+  const ShownBy = ({ mnemonic }: { mnemonic: string }) => {
+    const id = SHOWN_BY[mnemonic];
+    return id && libraryEntry(id) ? <ScenarioLink id={id} /> : <span>no library scenario shows it yet</span>;
+  };
   const verdict = (n: 1 | 3, holds: boolean, violators: readonly string[], what: string) => (
     <section className={`theorem ${holds ? 'holds' : 'fails'}`} aria-label={`Theorem ${n}`}>
       <h3>
@@ -57,7 +54,7 @@ export function PopekGoldbergDialog({ onClose }: { onClose: () => void }) {
           {violators.map((m) => (
             <li key={m}>
               <code>{m}</code> is sensitive{n === 3 ? ' in user mode' : ''} but not privileged: it runs without trapping. See{' '}
-              <ScenarioLink id={SHOWN_BY[m] ?? GENERAL} />.
+              <ShownBy mnemonic={m} />.
             </li>
           ))}
         </ul>
@@ -71,7 +68,7 @@ export function PopekGoldbergDialog({ onClose }: { onClose: () => void }) {
         {(['classic', 'strict'] as const).map((v) => (
           <label key={v} className="check">
             <input type="radio" name="pg-variant" value={v} checked={variant === v} onChange={() => setVariant(v)} />
-            {v} {v === 'classic' ? '(the 386: PUSHF, POPF, SMSW, SIDT run at CPL > 0)' : '(System/370: they are privileged)'}
+            {v} {v === 'classic' ? '(the 386: PUSHF, POPF, SMSW, SIDT and CPUID run at CPL > 0)' : '(System/370: they are privileged)'}
           </label>
         ))}
       </fieldset>
@@ -125,7 +122,7 @@ export function PopekGoldbergDialog({ onClose }: { onClose: () => void }) {
                       <td>
                         {breaks.length ? (
                           <>
-                            ⚠ {breaks.join(', ')} · <ScenarioLink id={SHOWN_BY[i.mnemonic] ?? GENERAL} />
+                            ⚠ {breaks.join(', ')} · <ShownBy mnemonic={i.mnemonic} />
                           </>
                         ) : (
                           '—'

@@ -122,6 +122,7 @@ function MachineView() {
 function EventCallout() {
   const event = useApp((s) => s.status.event?.event ?? currentEvent(s.events));
   const technique = useApp((s) => s.snapshot?.technique ?? s.technique);
+  const vendor = useApp((s) => s.settings.vendor);
   const steps = useApp((s) => s.status.steps);
   if (!event) {
     return (
@@ -131,7 +132,7 @@ function EventCallout() {
       </section>
     );
   }
-  const x = explain(event, technique);
+  const x = explain(event, technique, vendor);
   return (
     // A long explanation scrolls: the region takes the focus so that the keyboard can scroll it too.
     <section

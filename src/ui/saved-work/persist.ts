@@ -3,7 +3,7 @@
 // Storage is untrusted too (another version of the page, a hand edit, a half-written record): anything
 // that does not read back as a valid record is ignored, never thrown. The scenario inside goes through
 // the same validation as a link or a file.
-import { EVENT_KINDS, type EventFilter, type Speed } from '../../protocol/messages';
+import { DEFAULT_EVENT_FILTER, EVENT_KINDS, type EventFilter, type Speed } from '../../protocol/messages';
 import { type Scenario, validateScenario } from '../../scenario/scenario';
 
 /** Where the work is kept; the record inside carries its own version. */
@@ -21,7 +21,7 @@ export interface UiState {
   readonly lookForDone: readonly number[];
 }
 
-export const DEFAULT_UI: UiState = { activeVm: 0, speed: 'full', eventFilter: 'all', libraryId: null, lookForDone: [] };
+export const DEFAULT_UI: UiState = { activeVm: 0, speed: 'full', eventFilter: DEFAULT_EVENT_FILTER, libraryId: null, lookForDone: [] };
 
 export interface Work {
   readonly scenario: Scenario;
@@ -65,9 +65,9 @@ function readUi(raw: unknown, vms: number): UiState {
   const speed: Speed = o.speed === 'full' || (typeof o.speed === 'number' && o.speed > 0 && Number.isFinite(o.speed)) ? o.speed : 'full';
   const f = o.eventFilter;
   const eventFilter: EventFilter =
-    f === 'all' || f === 'hypervisor' || (typeof f === 'string' && (EVENT_KINDS as readonly string[]).includes(f))
+    f === 'all' || f === 'all-but-vmx' || f === 'hypervisor' || (typeof f === 'string' && (EVENT_KINDS as readonly string[]).includes(f))
       ? (f as EventFilter)
-      : 'all';
+      : DEFAULT_EVENT_FILTER;
   const libraryId = typeof o.libraryId === 'string' && o.libraryId.length < 100 ? o.libraryId : null;
   const lookForDone = Array.isArray(o.lookForDone)
     ? o.lookForDone.filter((i): i is number => Number.isInteger(i) && i >= 0 && i < 100)

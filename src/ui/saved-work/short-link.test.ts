@@ -4,7 +4,7 @@ import jsQR from 'jsqr';
 import { describe, expect, it } from 'vitest';
 import { LIBRARY, libraryScenario } from '../../scenario/library';
 import { ACTIONS, altHint, altShortcuts, matchesAlt } from '../state/actions';
-import { sameScenario } from '../state/scenario-state';
+import { fieldsOfScenario, sameScenario, scenarioOfFields } from '../state/scenario-state';
 import { encodeQr, type QrCode } from './qr';
 import { decodeShortLink, shortFragmentFor } from './short-link';
 
@@ -25,6 +25,23 @@ function scan(qr: QrCode, scale = 3): string | null {
 
 describe('short library links', () => {
   const base = 'https://virtlab.example.org/course/virtlab/';
+  it("carry the page's vendor setting (AMD-V) as the scenario's hypervisor.vendor, and back", () => {
+    const shipped = libraryScenario('vtx-exits');
+    if (!shipped) throw new Error('vtx-exits');
+    const fields = fieldsOfScenario(shipped);
+    expect(fields.settings.vendor).toBe('intel');
+    // What the page holds once AMD-V is picked in its Vendor setting.
+    const amd = scenarioOfFields({ ...fields, settings: { ...fields.settings, vendor: 'amd' } });
+    expect(amd.hypervisor.vendor).toBe('amd');
+    const fragment = shortFragmentFor(amd, 'vtx-exits');
+    expect(fragment).toBe('lib=vtx-exits&vendor=amd');
+    const back = decodeShortLink(`${base}#${fragment}`);
+    expect(back.ok && back.scenario.hypervisor.vendor).toBe('amd');
+    expect(back.ok && fieldsOfScenario(back.scenario).settings.vendor).toBe('amd');
+    // Intel is the default and is not written: the shipped scenario reads back unchanged.
+    expect(sameScenario(scenarioOfFields(fields), shipped)).toBe(true);
+  });
+
   it('round-trip every library scenario, with settings and a moment, and read back from a QR code of version 5 or less', () => {
     for (const entry of LIBRARY) {
       const shipped = libraryScenario(entry.id);

@@ -22,6 +22,8 @@ export function shortFragmentFor(scenario: Scenario, libraryId: string | null | 
   if (scenario.isa !== shipped.isa) settings.isa = scenario.isa;
   if (scenario.preset !== shipped.preset) settings.preset = scenario.preset;
   if (scenario.hypervisor.paging !== shipped.hypervisor.paging) settings.paging = scenario.hypervisor.paging;
+  if ((scenario.hypervisor.vendor ?? 'intel') !== (shipped.hypervisor.vendor ?? 'intel'))
+    settings.vendor = scenario.hypervisor.vendor ?? 'intel';
   if (scenario.hypervisor.type !== shipped.hypervisor.type) settings.type = String(scenario.hypervisor.type);
   const fragment = encodeLibFragment(libraryId, settings);
   const back = decodeShortLink(fragment);

@@ -93,4 +93,21 @@ describe('explanations', () => {
     expect(explain(native[7], 'native').did).toBe('The machine stops: nothing else runs on it.');
     expect(explain(native[7], 'hardware-assisted').did).toBe('It stops alone; any other VM goes on.');
   });
+
+  it("speak AMD-V's words for an AMD run: #VMEXIT codes, the VMCB, VMRUN, guest mode", () => {
+    const base = { vm: 0, pc: 16, time: 1, step: 2 };
+    const exit = explain({ ...base, kind: 'vm-exit', reason: 0x72, reasonName: 'CPUID', qualification: '' }, 'hardware-assisted', 'amd');
+    expect(exit.why).toContain('#VMEXIT code 0x72');
+    expect(exit.why).not.toMatch(/Intel|VMX|non-root/);
+    expect(exit.did).toContain('VMCB');
+    const entry = explain({ ...base, kind: 'vm-entry', instruction: 'VMRUN' }, 'hardware-assisted', 'amd');
+    expect(entry.did).toContain('VMRUN loaded the guest state from the VMCB');
+    const vmx = explain({ ...base, kind: 'vmx', name: 'VMCB read', field: 'control.EXITCODE', value: 0x72 }, 'hardware-assisted', 'amd');
+    expect(vmx.why).toContain('VMCB');
+    expect(vmx.why).not.toContain('VMCS');
+    // Intel's stay as they were.
+    expect(explain({ ...base, kind: 'vm-exit', reason: 10, reasonName: 'CPUID', qualification: '' }, 'hardware-assisted').why).toContain(
+      'Intel reason 10',
+    );
+  });
 });

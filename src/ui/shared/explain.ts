@@ -43,7 +43,7 @@ const HYPERCALL_DOES: Readonly<Record<string, string>> = {
   event_channel_op: 'binds a virtual IRQ (VIRQ_TIMER) to an event channel, sends or unmasks one',
 };
 
-export function explain(e: TraceEvent, technique: TechniqueId): Explanation {
+export function explain(e: TraceEvent, technique: TechniqueId, vendor: 'intel' | 'amd' = 'intel'): Explanation {
   // On bare metal there is no guest and no VM: the program runs on the machine itself.
   const bare = technique === 'native';
   const who = bare ? 'The program' : 'The guest';
@@ -109,6 +109,13 @@ export function explain(e: TraceEvent, technique: TechniqueId): Explanation {
         did: 'The hypervisor injected it: the guest’s frame is built exactly as the CPU would, so the guest cannot tell.',
       };
     case 'vm-exit':
+      // AMD-V in its own words (AMD APM vol. 2, ch. 15): guest mode, intercepts in the VMCB, #VMEXIT codes of svm.h.
+      if (vendor === 'amd')
+        return {
+          summary: `${e.reasonName} (${e.reason}) · ${e.qualification}`,
+          why: `The guest ran in SVM guest mode until an intercept the VMCB selects happened: ${e.reasonName} (#VMEXIT code ${hex(e.reason)}).`,
+          did: `#VMEXIT saved the guest state in the VMCB's save area and returned to the host after its VMRUN. ${e.handler ? `KVM’s ${e.handler}.` : `The hypervisor handles it: ${e.qualification}.`}`,
+        };
       return {
         summary: `${e.reasonName} (${e.reason}) · ${e.qualification}`,
         why: `The guest ran in VMX non-root mode until something the exit controls select happened: ${e.reasonName} (Intel reason ${e.reason}).`,
@@ -118,12 +125,18 @@ export function explain(e: TraceEvent, technique: TechniqueId): Explanation {
       return {
         summary: `back to the guest (${e.instruction ?? 'VMRESUME'})`,
         why: 'The hypervisor finished handling the exit.',
-        did: 'The CPU loaded the guest state from the VMCS and resumed it in non-root mode.',
+        did:
+          vendor === 'amd'
+            ? 'VMRUN loaded the guest state from the VMCB and ran it in guest mode.'
+            : 'The CPU loaded the guest state from the VMCS and resumed it in non-root mode.',
       };
     case 'vmx':
       return {
-        summary: `${e.name}${e.field ? ` ${e.field}` : ''}${e.name === 'VMREAD' || e.name === 'VMWRITE' ? ` = 0x${(e.value >>> 0).toString(16).toUpperCase()}` : ''}`,
-        why: 'The hypervisor (root mode) works on the VMCS with VMX instructions: it reads what the exit reports and writes what the entry must do.',
+        summary: `${e.name}${e.field ? ` ${e.field}` : ''}${['VMREAD', 'VMWRITE', 'VMCB read', 'VMCB write'].includes(e.name) ? ` = 0x${(e.value >>> 0).toString(16).toUpperCase()}` : ''}`,
+        why:
+          vendor === 'amd'
+            ? 'The hypervisor (host mode) works on the VMCB, ordinary memory: it reads what the #VMEXIT reports and writes what the next VMRUN must do.'
+            : 'The hypervisor (root mode) works on the VMCS with VMX instructions: it reads what the exit reports and writes what the entry must do.',
         did: e.name === 'VMREAD' ? `It read ${e.field}.` : e.name === 'VMWRITE' ? `It wrote ${e.field}.` : `It executed ${e.name}.`,
       };
     case 'hypercall':

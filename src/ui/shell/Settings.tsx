@@ -1,5 +1,5 @@
-// The machine settings: technique, instruction set, cost preset, paging, hypervisor type and the hardware
-// exit controls. Every change loads the run again (a different machine is a different run).
+// The machine settings: technique, instruction set, cost preset, paging, hypervisor type, the hardware's
+// vendor and the exit controls (hardware-assisted, in the Exit controls menu). Every change loads the run again (a different machine is a different run).
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import {
@@ -12,6 +12,7 @@ import {
   PRESET_IDS,
   type PresetId,
   TECHNIQUE_IDS,
+  type Vendor,
 } from '../../config';
 import { useApp, useAppStore } from '../state/context';
 import { isTechniqueId, type MachineSettings } from '../state/store';
@@ -124,6 +125,31 @@ export function Settings() {
   );
 }
 
+/**
+ * Whose hardware assistance, for the hardware-assisted technique (first in the Exit controls menu: the
+ * settings row has no room left for it at 1280 px): Intel VT-x (a VMCS, VM exits with Intel's
+ * reason numbers) or AMD-V (VMRUN on a VMCB, #VMEXIT codes of Linux's svm.h). The scenario's
+ * `hypervisor.vendor`, so share links carry it.
+ */
+function VendorSetting() {
+  const { commands } = useAppStore();
+  const shown = useApp((s) => s.technique === 'hardware-assisted');
+  const vendor = useApp((s) => s.settings.vendor);
+  if (!shown) return null;
+  return (
+    <Select<Vendor>
+      label="Vendor"
+      value={vendor}
+      options={[
+        ['intel', 'Intel VT-x'],
+        ['amd', 'AMD-V'],
+      ]}
+      hint="Intel VT-x: VMLAUNCH/VMRESUME on a VMCS, VM exits by Intel's reason numbers; AMD-V: VMRUN on a VMCB, #VMEXIT codes and names of Linux's svm.h"
+      onChange={(v) => commands.setSettings({ vendor: v })}
+    />
+  );
+}
+
 function ExitControlsMenu({ asked, paging, enabled }: { asked: Partial<ExitControls>; paging: string; enabled: boolean }) {
   const { commands } = useAppStore();
   // Before the first snapshot, and for techniques without hardware paging, the rule of nested paging (nothing forced).
@@ -184,6 +210,7 @@ function ExitControlsMenu({ asked, paging, enabled }: { asked: Partial<ExitContr
       <summary>Exit controls</summary>
       <fieldset disabled={!enabled} ref={panel}>
         <legend>VM-exit controls {enabled ? `(${paging || 'hardware-assisted'} paging)` : '(hardware-assisted only)'}</legend>
+        <VendorSetting />
         {box('HLT exiting', exits.hlt, (hlt) => set({ hlt }))}
         {box('I/O exiting', exits.io, (io) => set({ io }))}
         {box('CR3-load exiting', exits.cr3, (cr3) => set({ cr3 }), locked.cr3)}

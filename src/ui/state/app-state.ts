@@ -1,10 +1,20 @@
 // The page's state: what the user edits (source, technique), what the page's own assembler says about it,
 // and what the engine worker last reported. Its shape and the questions asked of it live apart from the
 // store's wiring to the worker, so that the reducer and the commands depend on the state alone.
-import type { ExitControls, HypervisorType, PagingSetting, PresetId, TechniqueId } from '../../config';
+import type { ExitControls, HypervisorType, PagingSetting, PresetId, TechniqueId, Vendor } from '../../config';
 import type { Diagnostic } from '../../isa/assembler';
 import type { Variant } from '../../isa/table';
-import type { DisplaySnapshot, EventAt, EventFilter, EventKind, RunStatus, Speed, TimelineView, TraceEvent } from '../../protocol/messages';
+import {
+  DEFAULT_EVENT_FILTER,
+  type DisplaySnapshot,
+  type EventAt,
+  type EventFilter,
+  type EventKind,
+  type RunStatus,
+  type Speed,
+  type TimelineView,
+  type TraceEvent,
+} from '../../protocol/messages';
 import type { Scenario } from '../../scenario/scenario';
 import { DEFAULT_SOURCE } from './defaults';
 import { DEFAULT_META, type ScenarioMeta, scenarioOfFields } from './scenario-state';
@@ -111,15 +121,17 @@ export interface PredictState {
 
 export const PREDICT_OFF: PredictState = { on: false, asking: false, question: null, last: null, right: 0, answered: 0 };
 
-/** Cost preset, paging, hypervisor type and the hardware exit controls (undefined: the default). */
+/** Cost preset, paging, hypervisor type, the hardware's vendor and exit controls (undefined: the default). */
 export interface MachineSettings {
   readonly preset: PresetId;
   readonly paging: PagingSetting;
   readonly hypervisorType: HypervisorType;
+  /** Whose hardware assistance: Intel VT-x or AMD-V (the scenario's `hypervisor.vendor`). */
+  readonly vendor: Vendor;
   readonly exits: Partial<ExitControls>;
 }
 
-export const DEFAULT_SETTINGS: MachineSettings = { preset: 'modern', paging: 'auto', hypervisorType: 1, exits: {} };
+export const DEFAULT_SETTINGS: MachineSettings = { preset: 'modern', paging: 'auto', hypervisorType: 1, vendor: 'intel', exits: {} };
 
 export const EVENTS_KEPT = 200;
 
@@ -159,7 +171,7 @@ export function initialState(): AppState {
     settings: DEFAULT_SETTINGS,
     speed: 'full',
     timeline: null,
-    eventFilter: 'all',
+    eventFilter: DEFAULT_EVENT_FILTER,
     liveEvents: { serial: 0, events: [] },
     meta: DEFAULT_META,
     libraryId: null,

@@ -49,6 +49,11 @@ export interface Commands {
    * `libraryId` names the library entry it is (found from its title and notes when not given).
    */
   openScenario(scenario: Scenario, libraryId?: string | null): void;
+  /**
+   * Takes the machine settings of `scenario` (technique, instruction set, preset, paging, type, vendor, exit
+   * controls, time slice) and loads the run again, programs unchanged: a Guide step's own settings.
+   */
+  takeSettingsOf(scenario: Scenario): void;
   /** Ticks or unticks a "what to look for" step. */
   setLookFor(index: number, done: boolean): void;
   setPresentation(on: boolean): void;

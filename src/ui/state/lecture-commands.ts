@@ -5,7 +5,10 @@
 import type { CommandContext, Commands } from './command-types';
 import { fieldsOfScenario, libraryEntryOf } from './scenario-state';
 
-export type LectureCommands = Pick<Commands, 'openScenario' | 'setLookFor' | 'setPresentation' | 'setLinkProblem' | 'seekWhenLoaded'>;
+export type LectureCommands = Pick<
+  Commands,
+  'openScenario' | 'takeSettingsOf' | 'setLookFor' | 'setPresentation' | 'setLinkProblem' | 'seekWhenLoaded'
+>;
 
 /** `load` sends the state's scenario to the worker (the run commands' own). */
 export function lectureCommands({ store, bus, loads }: CommandContext, load: () => void): LectureCommands {
@@ -30,6 +33,20 @@ export function lectureCommands({ store, bus, loads }: CommandContext, load: () 
       });
       // The worker keeps the breakpoints it was last sent for later loads: these are the scenario's.
       bus.send({ kind: 'breakpoints', breakpoints: f.breakpoints });
+      load();
+    },
+    takeSettingsOf: (scenario) => {
+      const f = fieldsOfScenario(scenario);
+      const s = store.getState();
+      store.setState({
+        technique: f.technique,
+        isa: f.isa,
+        settings: {
+          ...f.settings,
+          exits: { ...f.settings.exits, exceptions: f.settings.exits.exceptions && [...f.settings.exits.exceptions] },
+        },
+        meta: { ...s.meta, timeSlice: f.meta.timeSlice },
+      });
       load();
     },
     setLookFor: (index, done) => {

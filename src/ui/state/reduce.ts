@@ -82,6 +82,7 @@ export function reduce(s: AppState, m: WorkerMessage): Partial<AppState> {
     case 'checkpoint-opened':
     case 'migration-compare-results':
     case 'next-event':
+    case 'steps-checked':
       return {}; // answers to requests: kept by whoever asked (see AppStore.ask)
     case 'restarted':
       return { problem: { kind: 'error', message: m.reason } };

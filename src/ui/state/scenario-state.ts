@@ -38,6 +38,7 @@ export interface ScenarioFields {
     readonly preset: Scenario['preset'];
     readonly paging: Scenario['hypervisor']['paging'];
     readonly hypervisorType: 1 | 2;
+    readonly vendor: NonNullable<Scenario['hypervisor']['vendor']>;
     readonly exits: Scenario['hypervisor']['exits'];
   };
   readonly meta: ScenarioMeta;
@@ -53,7 +54,14 @@ export function scenarioOfFields(s: ScenarioFields): Scenario {
     technique: s.technique,
     preset: s.settings.preset,
     costs: s.meta.costs,
-    hypervisor: { type: s.settings.hypervisorType, paging: s.settings.paging, exits: s.settings.exits, timeSlice: s.meta.timeSlice },
+    hypervisor: {
+      type: s.settings.hypervisorType,
+      paging: s.settings.paging,
+      // Written only for AMD, where the scenario parser puts it: a scenario reads back field for field.
+      ...(s.settings.vendor === 'amd' ? { vendor: 'amd' as const } : {}),
+      exits: s.settings.exits,
+      timeSlice: s.meta.timeSlice,
+    },
     vms: s.vms.map((v) => ({ name: v.name, source: v.source })),
     breakpoints: s.breakpoints.map((b) => ({ vm: b.vm, line: b.line })),
     maxSteps: s.meta.maxSteps,
@@ -69,7 +77,13 @@ export function fieldsOfScenario(sc: Scenario): ScenarioFields {
     breakpoints: sc.breakpoints.map((b) => ({ vm: b.vm, line: b.line })),
     technique: sc.technique,
     isa: sc.isa,
-    settings: { preset: sc.preset, paging: sc.hypervisor.paging, hypervisorType: sc.hypervisor.type, exits: sc.hypervisor.exits },
+    settings: {
+      preset: sc.preset,
+      paging: sc.hypervisor.paging,
+      hypervisorType: sc.hypervisor.type,
+      vendor: sc.hypervisor.vendor ?? 'intel',
+      exits: sc.hypervisor.exits,
+    },
     meta: {
       title: sc.title,
       notes: sc.notes,
@@ -90,7 +104,7 @@ export function defaultScenario(): Scenario {
     breakpoints: [],
     technique: 'native',
     isa: 'classic',
-    settings: { preset: 'modern', paging: 'auto', hypervisorType: 1, exits: {} },
+    settings: { preset: 'modern', paging: 'auto', hypervisorType: 1, vendor: 'intel', exits: {} },
     meta: DEFAULT_META,
   });
 }

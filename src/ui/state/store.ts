@@ -22,7 +22,7 @@ export {
 export type { Commands } from './commands';
 export { reduce } from './reduce';
 
-/** The answers that come to one request of the page (a comparison, a trace export). */
+/** The answers that come to one request of the page (a comparison, a trace export, the steps' checks). */
 export type Answer = Extract<
   WorkerMessage,
   {
@@ -33,12 +33,13 @@ export type Answer = Extract<
       | 'checkpoint-file'
       | 'checkpoint-opened'
       | 'migration-compare-results'
-      | 'next-event';
+      | 'next-event'
+      | 'steps-checked';
   }
 >;
 type Asking = Extract<
   PageMessage,
-  { kind: 'compare' | 'export-events' | 'checkpoint-file' | 'checkpoint-open' | 'migration-compare' | 'peek-event' }
+  { kind: 'compare' | 'export-events' | 'checkpoint-file' | 'checkpoint-open' | 'migration-compare' | 'peek-event' | 'check-steps' }
 >;
 /** A request without its number (the store numbers it). */
 type Question = Asking extends infer A ? (A extends Asking ? Omit<A, 'request'> : never) : never;
@@ -83,7 +84,8 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
       m.kind === 'checkpoint-file' ||
       m.kind === 'checkpoint-opened' ||
       m.kind === 'migration-compare-results' ||
-      m.kind === 'next-event'
+      m.kind === 'next-event' ||
+      m.kind === 'steps-checked'
     ) {
       asked.get(m.request)?.(m);
       asked.delete(m.request);

@@ -15,7 +15,17 @@ import type { EventRow } from './event-rows';
 const MAX_SCROLL_PX = 8_000_000;
 const OVERSCAN = 4;
 
-const FILTER_TEXT: Partial<Record<EventFilter, string>> = { all: 'all events', hypervisor: 'hypervisor events' };
+const FILTER_TEXT: Partial<Record<EventFilter, string>> = {
+  all: 'all events',
+  'all-but-vmx': 'all but vmx',
+  hypervisor: 'hypervisor events',
+};
+
+/** What a filter leaves out, in words for the empty list ("the filter … hides …"). */
+const HIDDEN_TEXT: Partial<Record<EventFilter, string>> = {
+  'all-but-vmx': "the hypervisor's own VMX/SVM instructions (vmx events: VMREAD, VMWRITE, VMRESUME, VMRUN…)",
+  hypervisor: 'console output, port I/O, TLB flushes, translation-cache hits and vmx events',
+};
 
 /** The first row in view and its offset, in both regimes: exact (row × height) and scaled (huge lists). */
 export function windowOf(
@@ -64,8 +74,9 @@ function EventLine({ row, technique, vmNames }: { row: EventRow; technique: Tech
 }
 
 function Detail({ event, technique }: { event: TraceEvent | undefined; technique: TechniqueId }) {
+  const vendor = useApp((s) => s.settings.vendor);
   if (!event) return <div className="event-detail empty">Select an event to see why it happened and what the hypervisor did.</div>;
-  const x = explain(event, technique);
+  const x = explain(event, technique, vendor);
   return (
     <div className={`event-detail${event.kind === 'fidelity-violation' ? ' fidelity' : ''}`}>
       <p>
@@ -89,6 +100,7 @@ export function EventsPanel() {
   const all = useApp((s) => s.snapshot?.eventCount ?? 0);
   const firstKept = useApp((s) => Math.min(s.snapshot?.eventsFirstKept ?? 0, s.snapshot?.eventCount ?? 0));
   const violations = useApp((s) => s.snapshot?.eventCounts?.['fidelity-violation'] ?? 0);
+  const vmx = useApp((s) => s.snapshot?.eventCounts?.vmx ?? 0);
   const kinds = useApp(useShallow((s) => EVENT_KINDS.filter((k) => (s.snapshot?.eventCounts?.[k] ?? 0) > 0)));
   const technique = useApp((s) => s.snapshot?.technique ?? 'native');
   const vmNames = useApp(useShallow((s) => ((s.snapshot?.vms.length ?? 0) > 1 ? (s.snapshot?.vms.map((v) => v.name) ?? []) : null)));
@@ -204,13 +216,27 @@ export function EventsPanel() {
         <label className="events-tools">
           <span>Show</span>
           <select value={filter} onChange={(e) => store.commands.setEventFilter(e.target.value as EventFilter)}>
-            {[...new Set<EventFilter>(['all', 'hypervisor', ...kinds, filter])].map((f) => (
+            {[...new Set<EventFilter>(['all', 'all-but-vmx', 'hypervisor', ...kinds, filter])].map((f) => (
               <option key={f} value={f}>
                 {FILTER_TEXT[f] ?? f}
               </option>
             ))}
           </select>
         </label>
+        {vmx > 0 && (filter === 'all' || filter === 'all-but-vmx') && (
+          <label
+            className="events-tools vmx-toggle"
+            title={`Show the hypervisor's own VMX/SVM instructions (${fmt(vmx)} vmx events: VMREAD, VMWRITE, VMRESUME, VMRUN…)`}
+          >
+            <input
+              type="checkbox"
+              aria-label="Show vmx events"
+              checked={filter === 'all'}
+              onChange={(e) => store.commands.setEventFilter(e.target.checked ? 'all' : 'all-but-vmx')}
+            />
+            <span aria-hidden="true">vmx</span>
+          </label>
+        )}
       </h2>
       <div
         ref={list}
@@ -259,8 +285,8 @@ export function EventsPanel() {
           // biome-ignore lint/a11y/useFocusableInteractive: options of an aria-activedescendant listbox are not focused themselves
           <div className="note empty-list" role="option" aria-selected={false} aria-disabled="true">
             {all === 0 || filter === 'all'
-              ? 'No events yet: run or step the program.'
-              : `None of the ${fmt(all)} events so far is shown: the filter “${FILTER_TEXT[filter] ?? filter}” hides them all.`}
+              ? `No events yet: run or step the program.${HIDDEN_TEXT[filter] ? ` The filter “${FILTER_TEXT[filter]}” hides ${HIDDEN_TEXT[filter]}.` : ''}`
+              : `None of the ${fmt(all)} events so far is shown: the filter “${FILTER_TEXT[filter] ?? filter}” hides them all${HIDDEN_TEXT[filter] ? `, ${HIDDEN_TEXT[filter]}` : ''}.`}
           </div>
         )}
       </div>
