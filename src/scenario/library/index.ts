@@ -261,7 +261,7 @@ const SPECS: Spec[] = [
         },
       },
       {
-        text: "Hardware-assisted (Intel VT-x): every CPUID, from the kernel or from user mode, is a `vm-exit` with reason 10 (CPUID), and KVM's `kvm_emulate_cpuid` answers with the hypervisor-present bit set. SIDT causes no exit (the others are the console's I/O and shadow paging's page faults): it reads the guest's own IDTR from the VMCS. No fidelity violation: the hypervisor says so on purpose.",
+        text: "Hardware-assisted (Intel VT-x): every CPUID, from the kernel or from user mode, is a `vm-exit` with reason 10 (CPUID), and KVM's `kvm_emulate_cpuid` answers from the CPUID table the VMM gave it (QEMU sets the hypervisor-present bit there). SIDT causes no exit (the others are the console's I/O and shadow paging's page faults): it reads the guest's own IDTR from the VMCS. No fidelity violation: the hypervisor says so on purpose.",
         settings: { technique: 'hardware-assisted' },
         check: {
           all: [
@@ -300,7 +300,7 @@ const SPECS: Spec[] = [
         },
       },
       {
-        text: "Interpretation (Bochs): the hypervisor runs every instruction on the virtual CPU, so both modes get its answers: the hypervisor-present bit, and the guest's own IDT. Nothing traps and nothing exits.",
+        text: "Interpretation: the interpreter runs every instruction on the virtual CPU, so both modes get the virtual CPU's answers: VirtLab's interpreter sets the hypervisor-present bit, as a hypervisor that answers CPUID does (a real emulator such as Bochs reports whatever CPU model it is configured to be), and SIDT finds the guest's own IDT. Nothing traps and nothing exits.",
         settings: { technique: 'interpret' },
         check: {
           all: [

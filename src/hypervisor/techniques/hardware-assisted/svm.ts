@@ -86,7 +86,8 @@ export const KVM_SVM_HANDLERS: Readonly<Record<ExitReasonName, string>> = {
   EXTERNAL_INTERRUPT: 'intr_interception: the host takes its own interrupt; the guest’s virtual one is injected when it can take it',
   TRIPLE_FAULT: 'shutdown_interception: the guest is dead; KVM reports KVM_EXIT_SHUTDOWN',
   INTERRUPT_WINDOW: 'interrupt_window_interception: the guest can take interrupts again; the pending one is injected on VMRUN',
-  CPUID: 'kvm_emulate_cpuid: KVM answers from the VM’s CPUID table (hypervisor-present bit set) and skips the instruction',
+  CPUID:
+    'kvm_emulate_cpuid: KVM answers from the CPUID table the VMM gave it with KVM_SET_CPUID2 (QEMU and kvmtool set the hypervisor-present bit there) and skips the instruction',
   HLT: 'kvm_emulate_halt: skips the instruction and blocks the vCPU until an interrupt is pending',
   INVLPG: 'invlpg_interception: drops the shadow entry of that page and skips the instruction',
   VMCALL: 'kvm_emulate_hypercall: a hypercall from guest CPL 0 is served; from CPL > 0 it returns −KVM_EPERM',

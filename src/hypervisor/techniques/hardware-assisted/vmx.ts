@@ -17,7 +17,8 @@ export const KVM_HANDLERS: Readonly<Record<ExitReasonName, string>> = {
   TRIPLE_FAULT: 'handle_triple_fault: the guest is dead; KVM reports KVM_EXIT_SHUTDOWN to the VMM',
   INTERRUPT_WINDOW:
     'handle_interrupt_window: the guest can take interrupts again; KVM clears the window control and injects the pending interrupt on entry',
-  CPUID: 'kvm_emulate_cpuid: KVM answers from the CPUID table it gave the VM (hypervisor-present bit set) and skips the instruction',
+  CPUID:
+    'kvm_emulate_cpuid: KVM answers from the CPUID table the VMM gave it with KVM_SET_CPUID2 (QEMU and kvmtool set the hypervisor-present bit there) and skips the instruction',
   HLT: 'kvm_emulate_halt: skips the instruction and blocks the vCPU (kvm_vcpu_block) until an interrupt is pending',
   INVLPG: 'handle_invlpg: drops the shadow entry of that page (kvm_mmu_invlpg) and skips the instruction',
   VMCALL: 'kvm_emulate_hypercall: a hypercall from guest CPL 0 is served; from CPL > 0 it returns −KVM_EPERM; then skips the instruction',

@@ -26,9 +26,13 @@ const TECHNIQUE_NOTE: Readonly<Record<TechniqueId, string>> = {
   paravirtualization: 'the guest kernel calls the hypervisor',
 };
 
-function ringText(virtualRing: number, real: number | null, technique: TechniqueId): string {
+/** AMD's words for the same thing (AMD64 APM vol. 2, §15: VMRUN enters "guest mode"). */
+const AMD_NOTE = 'SVM: guests run in guest mode';
+
+function ringText(virtualRing: number, real: number | null, technique: TechniqueId, amd: boolean): string {
   if (technique === 'native') return `ring ${virtualRing}`;
-  const realText = real === null ? 'not on the CPU' : `real ring ${real}${technique === 'hardware-assisted' ? ' non-root' : ''}`;
+  const mode = technique === 'hardware-assisted' ? (amd ? ' guest mode' : ' non-root') : '';
+  const realText = real === null ? 'not on the CPU' : `real ring ${real}${mode}`;
   return `virtual ring ${virtualRing} · ${realText}`;
 }
 
@@ -70,6 +74,7 @@ function VmColumn({
   const userReal = technique === 'interpret' ? null : 3;
   const lit = (layer: VmInspection['layer']) => (running && vm.layer === layer ? ' lit' : '');
   const guest = technique === 'native' ? '' : 'Guest ';
+  const amd = useApp((s) => s.settings.vendor === 'amd');
   return (
     <div className={`vm-column vm-${state}`}>
       <div className="vm-name">
@@ -84,11 +89,11 @@ function VmColumn({
       </div>
       <div className={`layer guest-user${lit('guest-user')}`} data-layer={`vm${index}-user`}>
         <span className="layer-name">{guest}user</span>
-        <span className="ring">{ringText(3, userReal, technique)}</span>
+        <span className="ring">{ringText(3, userReal, technique, amd)}</span>
       </div>
       <div className={`layer guest-kernel${lit('guest-kernel')}`} data-layer={`vm${index}-kernel`}>
         <span className="layer-name">{guest}kernel</span>
-        <span className="ring">{ringText(0, kernelReal, technique)}</span>
+        <span className="ring">{ringText(0, kernelReal, technique, amd)}</span>
       </div>
     </div>
   );
@@ -99,6 +104,7 @@ export function MachinePanel() {
   const snap = useApp((s) => s.snapshot);
   const inspection = snap?.inspection;
   const technique = snap?.technique ?? 'native';
+  const amd = useApp((s) => s.settings.vendor === 'amd');
   const diagram = useRef<HTMLDivElement>(null);
   const token = useRef<HTMLDivElement>(null);
   const caption = useRef<HTMLParagraphElement>(null);
@@ -129,7 +135,7 @@ export function MachinePanel() {
   return (
     <section className="panel machine" aria-label="Machine">
       <h2>
-        Machine <span className="subtitle">{TECHNIQUE_NOTE[technique]}</span>
+        Machine <span className="subtitle">{technique === 'hardware-assisted' && amd ? AMD_NOTE : TECHNIQUE_NOTE[technique]}</span>
       </h2>
       <div className="diagram" ref={diagram}>
         <div className="vms">
