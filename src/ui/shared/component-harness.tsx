@@ -37,7 +37,13 @@ export function engineBus(): EngineBus {
     post: (m) => {
       const copy = structuredClone(m);
       // Inside act(), as Testing Library wants every update that React draws.
-      setTimeout(() => act(() => listeners.forEach((l) => l(copy))), 0);
+      setTimeout(
+        () =>
+          act(() => {
+            for (const l of listeners) l(copy);
+          }),
+        0,
+      );
     },
     now: () => performance.now(),
     schedule: (task) => setTimeout(task, 0),
