@@ -5,10 +5,13 @@ import jsQR from 'jsqr';
 import { afterEach, describe, expect, it } from 'vitest';
 import { libraryScenario } from '../../scenario/library';
 import { decodeLink } from '../../scenario/link';
-import { engineStore, renderWith } from '../shared/component-harness';
+import { RunController } from '../../worker/controller';
+import { type EngineHost, engineStore, renderWith } from '../shared/component-harness';
 import { ShareDialog } from './ShareDialog';
 
 afterEach(cleanup);
+
+const engine = (host: EngineHost) => new RunController(host);
 
 /** The QR code as the dialog draws it (an SVG path of one-module squares), read back with jsQR. */
 function scanDrawn(svg: Element): string | null {
@@ -27,7 +30,7 @@ function scanDrawn(svg: Element): string | null {
 }
 
 function opened(id: string, edit?: (source: string) => string) {
-  const store = engineStore();
+  const store = engineStore(engine);
   const scenario = libraryScenario(id);
   if (!scenario) throw new Error(id);
   act(() => store.commands.openScenario(scenario, id));

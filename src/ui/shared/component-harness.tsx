@@ -4,8 +4,7 @@
 // messages (each delivered inside act(), so React draws it before the test looks). The few browser APIs jsdom lacks and the panels use are stood in for, doing nothing.
 import { act, configure, render } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import type { EngineBus, WorkerMessage } from '../../protocol/messages';
-import { RunController } from '../../worker/controller';
+import type { EngineBus, PageMessage, WorkerMessage } from '../../protocol/messages';
 import { StoreContext } from '../state/context';
 import { type AppStore, createAppStore } from '../state/store';
 
@@ -30,10 +29,24 @@ if (typeof HTMLDialogElement !== 'undefined' && !HTMLDialogElement.prototype.sho
   };
 }
 
+/** What the worker gives its run controller (worker/controller.ts's ControllerHost). */
+export interface EngineHost {
+  post(message: WorkerMessage): void;
+  now(): number;
+  schedule(task: () => void): void;
+  after(ms: number, task: () => void): () => void;
+}
+
+/**
+ * The worker's side, made by the test (the page's code never imports the worker's): in the tests,
+ * `(host) => new RunController(host)`.
+ */
+export type Engine = (host: EngineHost) => { handle(message: PageMessage): void };
+
 /** A bus to an in-process run controller (the worker's code), answering asynchronously like a worker. */
-export function engineBus(): EngineBus {
+export function engineBus(engine: Engine): EngineBus {
   const listeners = new Set<(m: WorkerMessage) => void>();
-  const controller = new RunController({
+  const controller = engine({
     post: (m) => {
       const copy = structuredClone(m);
       // Inside act(), as Testing Library wants every update that React draws.
@@ -66,8 +79,8 @@ export function engineBus(): EngineBus {
 }
 
 /** A store on the in-process engine; frames are timer ticks. */
-export function engineStore(): AppStore {
-  return createAppStore(engineBus(), (flush) => setTimeout(() => act(flush), 0));
+export function engineStore(engine: Engine): AppStore {
+  return createAppStore(engineBus(engine), (flush) => setTimeout(() => act(flush), 0));
 }
 
 /** Renders `ui` inside the store's context, as the app does. */

@@ -2,16 +2,19 @@
 import { act, cleanup, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { engineStore, renderWith } from '../../shared/component-harness';
+import { RunController } from '../../../worker/controller';
+import { type EngineHost, engineStore, renderWith } from '../../shared/component-harness';
 import { ConsolePanel } from './Console';
 
 const printer = (text: string) => `${[...text].map((c) => `        OUT 0xE9, ${c.charCodeAt(0)}`).join('\n')}\n        OUT 0xF4, 0\n`;
 
 afterEach(cleanup);
 
+const engine = (host: EngineHost) => new RunController(host);
+
 describe('the Console panel', () => {
   it('shows what the guest printed once the run has ended', async () => {
-    const store = engineStore();
+    const store = engineStore(engine);
     act(() => store.commands.setSource(printer('hi\n')));
     renderWith(store, <ConsolePanel />);
     const region = screen.getByRole('region', { name: 'Console' });
@@ -23,7 +26,7 @@ describe('the Console panel', () => {
   });
 
   it('with several VMs, shows the VM chosen in its picker', async () => {
-    const store = engineStore();
+    const store = engineStore(engine);
     act(() =>
       store.commands.setVms([
         { name: 'vm1', source: printer('one\n') },

@@ -2,16 +2,19 @@
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { engineStore, renderWith } from '../../shared/component-harness';
+import { RunController } from '../../../worker/controller';
+import { type EngineHost, engineStore, renderWith } from '../../shared/component-harness';
 import { EventsPanel } from './Events';
 
 afterEach(cleanup);
+
+const engine = (host: EngineHost) => new RunController(host);
 
 /** Under trap-and-emulate CLI and STI trap and are emulated; OUT traps too, and prints. */
 const TRAPPING = '        CLI\n        STI\n        OUT 0xE9, 65\n        OUT 0xF4, 0\n';
 
 async function ranToEnd() {
-  const store = engineStore();
+  const store = engineStore(engine);
   act(() => {
     store.commands.setSource(TRAPPING);
     store.commands.setTechnique('trap-and-emulate');
@@ -27,7 +30,7 @@ const kinds = () => [...list().querySelectorAll('.ev-kind')].map((k) => k.textCo
 
 describe('the Events panel', () => {
   it('says there are no events yet before the run', () => {
-    renderWith(engineStore(), <EventsPanel />);
+    renderWith(engineStore(engine), <EventsPanel />);
     expect(within(list()).getByRole('option').textContent).toBe('No events yet: run or step the program.');
     expect(screen.queryByRole('button', { name: 'Show all events' })).toBeNull();
   });

@@ -2,17 +2,20 @@
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
-import { engineStore, renderWith } from '../../shared/component-harness';
+import { RunController } from '../../../worker/controller';
+import { type EngineHost, engineStore, renderWith } from '../../shared/component-harness';
 import { RegistersPanel } from './Registers';
 
 afterEach(cleanup);
+
+const engine = (host: EngineHost) => new RunController(host);
 
 /** The value cell of register `name` (a row header) in the panel. */
 const value = (name: string) => within(screen.getByRole('rowheader', { name }).closest('tr') as HTMLElement).getAllByRole('cell')[0];
 
 describe('the Registers panel', () => {
   it('shows the registers after a step, and marks what the step changed', async () => {
-    const store = engineStore();
+    const store = engineStore(engine);
     act(() => store.commands.setSource('        MOV R1, 42\n        MOV R2, 7\n        OUT 0xF4, 0\n'));
     renderWith(store, <RegistersPanel />);
     act(() => store.commands.step());
@@ -26,7 +29,7 @@ describe('the Registers panel', () => {
   });
 
   it('with several VMs, the picker chooses whose registers are shown', async () => {
-    const store = engineStore();
+    const store = engineStore(engine);
     act(() =>
       store.commands.setVms([
         { name: 'vm1', source: '        MOV R3, 0x11\n        OUT 0xF4, 0\n' },
