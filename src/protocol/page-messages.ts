@@ -74,6 +74,12 @@ export type PageMessage =
   | { readonly kind: 'breakpoints'; readonly breakpoints: readonly { readonly vm: number; readonly line: number }[] }
   /** Which guest-physical bytes the snapshot's `memory` shows: around an address, or around the PC (null). */
   | { readonly kind: 'memory-view'; readonly address: number | null }
+  /**
+   * The page has drawn the last display update. A page that sends it is sent the next update of a
+   * running run only after it (flow control: a busy page is never sent more than it can draw, and a
+   * `pause` finds no queue of updates before its answer); a page that never sends it gets one per frame.
+   */
+  | { readonly kind: 'drawn' }
   /** The watchdog's heartbeat: answered by `pong` at once, between two slices of a run. */
   | { readonly kind: 'ping'; readonly id: number }
   /**
@@ -217,6 +223,7 @@ export function isPageMessage(data: unknown): data is PageMessage {
     }
     case 'run':
     case 'pause':
+    case 'drawn':
     case 'reset':
     case 'step-to-event':
       return true;

@@ -113,6 +113,31 @@ describe('RunController', () => {
     expect(snapshots).toBeGreaterThan(2);
   });
 
+  it('waits for a page that says what it drew before the next display update, and still answers Pause', () => {
+    const h = harness({ sliceMs: 16, frameMs: 16 });
+    h.load(SPIN, { maxSteps: 1e12 });
+    h.send({ kind: 'drawn' }); // this page acknowledges its updates
+    h.send({ kind: 'run' });
+    h.wait(40);
+    const snapshots = () => h.posted.filter((m) => m.kind === 'snapshot').length;
+    const before = snapshots();
+    // The page is busy (it has not drawn the last update): no more go out however long the run goes.
+    h.wait(200);
+    expect(snapshots()).toBe(before);
+    expect(h.lastStatus()?.state).toBe('running');
+    // Drawn: the next one goes out at the end of the next slice.
+    h.send({ kind: 'drawn' });
+    h.wait(40);
+    expect(snapshots()).toBe(before + 1);
+    // A change of state never waits: Pause is answered at once, status first, then the snapshot.
+    const n = h.posted.length;
+    h.send({ kind: 'pause' });
+    const answer = h.posted.slice(n).map((m) => m.kind);
+    expect(answer[0]).toBe('status');
+    expect(answer.at(-1)).toBe('snapshot');
+    expect(h.lastStatus()?.state).toBe('paused');
+  });
+
   it('steps exactly n instructions', () => {
     const h = harness();
     h.load(SPIN, { maxSteps: 1e12 });

@@ -109,6 +109,10 @@ export class RunController {
   private lastTick = 0;
   private cancelTimer: (() => void) | null = null;
   private breakpoints: readonly { vm: number; line: number }[] | null = null;
+  /** The page acknowledges what it drew (`drawn`): then a running run waits for it between updates. */
+  private pacedByPage = false;
+  /** An update went out that the page has not said it drew. */
+  private undrawn = false;
 
   private readonly sink: EventSink = {
     push: (e: TraceEvent) => {
@@ -181,6 +185,10 @@ export class RunController {
           break;
         case 'ping':
           this.host.post({ kind: 'pong', id: message.id });
+          break;
+        case 'drawn':
+          this.pacedByPage = true;
+          this.undrawn = false;
           break;
         case 'compare':
           this.host.post(compareAnswer(message));
@@ -378,7 +386,9 @@ export class RunController {
       }
       if (now() - start >= this.timing.sliceMs) break;
     }
-    if (this.state !== this.posted || now() - this.lastFlush >= this.timing.frameMs) this.flush();
+    // A change of state always goes out; while running, one update a frame, and none while the page is
+    // still drawing the last one (it says so with `drawn`).
+    if (this.state !== this.posted || (now() - this.lastFlush >= this.timing.frameMs && !(this.pacedByPage && this.undrawn))) this.flush();
     this.sliceScheduled = true;
     this.host.schedule(() => this.slice());
   }
@@ -434,12 +444,16 @@ export class RunController {
     this.flush();
   }
 
-  /** Sends what the page draws: pending events, then the status, then the snapshot. */
+  /**
+   * Sends what the page draws: the status, then pending events, then the snapshot. The status goes first
+   * so that a page busy with a fast run can show a pause (or a stop) before it reads the rest.
+   */
   private flush(): void {
     this.lastFlush = this.host.now();
-    for (const m of this.stream.take()) this.host.post(m);
+    this.undrawn = true;
     this.posted = this.state;
     this.host.post({ kind: 'status', status: this.status() });
+    for (const m of this.stream.take()) this.host.post(m);
     if (this.engine)
       this.host.post({ kind: 'snapshot', snapshot: this.display.build(this.engine, this.travel.furthest, this.speed, this.plan) });
   }

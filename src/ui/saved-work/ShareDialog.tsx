@@ -8,7 +8,8 @@ import { fmt } from '../shared/format';
 import { useAppStore } from '../state/context';
 import { scenarioOf } from '../state/store';
 import { download, svgToPng } from './download';
-import { encodeQr, QR_MAX_BYTES, qrPath, qrSvg } from './qr';
+import type * as Qr from './qr';
+import { QR_MAX_BYTES } from './qr-limits';
 import { shortFragmentFor } from './short-link';
 
 /** The address the app is served from, without any fragment or query: what a link starts with. */
@@ -36,6 +37,13 @@ function fileName(title: string): string {
   );
 }
 
+/** The QR encoder (the `qrcode` library) is loaded when a Share dialog first opens, not with the page. */
+let qrModule: Promise<typeof Qr> | null = null;
+function loadQr(): Promise<typeof Qr> {
+  qrModule ??= import('./qr');
+  return qrModule;
+}
+
 export function ShareDialog({ onClose, copied: firstCopy }: { onClose: () => void; copied: Promise<boolean> }) {
   const store = useAppStore();
   // The scenario and the moment as they were when Share was pressed.
@@ -59,7 +67,18 @@ export function ShareDialog({ onClose, copied: firstCopy }: { onClose: () => voi
     () => (short ? `${appBase()}#${short}` : shareLink(appBase(), shared, withMoment ? steps : undefined)),
     [short, shared, withMoment, steps],
   );
-  const qr = useMemo(() => (link.length <= QR_MAX_BYTES ? encodeQr(link) : null), [link]);
+  const [lib, setLib] = useState<typeof Qr | null>(null);
+  useEffect(() => {
+    let live = true;
+    loadQr().then(
+      (m) => live && setLib(m),
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+  const qr = useMemo(() => (lib && link.length <= QR_MAX_BYTES ? lib.encodeQr(link) : null), [lib, link]);
   const tooLong = link.length > MAX_LINK_CHARS;
 
   useEffect(() => {
@@ -125,7 +144,9 @@ export function ShareDialog({ onClose, copied: firstCopy }: { onClose: () => voi
           </div>
         </div>
         <figure className="share-qr">
-          {qr && !tooLong ? (
+          {!lib && !tooLong && link.length <= QR_MAX_BYTES ? (
+            <p className="note">Drawing the QR code…</p>
+          ) : qr && lib && !tooLong ? (
             <>
               <svg
                 viewBox={`0 0 ${n} ${n}`}
@@ -134,7 +155,7 @@ export function ShareDialog({ onClose, copied: firstCopy }: { onClose: () => voi
                 aria-label={`QR code of the share link (version ${qr.version}, ${qr.size} by ${qr.size} modules)`}
               >
                 <rect width={n} height={n} fill="#fff" />
-                <path d={qrPath(qr)} fill="#000" />
+                <path d={lib?.qrPath(qr)} fill="#000" />
               </svg>
               <figcaption>
                 Scan to open this scenario
@@ -143,13 +164,13 @@ export function ShareDialog({ onClose, copied: firstCopy }: { onClose: () => voi
                   <button type="button" className="action" onClick={() => setBig(true)}>
                     Full-screen QR code
                   </button>
-                  <button type="button" className="action" onClick={() => download(`${name}-qr.svg`, qrSvg(qr), 'image/svg+xml')}>
+                  <button type="button" className="action" onClick={() => download(`${name}-qr.svg`, lib.qrSvg(qr), 'image/svg+xml')}>
                     QR as SVG
                   </button>
                   <button
                     type="button"
                     className="action"
-                    onClick={async () => download(`${name}-qr.png`, await svgToPng(qrSvg(qr), n * 8, n * 8, 1))}
+                    onClick={async () => download(`${name}-qr.png`, await svgToPng(lib.qrSvg(qr), n * 8, n * 8, 1))}
                   >
                     QR as PNG
                   </button>
@@ -174,7 +195,7 @@ export function ShareDialog({ onClose, copied: firstCopy }: { onClose: () => voi
             aria-label={`QR code of the share link, full screen (version ${qr.version}, ${qr.size} by ${qr.size} modules)`}
           >
             <rect width={n} height={n} fill="#fff" />
-            <path d={qrPath(qr)} fill="#000" />
+            <path d={lib?.qrPath(qr)} fill="#000" />
           </svg>
           <p className="qr-full-link">{link}</p>
         </Dialog>

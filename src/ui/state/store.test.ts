@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineBus, PageMessage, RunStatus, WorkerMessage } from '../../protocol/messages';
+import type { DisplaySnapshot, EngineBus, PageMessage, RunStatus, WorkerMessage } from '../../protocol/messages';
 import { createAppStore, EVENTS_KEPT, IDLE, reduce } from './store';
 
 /** A bus whose worker is the test: it records what the page sends and delivers what the test says. */
@@ -117,5 +117,25 @@ describe('the page store', () => {
     s = { ...s, ...reduce(s, { kind: 'events', events: [io(600)], dropped: 0, first: 600, replay: true }) };
     expect(s.eventsTotal).toBe(601);
     expect(s.liveEvents.serial).toBe(serial);
+  });
+
+  it('tells the worker when a running update is drawn, and shows a pause before its snapshot arrives', () => {
+    const w = fakeBus();
+    const f = frames();
+    const store = createAppStore(w.bus, f.schedule);
+    const snapshot = { steps: 10, vms: [], eventCount: 0, eventCounts: {} } as unknown as DisplaySnapshot;
+    w.deliver({ kind: 'loaded', technique: 'native', vms: ['vm1'] });
+    w.status({ state: 'running', steps: 10 });
+    w.deliver({ kind: 'snapshot', snapshot });
+    w.sent.length = 0;
+    // Drawn on the next frame, not before; then the worker is told.
+    expect(store.getState().status.state).not.toBe('running');
+    f.tick();
+    expect(store.getState().status.state).toBe('running');
+    expect(w.kinds()).toEqual(['drawn']);
+    // The pause's status is drawn at once, without waiting for its snapshot or a frame.
+    w.status({ state: 'paused', steps: 12 });
+    expect(store.getState().status).toMatchObject({ state: 'paused', steps: 12 });
+    expect(w.kinds()).toEqual(['drawn']);
   });
 });

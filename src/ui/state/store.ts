@@ -62,7 +62,10 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
   const flush = () => {
     const patch = pending;
     pending = null;
-    if (patch) store.setState(patch);
+    if (!patch) return;
+    store.setState(patch);
+    // While the run goes the worker sends the next update only once this one is drawn (flow control).
+    if (patch.snapshot && store.getState().status.state === 'running') bus.send({ kind: 'drawn' });
   };
   /** The state with every message received so far, drawn or not: what decisions are based on. */
   const latest = (): AppState => ({ ...store.getState(), ...pending });
@@ -101,9 +104,16 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
     if (m.kind !== 'loaded' && ANSWERS_LOAD.has(m.kind)) loads.pendingSeek = null;
     const first = pending === null;
     pending = { ...pending, ...reduce(latest(), m) };
+    if (m.kind === 'snapshot') {
+      // The events streamed before this snapshot end at its present: the Events list's newest rows.
+      const s = latest();
+      rows.live(m.snapshot.eventCount === s.eventsTotal ? s.events : null, s.eventsTotal, m.snapshot.eventCounts);
+    }
     // A snapshot ends each update. While the run goes, updates wait for the next frame (one per frame);
     // a step, a step back or a seek is drawn at once, so that it is painted in the very next frame.
-    if (m.kind === 'snapshot' && latest().status.state !== 'running') flush();
+    // A run that stopped running (Pause, a breakpoint, the end) is shown at once, before its snapshot.
+    if (m.kind === 'status' && m.status.state !== 'running' && store.getState().status.state === 'running') flush();
+    else if (m.kind === 'snapshot' && latest().status.state !== 'running') flush();
     else if (first) schedule(flush);
     if (m.kind === 'snapshot' && loads.pendingSeek !== null && loads.outstanding === 0 && latest().status.state === 'paused') {
       const at = loads.pendingSeek;

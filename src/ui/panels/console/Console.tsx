@@ -1,7 +1,8 @@
 import { useLayoutEffect, useRef } from 'react';
 import { fmt } from '../../shared/format';
 import { useShownVm, VmPicker } from '../../shared/VmPicker';
-import { useApp } from '../../state/context';
+import type { AppState } from '../../state/app-state';
+import { useApp, useAppStore } from '../../state/context';
 
 /**
  * Characters drawn while the run goes: laying out a long wrapped text again every frame costs more than
@@ -14,7 +15,7 @@ const RUNNING_TAIL = 4096;
 const RUNNING_LINES = 60;
 
 /** The last `lines` lines of `text` (the text itself when shorter). */
-function lastLines(text: string, lines: number): string {
+export function lastLines(text: string, lines: number): string {
   let at = text.length;
   for (let n = 0; n <= lines; n++) {
     at = text.lastIndexOf('\n', at - 1);
@@ -23,21 +24,51 @@ function lastLines(text: string, lines: number): string {
   return text.slice(at + 1);
 }
 
+/** What the console shows of VM `vm`: the text, and how many earlier characters it leaves out. */
+export function consoleView(s: AppState, vm: number): { text: string; hidden: number } {
+  const out = s.snapshot?.vms[vm];
+  const full = out?.console ?? '';
+  const text =
+    s.status.state === 'running' ? lastLines(full.length > RUNNING_TAIL ? full.slice(-RUNNING_TAIL) : full, RUNNING_LINES) : full;
+  return { text, hidden: Math.max(0, (out?.consoleLength ?? 0) - text.length) };
+}
+
+/**
+ * The guest's console. Its text changes with every frame of a printing guest, so it stays out of React's
+ * render path: a store subscription writes it into the DOM (only when it changed). While the run goes
+ * the text sits at the bottom of the box (CSS, `.live`), so following it needs no scroll position and
+ * no layout read; paused, the box scrolls and stays at the end unless the reader scrolled up.
+ */
 export function ConsolePanel() {
+  const store = useAppStore();
   const running = useApp((s) => s.status.state === 'running');
   const shown = useShownVm();
-  const full = useApp((s) => s.snapshot?.vms[shown]?.console ?? '');
-  const total = useApp((s) => s.snapshot?.vms[shown]?.consoleLength ?? 0);
   const name = useApp((s) => ((s.snapshot?.vms.length ?? 0) > 1 ? s.snapshot?.vms[shown]?.name : undefined));
-  const text = running ? lastLines(full.length > RUNNING_TAIL ? full.slice(-RUNNING_TAIL) : full, RUNNING_LINES) : full;
   const pre = useRef<HTMLPreElement>(null);
+  const note = useRef<HTMLParagraphElement>(null);
   const pinned = useRef(true);
 
-  // Follow the output, unless the reader scrolled up to look at something.
   useLayoutEffect(() => {
-    const el = pre.current;
-    if (el && pinned.current && text) el.scrollTop = el.scrollHeight;
-  }, [text]);
+    let drawn: string | null = null;
+    let hiddenDrawn = -1;
+    const draw = (s: AppState) => {
+      const el = pre.current;
+      const p = note.current;
+      if (!el || !p) return;
+      const { text, hidden } = consoleView(s, shown);
+      if (hidden !== hiddenDrawn) {
+        hiddenDrawn = hidden;
+        p.hidden = hidden === 0;
+        p.textContent = hidden ? `${fmt(hidden)} earlier characters not shown` : '';
+      }
+      if (text === drawn) return;
+      drawn = text;
+      el.textContent = text;
+      if (!running && pinned.current && text) el.scrollTop = el.scrollHeight;
+    };
+    draw(store.getState());
+    return store.subscribe(draw);
+  }, [store, shown, running]);
 
   return (
     <section className="panel console" aria-label="Console">
@@ -45,18 +76,18 @@ export function ConsolePanel() {
         Console{name ? ` · ${name}` : ''}
         <VmPicker label="VM shown in Console" />
       </h2>
-      {total > text.length && <p className="note">{fmt(total - text.length)} earlier characters not shown</p>}
+      <p ref={note} className="note" hidden />
       <pre
         ref={pre}
+        className={running ? 'live' : undefined}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: scrolled output must be reachable by keyboard (WCAG 2.1.1)
         tabIndex={0}
         onScroll={(e) => {
+          if (running) return;
           const el = e.currentTarget;
           pinned.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 4;
         }}
-      >
-        {text}
-      </pre>
+      />
     </section>
   );
 }

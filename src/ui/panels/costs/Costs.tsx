@@ -6,6 +6,9 @@ import { fmt } from '../../shared/format';
 import { useApp } from '../../state/context';
 import { CalibrationTable } from './Calibration';
 
+/** The calibration table never changes: one element, so React skips it when the counters re-render the panel. */
+const CALIBRATION_TABLE = <CalibrationTable />;
+
 /** Cost categories in the order they stack, with a colour and a plain name each. */
 export const CATEGORIES: readonly { id: string; label: string; color: string }[] = [
   { id: 'guest', label: 'guest code', color: '#15803d' },
@@ -110,7 +113,7 @@ export function CostsPanel() {
             .join(' · ')}
         </p>
       )}
-      <CalibrationTable />
+      {CALIBRATION_TABLE}
     </section>
   );
 }

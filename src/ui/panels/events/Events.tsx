@@ -130,21 +130,23 @@ export function EventsPanel() {
     return () => ro.disconnect();
   }, []);
 
-  // Following: the list shows the latest events as they come (and after a seek, the run's present).
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the list's length and geometry are the triggers, read through the DOM
+  // Following: the list shows the latest events as they come (and after a seek, the run's present). The
+  // scroll position is worked out, not read back: the rows drawn are those at the end in this very
+  // render, and the list is scrolled there once (no second render, no layout read per frame).
+  const followTop = Math.max(0, Math.min(total * view.rowH, MAX_SCROLL_PX) - view.height);
+  const scrollTop = follow ? followTop : view.scrollTop;
   useLayoutEffect(() => {
     const el = list.current;
     if (!el || !follow) return;
-    el.scrollTop = el.scrollHeight;
-    programmatic.current = el.scrollTop;
-    setView((v) => (v.scrollTop === el.scrollTop ? v : { ...v, scrollTop: el.scrollTop }));
-  }, [follow, total, view.height, view.rowH]);
+    programmatic.current = followTop;
+    el.scrollTop = followTop;
+  }, [follow, followTop]);
 
   useEffect(() => {
     if (active !== null && active >= total) setActive(null);
   }, [active, total]);
 
-  const { first, offset, contentH } = windowOf(total, view.rowH, view.scrollTop, view.height);
+  const { first, offset, contentH } = windowOf(total, view.rowH, scrollTop, view.height);
   const visible = Math.ceil(view.height / view.rowH) + 1;
   const from = Math.max(0, first - OVERSCAN);
   const to = Math.min(total, first + visible + OVERSCAN);
@@ -171,7 +173,10 @@ export function EventsPanel() {
   const choose = (position: number) => {
     const p = Math.max(0, Math.min(total - 1, position));
     setActive(p);
-    setFollow(p === total - 1 && follow);
+    const keep = p === total - 1 && follow;
+    // Leaving the end: the list scrolls from where following had put it.
+    if (follow && !keep) setView((v) => ({ ...v, scrollTop: followTop }));
+    setFollow(keep);
     reveal(p);
   };
   const seekTo = (position: number) => {
@@ -250,8 +255,9 @@ export function EventsPanel() {
         onScroll={(e) => {
           const el = e.currentTarget;
           // The list's own scroll (following) has already been drawn.
-          if (el.scrollTop === programmatic.current) return;
+          if (Math.abs(el.scrollTop - programmatic.current) < 1) return;
           const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - 2;
+          if (follow && atBottom) return;
           setFollow(atBottom && active === null);
           setView((v) => ({ ...v, scrollTop: el.scrollTop }));
         }}
@@ -259,12 +265,14 @@ export function EventsPanel() {
         <div className="event-spacer" style={{ height: contentH }}>
           {rows.map(({ position, row }) => {
             const e = row?.event;
-            const top = view.scrollTop - offset + (position - first) * view.rowH;
+            const top = scrollTop - offset + (position - first) * view.rowH;
             return (
               // biome-ignore lint/a11y/useKeyWithClickEvents: the listbox owns the keys (aria-activedescendant): arrows, Enter
               // biome-ignore lint/a11y/useFocusableInteractive: options of an aria-activedescendant listbox are not focused themselves
               <div
-                key={position}
+                // Keyed by slot, not by position: as the list follows a run, the same few elements show
+                // the newest rows (their text changes) instead of being made and thrown away every frame.
+                key={position % (visible + 2 * OVERSCAN)}
                 id={`event-row-${position}`}
                 role="option"
                 aria-selected={position === shown}

@@ -56,4 +56,25 @@ describe('EventRows', () => {
     rows.receive({ kind: 'events-window', request: ask.request, filter: 'all', from: 0, total: 1, items: [{ index: 0, event: io(0) }] });
     expect(rows.get('all', 0, 1)).toBeUndefined();
   });
+
+  it('serves the newest rows of each list from the streamed events, without asking the worker', () => {
+    const sent: PageMessage[] = [];
+    const rows = new EventRows((m) => sent.push(m));
+    const trap = (n: number): TraceEvent => ({ ...io(n), kind: 'trap' }) as unknown as TraceEvent;
+    // Events 990–999 streamed: odd ones traps. At that moment the run has 1,000 events, 40 of them traps.
+    const tail = Array.from({ length: 10 }, (_, i) => (i % 2 ? trap(990 + i) : io(990 + i)));
+    rows.live(tail, 1000, { all: 1000, trap: 40, io: 960 });
+    expect(rows.get('all', 999, 1000)).toEqual({ index: 999, event: tail[9] });
+    expect(rows.get('all', 990, 1000)?.index).toBe(990);
+    // The filtered list's last rows are the matching streamed events, newest last.
+    expect(rows.get('trap', 39, 40)).toEqual({ index: 999, event: tail[9] });
+    expect(rows.get('trap', 35, 40)?.index).toBe(991);
+    expect(sent).toHaveLength(0);
+    // Older than the stream, or a list of another length (another moment): asked of the worker.
+    expect(rows.get('trap', 34, 40)).toBeUndefined();
+    expect(rows.get('all', 999, 1001)).toBeUndefined();
+    expect(sent.map((m) => m.kind)).toEqual(['events-window', 'events-window']);
+    rows.clear();
+    expect(rows.get('all', 999, 1000)).toBeUndefined();
+  });
 });

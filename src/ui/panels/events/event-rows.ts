@@ -1,8 +1,17 @@
 // The rows of the Events panel, fetched from the worker a block at a time. The run's event list stays in
 // the worker (a million events never cross to the page); the panel asks for the blocks it shows, keeps a
 // few hundred of them, and is told when an answer arrives. Outside React state: the list draws itself
-// from here through a subscription.
-import { type EngineBus, EVENT_WINDOW_LIMIT, type EventFilter, type TraceEvent, type WorkerMessage } from '../../../protocol/messages';
+// from here through a subscription. While the run goes, the rows at the end of the list come from the
+// newest events the worker streams with each display update (`live`): a block asked for then would be
+// out of date before its answer arrived, and the list would show only "…" rows.
+import {
+  type EngineBus,
+  EVENT_WINDOW_LIMIT,
+  type EventFilter,
+  filterSelects,
+  type TraceEvent,
+  type WorkerMessage,
+} from '../../../protocol/messages';
 
 export interface EventRow {
   /** The event's index in the run's event list (what `seek-event` takes). */
@@ -30,7 +39,39 @@ export class EventRows {
   /** Changes whenever rows arrive or are forgotten, for subscribers that compare. */
   version = 0;
 
+  /** The newest events streamed, ending at the run's present, and each list's length at that moment. */
+  private tail: {
+    events: readonly TraceEvent[];
+    end: number;
+    counts: Partial<Record<EventFilter, number>>;
+    byFilter: Map<EventFilter, EventRow[]>;
+  } | null = null;
+
   constructor(private readonly send: EngineBus['send']) {}
+
+  /**
+   * The newest `events` of the run (contiguous, the last one at index `end - 1`), with each filter's list
+   * length at the same moment (the snapshot that followed them); null when they are not known.
+   */
+  live(events: readonly TraceEvent[] | null, end = 0, counts: Partial<Record<EventFilter, number>> = {}): void {
+    this.tail = events?.length ? { events, end, counts, byFilter: new Map() } : null;
+  }
+
+  /** Row `position` of `filter`'s list of length `total` from the streamed tail, if it holds it. */
+  private fromTail(filter: EventFilter, position: number, total: number): EventRow | undefined {
+    const t = this.tail;
+    if (!t || t.counts[filter] !== total) return undefined;
+    let rows = t.byFilter.get(filter);
+    if (!rows) {
+      rows = [];
+      const first = t.end - t.events.length;
+      t.events.forEach((event, i) => {
+        if (filterSelects(filter, event.kind)) rows?.push({ index: first + i, event });
+      });
+      t.byFilter.set(filter, rows);
+    }
+    return rows[rows.length - (total - position)];
+  }
 
   private key(filter: EventFilter, block: number): string {
     return `${filter}:${block}`;
@@ -41,6 +82,8 @@ export class EventRows {
    * request goes out at once). `total` is the list's current length.
    */
   get(filter: EventFilter, position: number, total: number): EventRow | undefined {
+    const live = this.fromTail(filter, position, total);
+    if (live) return live;
     const b = Math.floor(position / BLOCK);
     const key = this.key(filter, b);
     const block = this.blocks.get(key);
@@ -76,6 +119,7 @@ export class EventRows {
 
   /** Forgets every row (a new run, or a seek back cut the list: positions may mean other events). */
   clear(): void {
+    this.tail = null;
     this.blocks.clear();
     this.waiting.clear();
     this.pendingKeys.clear();

@@ -194,6 +194,14 @@ export class TransitionPlayer {
   private timer = 0;
   private playing = false;
   private skipped = 0;
+  /**
+   * Each layer's centre in the diagram, measured once and kept until the diagram or a layer changes size:
+   * reading geometry for every transition would force a layout of the whole page several times a second.
+   */
+  private centres = new Map<HTMLElement, { x: number; y: number }>();
+  private readonly resized: ResizeObserver | null =
+    typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this.centres.clear());
+  private motion: Animation | null = null;
 
   constructor(
     private readonly diagram: HTMLElement,
@@ -201,7 +209,9 @@ export class TransitionPlayer {
     private readonly caption: HTMLElement,
     private readonly reducedMotion: () => boolean,
     private readonly callout?: HTMLElement,
-  ) {}
+  ) {
+    this.resized?.observe(diagram);
+  }
 
   /**
    * One event stepped to: whatever plays stops, this one transition plays alone, and the callout shows
@@ -268,6 +278,7 @@ export class TransitionPlayer {
 
   dispose(): void {
     this.clear();
+    this.resized?.disconnect();
   }
 
   private layer(id: LayerId): HTMLElement | null {
@@ -275,9 +286,14 @@ export class TransitionPlayer {
   }
 
   private centre(el: HTMLElement): { x: number; y: number } {
+    const known = this.centres.get(el);
+    if (known && el.isConnected) return known;
+    if (!known) this.resized?.observe(el);
     const d = this.diagram.getBoundingClientRect();
     const r = el.getBoundingClientRect();
-    return { x: r.left - d.left + r.width / 2, y: r.top - d.top + r.height / 2 };
+    const c = { x: r.left - d.left + r.width / 2, y: r.top - d.top + r.height / 2 };
+    this.centres.set(el, c);
+    return c;
   }
 
   private lightUp(t: Transition | null): void {
@@ -316,18 +332,22 @@ export class TransitionPlayer {
       const a = this.centre(from);
       const b = this.centre(to);
       const same = t.from === t.to;
-      // Jump to the start without a transition, then travel.
-      token.style.transition = 'none';
-      token.style.transform = `translate(${a.x}px, ${a.y}px) translate(-50%, -50%)`;
+      const start = `translate(${a.x}px, ${a.y}px) translate(-50%, -50%)`;
+      const end = same ? `${start} scale(1.25)` : `translate(${b.x}px, ${b.y}px) translate(-50%, -50%)`;
+      // From the start to the end as an animation of its own: no style flush or layout read to restart it.
+      token.style.transform = end;
       token.classList.add('visible');
-      void token.offsetWidth; // the start position takes effect before the transition begins
-      token.style.transition = `transform ${Math.round(ms * 0.75)}ms cubic-bezier(.45,.05,.35,1), opacity 200ms`;
-      token.style.transform = same
-        ? `translate(${a.x}px, ${a.y}px) translate(-50%, -50%) scale(1.25)`
-        : `translate(${b.x}px, ${b.y}px) translate(-50%, -50%)`;
+      this.motion?.cancel();
+      this.motion =
+        typeof token.animate === 'function'
+          ? token.animate([{ transform: start }, { transform: end }], {
+              duration: Math.round(ms * 0.75),
+              easing: 'cubic-bezier(.45,.05,.35,1)',
+            })
+          : null;
     } else if (to) {
       const b = this.centre(to);
-      token.style.transition = 'none';
+      this.motion?.cancel();
       token.style.transform = `translate(${b.x}px, ${b.y}px) translate(-50%, -50%)`;
       token.classList.add('visible');
     }

@@ -1,0 +1,48 @@
+// @vitest-environment jsdom
+import { act, cleanup, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RunController } from '../../../worker/controller';
+import { type EngineHost, engineStore, renderWith } from '../../shared/component-harness';
+import { ConsolePanel } from './Console';
+
+const printer = (text: string) => `${[...text].map((c) => `        OUT 0xE9, ${c.charCodeAt(0)}`).join('\n')}\n        OUT 0xF4, 0\n`;
+
+afterEach(cleanup);
+
+const engine = (host: EngineHost) => new RunController(host);
+
+describe('the Console panel', () => {
+  it('shows what the guest printed once the run has ended', async () => {
+    const store = engineStore(engine);
+    act(() => store.commands.setSource(printer('hi\n')));
+    renderWith(store, <ConsolePanel />);
+    const region = screen.getByRole('region', { name: 'Console' });
+    act(() => store.commands.run());
+    await waitFor(() => expect(store.getState().status.state).toBe('stopped'));
+    await waitFor(() => expect(region.querySelector('pre')?.textContent).toBe('hi\n'));
+    // A single VM: no picker.
+    expect(screen.queryByRole('combobox', { name: 'VM shown in Console' })).toBeNull();
+  });
+
+  it('with several VMs, shows the VM chosen in its picker', async () => {
+    const store = engineStore(engine);
+    act(() =>
+      store.commands.setVms([
+        { name: 'vm1', source: printer('one\n') },
+        { name: 'vm2', source: printer('two\n') },
+      ]),
+    );
+    act(() => store.commands.setTechnique('trap-and-emulate'));
+    renderWith(store, <ConsolePanel />);
+    act(() => store.commands.run());
+    await waitFor(() => expect(store.getState().status.state).toBe('stopped'));
+    const picker = await screen.findByRole('combobox', { name: 'VM shown in Console' });
+    const pre = () => screen.getByRole('region', { name: /Console/ }).querySelector('pre')?.textContent;
+    await userEvent.selectOptions(picker, 'vm2 (powered-off)');
+    expect(screen.getByRole('heading', { name: /Console · vm2/ })).toBeTruthy();
+    await waitFor(() => expect(pre()).toBe('two\n'));
+    await userEvent.selectOptions(picker, 'vm1 (powered-off)');
+    await waitFor(() => expect(pre()).toBe('one\n'));
+  });
+});
