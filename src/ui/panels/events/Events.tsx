@@ -78,7 +78,9 @@ function Detail({ event, technique }: { event: TraceEvent | undefined; technique
   if (!event) return <div className="event-detail empty">Select an event to see why it happened and what the hypervisor did.</div>;
   const x = explain(event, technique, vendor);
   return (
-    <div className={`event-detail${event.kind === 'fidelity-violation' ? ' fidelity' : ''}`}>
+    // Focusable, so that a keyboard can scroll a long explanation (axe: scrollable-region-focusable).
+    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+    <section className={`event-detail${event.kind === 'fidelity-violation' ? ' fidelity' : ''}`} aria-label="Event detail" tabIndex={0}>
       <p>
         <b style={{ color: kindColor(event.kind) }}>{event.kind}</b> at PC 0x{event.pc.toString(16).toUpperCase()}, instruction{' '}
         {fmt(event.step ?? 0)}, cycle {fmt(event.time)}
@@ -89,7 +91,7 @@ function Detail({ event, technique }: { event: TraceEvent | undefined; technique
       <p>
         <span className="detail-label">Then</span> {x.did}
       </p>
-    </div>
+    </section>
   );
 }
 
