@@ -295,7 +295,7 @@ export function EventsPanel() {
           // biome-ignore lint/a11y/useFocusableInteractive: options of an aria-activedescendant listbox are not focused themselves
           <div className="note empty-list" role="option" aria-selected={false} aria-disabled="true">
             {all === 0 || filter === 'all'
-              ? `No events yet: run or step the program.${HIDDEN_TEXT[filter] ? ` The filter “${FILTER_TEXT[filter]}” hides ${HIDDEN_TEXT[filter]}.` : ''}`
+              ? `No events yet: run or step the program.${HIDDEN_TEXT[filter] && (filter !== 'all-but-vmx' || technique === 'hardware-assisted') ? ` The filter “${FILTER_TEXT[filter]}” hides ${HIDDEN_TEXT[filter]}.` : ''}`
               : `None of the ${fmt(all)} events so far is shown: the filter “${FILTER_TEXT[filter] ?? filter}” hides them all${HIDDEN_TEXT[filter] ? `, ${HIDDEN_TEXT[filter]}` : ''}.`}
           </div>
         )}

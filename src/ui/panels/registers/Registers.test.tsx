@@ -23,9 +23,9 @@ describe('the Registers panel', () => {
     expect(value('R2').textContent).toBe('0x00000000');
     expect(value('R1').closest('tr')?.className).toBe('changed');
     expect(value('R2').closest('tr')?.className).toBe('');
-    // Virtual against real: bare metal runs the guest at its own CPL.
+    // Bare metal has no virtual CPU: one column, the machine's own CPL.
     const cpl = within(screen.getByRole('rowheader', { name: 'CPL' }).closest('tr') as HTMLElement).getAllByRole('cell');
-    expect(cpl.map((c) => c.textContent)).toEqual(['0', '0']);
+    expect(cpl.map((c) => c.textContent)).toEqual(['0']);
   });
 
   it('with several VMs, the picker chooses whose registers are shown', async () => {
