@@ -22,9 +22,12 @@ test('stepping to the INT 0x80 gives its trap, then its reflect: two presses, ea
   // The kernel's set-up before it drops to user mode: each press one event, in the order they happen
   // (a hidden fault of the first fetch, then LIDT's #GP and its emulation, …).
   const before = ['trap', 'hidden fault', 'trap', 'emulate', 'trap', 'emulate', 'trap', 'hidden fault', 'trap', 'emulate'];
+  // The Events panel selects that very event (its default filter, all but vmx, lists it).
+  const selected = page.getByRole('region', { name: 'Events' }).locator('.event-row.active .ev-kind');
   for (const step of before) {
     await page.keyboard.press('F11');
     await expect(now).toHaveText(step);
+    await expect(selected).toHaveText(step.replace(' ', '-'));
   }
   await page.keyboard.press('F11');
   await expect(callout).toHaveText('trap → reflect');
@@ -39,6 +42,7 @@ test('stepping to the INT 0x80 gives its trap, then its reflect: two presses, ea
   await expect(token).toHaveText('reflect');
   await expect(token).toHaveClass(/visible/);
   await expect(vl.machine.locator('.caption')).toContainText('Reflect INT 128 into the guest kernel');
+  await expect(selected).toHaveText('reflect');
   // Both events of one instruction: the machine is at the same moment.
   await vl.atStep(atTrap);
 

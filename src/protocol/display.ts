@@ -21,6 +21,8 @@ export interface EventAt {
   readonly chosen?: boolean;
   /** Its place among the hypervisor events kept (a row of the sequence view). */
   readonly position?: number;
+  /** Its place among the events kept that the default filter lists (all but vmx): the Events panel's row. */
+  readonly listed?: number;
 }
 
 export interface RunStatus {

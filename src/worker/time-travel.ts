@@ -87,10 +87,19 @@ export class TimeTravel {
     if (this.cursor !== null) {
       const event = this.log.get(this.cursor);
       const position = this.log.count('hypervisor', this.cursor);
-      if (event && this.cursor < engine.eventCount) return { index: this.cursor, event, chosen: true, position };
+      const listed = this.log.count('all-but-vmx', this.cursor);
+      if (event && this.cursor < engine.eventCount) return { index: this.cursor, event, chosen: true, position, listed };
     }
     const latest = this.log.previousHypervisorEvent(engine.eventCount);
-    return latest && { index: latest.index, event: latest.event, chosen: false, position: this.log.count('hypervisor', latest.index) };
+    return (
+      latest && {
+        index: latest.index,
+        event: latest.event,
+        chosen: false,
+        position: this.log.count('hypervisor', latest.index),
+        listed: this.log.count('all-but-vmx', latest.index),
+      }
+    );
   }
 
   /**

@@ -159,6 +159,7 @@ export function EventsPanel() {
     const at = s.status.event;
     if (!at?.chosen) return null;
     if (s.eventFilter === 'all') return at.index - (s.snapshot?.eventsFirstKept ?? 0);
+    if (s.eventFilter === 'all-but-vmx') return at.event.kind === 'vmx' ? null : (at.listed ?? null);
     return s.eventFilter === 'hypervisor' ? (at.position ?? null) : null;
   });
   const shown = active ?? (stepped !== null && stepped < total ? stepped : total > 0 ? total - 1 : null);
