@@ -38,14 +38,14 @@ export function checkpointCommands({ store, bus, latest, loads }: CommandContext
       const s = latest();
       const list = s.snapshot?.checkpoints ?? [];
       const c = list.find((x) => x.index === index);
-      if (!c || c.origin !== 'scenario') return;
+      if (c?.origin !== 'scenario') return;
       const i = scenarioIndex(list, index);
       replan((s.meta.checkpoints ?? []).filter((_, n) => n !== i));
     },
     cloneCheckpoint: (index) => {
       const s = latest();
       const c = s.snapshot?.checkpoints?.find((x) => x.index === index);
-      if (!c || c.origin !== 'scenario' || !c.taken) return;
+      if (c?.origin !== 'scenario' || !c.taken) return;
       replan([...(s.meta.checkpoints ?? []), { vm: c.vm, at: c.at, clone: true }]);
     },
     setMigration: (migration) => {
