@@ -23,8 +23,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { prepare, type RunResultJson } from '../src/hypervisor/engine';
-import { type CpuView, TECHNIQUE_IDS, type TechniqueId } from '../src/hypervisor/technique';
+import { TECHNIQUE_IDS, type TechniqueId } from '../src/hypervisor/technique';
 import { VARIANTS, type Variant } from '../src/isa/table';
+import { CPU_FIELDS } from '../src/protocol/views';
 import { scenarioFromSource } from '../src/scenario/scenario';
 import type { VmState } from '../src/trace/events';
 
@@ -32,24 +33,7 @@ export type Isa = Variant;
 
 export const DEFAULT_MAX_STEPS = 1_000_000;
 
-export const CPU_FIELDS = [
-  'R0',
-  'R1',
-  'R2',
-  'R3',
-  'R4',
-  'R5',
-  'R6',
-  'R7',
-  'PC',
-  'FLAGS',
-  'CPL',
-  'CR0',
-  'CR2',
-  'CR3',
-  'IDTR',
-  'KSP',
-] as const satisfies readonly (keyof CpuView)[];
+export { CPU_FIELDS };
 export type CpuField = (typeof CPU_FIELDS)[number];
 
 const STATES: readonly VmState[] = ['running', 'halted', 'powered-off', 'crashed'];

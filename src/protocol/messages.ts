@@ -85,6 +85,7 @@ export type {
   StopReason,
   VmView,
 } from './views';
+export { CPU_FIELDS } from './views';
 export type { StepCheck, VmAssemblyErrors, WorkerMessage, WorkerMessageKind } from './worker-messages';
 export { EVENT_BATCH_LIMIT, EVENT_WINDOW_LIMIT, PEEK_LIMIT } from './worker-messages';
 

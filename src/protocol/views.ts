@@ -28,6 +28,26 @@ export interface CpuView {
   readonly KSP: number;
 }
 
+/** CpuView's fields in the order the page and the tests list them (interfaces.md's `cpu`). */
+export const CPU_FIELDS = [
+  'R0',
+  'R1',
+  'R2',
+  'R3',
+  'R4',
+  'R5',
+  'R6',
+  'R7',
+  'PC',
+  'FLAGS',
+  'CPL',
+  'CR0',
+  'CR2',
+  'CR3',
+  'IDTR',
+  'KSP',
+] as const satisfies readonly (keyof CpuView)[];
+
 /** The counters of interfaces.md, per VM or summed over VMs. */
 export interface Counters {
   readonly instructions: number;

@@ -1,7 +1,7 @@
 // A/B: the same scenario under two pinned settings, line by line: the settings, each VM's end, console
 // and registers, the counters and the cycles, each line marked where A and B differ. Pure over the two
 // results the worker sent back (the `compare` message with `settings`).
-import type { CompareEntry, CompareSetting, CpuView } from '../../protocol/messages';
+import { type CompareEntry, type CompareSetting, CPU_FIELDS } from '../../protocol/messages';
 import { CATEGORIES, COUNTERS } from '../panels/costs/Costs';
 import { fmt } from '../shared/format';
 
@@ -13,24 +13,7 @@ export interface AbLine {
   readonly differs: boolean;
 }
 
-const REGISTERS: readonly (keyof CpuView)[] = [
-  'R0',
-  'R1',
-  'R2',
-  'R3',
-  'R4',
-  'R5',
-  'R6',
-  'R7',
-  'PC',
-  'FLAGS',
-  'CPL',
-  'CR0',
-  'CR2',
-  'CR3',
-  'IDTR',
-  'KSP',
-];
+const REGISTERS = CPU_FIELDS;
 
 const hex = (n: number) => `0x${(n >>> 0).toString(16).toUpperCase().padStart(8, '0')}`;
 
