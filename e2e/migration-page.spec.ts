@@ -7,28 +7,28 @@ import { SYSCALLS, VirtLabPage } from './virtlab-page';
 test('a checkpoint taken with the button: run on, restore, the registers and the console are back', async ({ page }) => {
   const vl = new VirtLabPage(page);
   await vl.openProgram(SYSCALLS, 'trap-and-emulate');
-  for (let i = 1; i <= 12; i++) await vl.step.click();
-  await vl.atStep(12);
+  for (let i = 1; i <= 5; i++) await vl.step.click();
+  await vl.atStep(5);
   const registers = await vl.registerText();
   const console = await vl.console.textContent();
   await page.getByRole('tab', { name: 'Checkpoints' }).click();
   const panel = page.getByRole('region', { name: 'Checkpoints' });
   await panel.getByRole('button', { name: 'Checkpoint', exact: true }).click();
   const row = panel.getByRole('row', { name: /Checkpoint 1/ });
-  await expect(row).toContainText('step 12');
+  await expect(row).toContainText('step 5');
   await expect(row).toContainText(/memory 16 pages/);
   // The timeline marks it.
-  await expect(page.getByRole('list', { name: 'Checkpoint marks' })).toHaveText('checkpoint taken at step 12');
-  for (let i = 0; i < 9; i++) await vl.step.click();
-  await vl.atStep(21);
+  await expect(page.getByRole('list', { name: 'Checkpoint marks' })).toHaveText('checkpoint taken at step 5');
+  for (let i = 0; i < 3; i++) await vl.step.click();
+  await vl.atStep(8);
   expect(await vl.registerText()).not.toBe(registers);
   await panel.getByRole('button', { name: 'Restore Checkpoint 1' }).click();
-  await expect(row).toContainText('restored at step 21');
+  await expect(row).toContainText('restored at step 8');
   await expect.poll(() => vl.registerText()).toBe(registers);
   expect(await vl.console.textContent()).toBe(console);
-  await expect(page.getByRole('list', { name: 'Checkpoint marks' })).toContainText('checkpoint restored at step 21');
-  // The host's clock went on: the timeline is still at step 21, and the run goes on from the checkpoint.
-  await vl.atStep(21);
+  await expect(page.getByRole('list', { name: 'Checkpoint marks' })).toContainText('checkpoint restored at step 8');
+  // The host's clock went on: the timeline is still at step 8, and the run goes on from the checkpoint.
+  await vl.atStep(8);
 });
 
 test('a checkpoint downloaded as a file opens back; a corrupt file is refused with the reason', async ({ page }) => {

@@ -194,6 +194,8 @@ export class TransitionPlayer {
   private timer = 0;
   private playing = false;
   private skipped = 0;
+  /** The event stepped to stays shown (no fade) until the next action. */
+  private hold = false;
   /**
    * Each layer's centre in the diagram, measured once and kept until the diagram or a layer changes size:
    * reading geometry for every transition would force a layout of the whole page several times a second.
@@ -220,8 +222,13 @@ export class TransitionPlayer {
   playOne(t: Transition | null, chain: ReturnType<typeof chainOf>, fallback: string): void {
     this.clear();
     this.setChain(chain, t?.color);
-    if (t) this.enqueue([t]);
-    else this.describe(fallback);
+    if (!t) {
+      this.describe(fallback);
+      return;
+    }
+    // A lecturer explains the event stepped to: its token stays on its layer until the next action.
+    this.push([t]);
+    this.hold = true;
   }
 
   /** The caption in sync with the moment the run is at (after a seek), without movement. */
@@ -258,6 +265,11 @@ export class TransitionPlayer {
   }
 
   enqueue(list: readonly Transition[]): void {
+    this.hold = false;
+    this.push(list);
+  }
+
+  private push(list: readonly Transition[]): void {
     this.queue.push(...list);
     if (this.queue.length > QUEUE_LIMIT) {
       this.skipped += this.queue.length - QUEUE_LIMIT;
@@ -269,6 +281,7 @@ export class TransitionPlayer {
   /** Stops at once and forgets what waits (a seek, a new run). */
   clear(): void {
     this.queue = [];
+    this.hold = false;
     this.skipped = 0;
     window.clearTimeout(this.timer);
     this.playing = false;
@@ -307,6 +320,7 @@ export class TransitionPlayer {
     const t = this.queue.shift();
     if (!t) {
       this.playing = false;
+      if (this.hold) return;
       this.timer = window.setTimeout(() => {
         if (!this.playing) {
           this.token.classList.remove('visible');
