@@ -104,6 +104,7 @@ test('the pre-copy library scenario: rounds in the grid and the chart, downtime 
   await vl.atStep(0);
   await expect(panel.getByRole('img', { name: /The VM is (on|running on) host A/ })).toBeVisible();
   await expect(vl.machine).not.toContainText('on host B');
+  await expect(vl.machine).toContainText('on host A');
   // The three methods on the same guest, exportable.
   await panel.getByRole('button', { name: 'Compare methods' }).click();
   const table = panel.getByRole('table');

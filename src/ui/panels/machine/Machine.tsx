@@ -62,6 +62,7 @@ function VmColumn({
   state,
   exitCode,
   running,
+  twoHosts,
 }: {
   vm: VmInspection;
   index: number;
@@ -69,6 +70,8 @@ function VmColumn({
   state: string;
   exitCode: number | null;
   running: boolean;
+  /** The scenario migrates: each VM names the host it is on, host A before and host B after. */
+  twoHosts: boolean;
 }) {
   const kernelReal = running && vm.layer === 'guest-kernel' ? vm.real.cpl : KERNEL_REAL_RING[technique];
   const userReal = technique === 'interpret' ? null : 3;
@@ -79,7 +82,7 @@ function VmColumn({
     <div className={`vm-column vm-${state}`}>
       <div className="vm-name">
         {technique === 'native' ? 'the machine' : <VmNameButton index={index} name={vm.name} />}
-        {vm.host === 'host B' && <span className="vm-host"> on host B</span>}
+        {(vm.host === 'host B' || twoHosts) && <span className="vm-host"> on {vm.host}</span>}
         {state !== 'running' && (
           <span className={`vm-state state-${state}`}>
             {state}
@@ -149,6 +152,7 @@ export function MachinePanel() {
               state={snap?.vms[i]?.state ?? 'running'}
               exitCode={snap?.vms[i]?.exitCode ?? null}
               running={i === current && (snap?.vms[i]?.state ?? '') === 'running'}
+              twoHosts={snap?.migration !== undefined}
             />
           ))}
           {!inspection && <p className="note">Nothing loaded.</p>}
@@ -156,7 +160,9 @@ export function MachinePanel() {
         {hasHypervisor && (
           <div className={`layer hypervisor${technique === 'interpret' && running ? ' lit' : ''}`} data-layer="hypervisor">
             <span className="layer-name">Hypervisor</span>
-            <span className="ring">{technique === 'hardware-assisted' ? 'ring 0 · VMX root mode' : 'ring 0'}</span>
+            <span className="ring">
+              {technique === 'hardware-assisted' ? (amd ? 'ring 0 · host mode (SVM)' : 'ring 0 · VMX root mode') : 'ring 0'}
+            </span>
           </div>
         )}
         {type2 && hasHypervisor && (
@@ -169,7 +175,7 @@ export function MachinePanel() {
           <span className="layer-name">Hardware</span>
           <span className="ring">
             {realNow
-              ? `CPU: ${technique === 'interpret' ? 'the interpreter' : `ring ${realNow.cpl}`}${realNow.mode ? ` · VMX ${realNow.mode}` : ''}${
+              ? `CPU: ${technique === 'interpret' ? 'the interpreter' : `ring ${realNow.cpl}`}${realNow.mode ? (amd ? ` · ${realNow.mode === 'root' ? 'host' : 'guest'} mode` : ` · VMX ${realNow.mode}`) : ''}${
                   realNow.interruptsEnabled === null ? '' : ` · IF ${realNow.interruptsEnabled ? 1 : 0}`
                 } · CR3 → ${realNow.cr3}`
               : '—'}
