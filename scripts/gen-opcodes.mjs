@@ -97,11 +97,11 @@ export function relabel(source, generated, machine = {}) {
   });
 }
 
-/** A TypeScript module of src/isa, compiled with esbuild (what the bench does for the engine). */
+/** A TypeScript module of src (`isa/table.ts`), compiled with esbuild (what the bench does for the engine). */
 async function loadModule(file) {
   const { build } = await import('esbuild');
   const out = await build({
-    entryPoints: [join(root, 'src', 'isa', file)],
+    entryPoints: [join(root, 'src', file)],
     bundle: true,
     write: false,
     format: 'esm',
@@ -113,12 +113,17 @@ async function loadModule(file) {
 
 /** The generated module for the current table. */
 export async function generate() {
-  const { ISA } = await loadModule('table.ts');
+  const { ISA } = await loadModule('isa/table.ts');
   return render(ISA);
+}
+
+/** The constants a fast-loop literal may name: src/isa/constants.ts and the decode cache's layout. */
+export async function machineConstants() {
+  return { ...(await loadModule('isa/constants.ts')), ...(await loadModule('machine/decoded.ts')) };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const generated = await generate();
   writeFileSync(OUTPUT, generated);
-  writeFileSync(FAST_LOOP, relabel(readFileSync(FAST_LOOP, 'utf8'), generated, await loadModule('constants.ts')));
+  writeFileSync(FAST_LOOP, relabel(readFileSync(FAST_LOOP, 'utf8'), generated, await machineConstants()));
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as constants from './constants';
+import * as decoded from '../machine/decoded';
+import * as isaConstants from './constants';
 import { OP_FIRST_SYSTEM, OP_LIMIT, OPCODES } from './opcodes.generated';
 import {
   CR0_PG,
@@ -19,6 +20,7 @@ import {
 
 // @ts-expect-error: a plain .mjs script without types
 const gen = await import('../../scripts/gen-opcodes.mjs');
+const constants = { ...isaConstants, ...decoded };
 
 /**
  * The numbering the table had when opcodes were its row positions (opcode = index + 1). Programs and

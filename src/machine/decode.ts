@@ -5,6 +5,7 @@ import { formatInstruction } from '../isa/disassembler';
 import { decode } from '../isa/encoding';
 import { OP_LIMIT, X_INT } from '../isa/opcodes.generated';
 import { type InstructionRow, ISA, MODE_BASE, MODE_IMM } from '../isa/table';
+import { execOf, packDecoded, regAOf, regBOf } from './decoded';
 import { CODE_CHUNK_SHIFT, type Machine } from './machine';
 
 /**
@@ -52,14 +53,12 @@ const scratch: Fields = { x: 0, a: 0, b: 0, imm: 0, port: 0 };
 /** Fills the decode cache at physical address pa (the 8 bytes lie in one page). */
 function decodeAt(m: Machine, pa: number): void {
   decodeFields(m.mem, pa, scratch);
-  m.xop[pa] = scratch.x;
-  m.dA[pa] = scratch.a;
-  m.dB[pa] = scratch.b;
+  m.xop[pa] = packDecoded(scratch.x, scratch.a, scratch.b);
   m.dImm[pa] = scratch.imm;
   m.dPort[pa] = scratch.port;
   m.codeChunks[pa >> CODE_CHUNK_SHIFT] = 1;
   m.codeChunks[(pa + INSTRUCTION_SIZE - 1) >> CODE_CHUNK_SHIFT] = 1;
-  if (scratch.x !== 0 && m.host?.decoded?.(m, pa, ROW_OF_EXEC[scratch.x].name, (scratch.x & 1) === 1)) m.xop[pa] = scratch.x | OBSERVED;
+  if (scratch.x !== 0 && m.host?.decoded?.(m, pa, ROW_OF_EXEC[scratch.x].name, (scratch.x & 1) === 1)) m.xop[pa] |= OBSERVED;
 }
 
 /**
@@ -74,9 +73,10 @@ export function fetch(m: Machine, out: Fields): boolean {
   if (p7 < 0) return false;
   if (p7 === p0 + INSTRUCTION_SIZE - 1) {
     if (m.xop[p0] < 0) decodeAt(m, p0);
-    out.x = m.xop[p0];
-    out.a = m.dA[p0];
-    out.b = m.dB[p0];
+    const d = m.xop[p0];
+    out.x = execOf(d);
+    out.a = regAOf(d);
+    out.b = regBOf(d);
     out.imm = m.dImm[p0];
     out.port = m.dPort[p0];
     return true;

@@ -128,10 +128,11 @@ export class Machine {
   readonly tlbSlots = new Int32Array(TLB_ENTRIES).fill(-1);
   tlbNext = 0;
 
-  /** Pre-decoded instructions by physical address (exec code, -1 not decoded, 0 undefined: #UD). */
-  readonly xop = new Int16Array(MEMORY_SIZE).fill(-1);
-  readonly dA = new Uint8Array(MEMORY_SIZE);
-  readonly dB = new Uint8Array(MEMORY_SIZE);
+  /**
+   * Pre-decoded instructions by physical address: exec code and registers packed (decoded.ts), -1 not
+   * decoded, exec code 0 undefined (#UD).
+   */
+  readonly xop = new Int32Array(MEMORY_SIZE).fill(-1);
   readonly dImm = new Int32Array(MEMORY_SIZE);
   /** OUT's port (its immediate holds the value). */
   readonly dPort = new Uint16Array(MEMORY_SIZE);

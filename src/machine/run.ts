@@ -6,7 +6,6 @@
 // (and a switch on identifiers no jump table) under tsx, Vitest and an unminified bundle.
 import { CR0_PG } from '../isa/constants';
 import { ARITH, addFlags, CF, decFlags, IF, incFlags, mulFlags, mulHigh, negFlags, OF, SF, subFlags, ZF, ZSO, zs } from './alu';
-import { FIRST_SLOW } from './decode';
 import { CHUNK_SHIFT, CODE_CHUNK_SHIFT, type Machine, type RunStop } from './machine';
 import { step } from './step';
 
@@ -59,8 +58,6 @@ export function run(m: Machine, budget: number): RunStop {
   const r = m.r;
   const mem = m.mem;
   const xop = m.xop;
-  const dA = m.dA;
-  const dB = m.dB;
   const dImm = m.dImm;
   const tlb = m.tlbMap;
   const watch = m.watch;
@@ -142,14 +139,14 @@ export function run(m: Machine, budget: number): RunStop {
         codeBase = e & 0xf000 /* PTE_FRAME_MASK */;
         pa = codeBase | (upc & 0xfff) /* PAGE_OFFSET_MASK */;
       }
-      const x = xop[pa];
-      if (x <= 0 || x >= FIRST_SLOW) {
-        slow = true;
-        break;
-      }
-      const ra = dA[pa];
+      // Not decoded (-1), undefined (#UD, 0), observed by the host (OBSERVED) and the system instructions
+      // (decode.ts FIRST_SLOW on) all fall to `default`: the reference step runs them.
+      const d = xop[pa];
+      const x = d & 0xffff /* DECODED_EXEC_MASK */;
+      const regs = d >>> 16 /* DECODED_A_SHIFT */;
+      const ra = regs & 0xf /* DECODED_REG_MASK */;
       const imm = dImm[pa];
-      const s = x & 1 ? imm : r[dB[pa]];
+      const s = x & 1 ? imm : r[d >>> 20 /* DECODED_B_SHIFT */];
       switch (x) {
         case 2 /* X_MOV */:
         case 3 /* X_MOV_IMM */:
@@ -157,7 +154,7 @@ export function run(m: Machine, budget: number): RunStop {
           break;
         case 4 /* X_LOAD */:
           {
-            const p = fastPa(tlb, watch, (r[dB[pa]] + imm) | 0, 4, false, pg, cpl);
+            const p = fastPa(tlb, watch, (r[d >>> 20 /* DECODED_B_SHIFT */] + imm) | 0, 4, false, pg, cpl);
             if (p < 0) {
               slow = true;
               break;
@@ -167,7 +164,7 @@ export function run(m: Machine, budget: number): RunStop {
           }
         case 8 /* X_LOADB */:
           {
-            const p = fastPa(tlb, watch, (r[dB[pa]] + imm) | 0, 1, false, pg, cpl);
+            const p = fastPa(tlb, watch, (r[d >>> 20 /* DECODED_B_SHIFT */] + imm) | 0, 1, false, pg, cpl);
             if (p < 0) {
               slow = true;
               break;
@@ -177,7 +174,7 @@ export function run(m: Machine, budget: number): RunStop {
           }
         case 6 /* X_STORE */:
           {
-            const p = fastPa(tlb, watch, (r[dB[pa]] + imm) | 0, 4, true, pg, cpl);
+            const p = fastPa(tlb, watch, (r[d >>> 20 /* DECODED_B_SHIFT */] + imm) | 0, 4, true, pg, cpl);
             if (p < 0) {
               slow = true;
               break;
@@ -191,7 +188,7 @@ export function run(m: Machine, budget: number): RunStop {
           }
         case 10 /* X_STOREB */:
           {
-            const p = fastPa(tlb, watch, (r[dB[pa]] + imm) | 0, 1, true, pg, cpl);
+            const p = fastPa(tlb, watch, (r[d >>> 20 /* DECODED_B_SHIFT */] + imm) | 0, 1, true, pg, cpl);
             if (p < 0) {
               slow = true;
               break;
