@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunController } from '../../../worker/controller';
 import { type EngineHost, engineStore, renderWith } from '../../shared/component-harness';
-import { ConsolePanel } from './Console';
+import { ConsolePanel, consoleBlocks } from './Console';
 
 const printer = (text: string) => `${[...text].map((c) => `        OUT 0xE9, ${c.charCodeAt(0)}`).join('\n')}\n        OUT 0xF4, 0\n`;
 
@@ -44,5 +44,18 @@ describe('the Console panel', () => {
     await waitFor(() => expect(pre()).toBe('two\n'));
     await userEvent.selectOptions(picker, 'vm1 (powered-off)');
     await waitFor(() => expect(pre()).toBe('one\n'));
+  });
+});
+
+describe('consoleBlocks', () => {
+  it('cuts after every n-th newline, and the blocks joined are the text', () => {
+    expect(consoleBlocks('a\nb\nc\nd\ne', 2)).toEqual(['a\nb\n', 'c\nd\n', 'e']);
+    expect(consoleBlocks('a\nb\n', 2)).toEqual(['a\nb\n']);
+    expect(consoleBlocks('no newline', 2)).toEqual(['no newline']);
+    expect(consoleBlocks('', 2)).toEqual([]);
+    const long = 'A\n'.repeat(32768);
+    const blocks = consoleBlocks(long);
+    expect(blocks).toHaveLength(Math.ceil(32768 / 200));
+    expect(blocks.join('')).toBe(long);
   });
 });
