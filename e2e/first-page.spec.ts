@@ -107,3 +107,23 @@ test('a technique the engine refuses says why', async ({ page }) => {
   await expect(refused).toHaveCount(0);
   await expect(vl.run).toBeEnabled();
 });
+
+test('a guest printing in a loop, paused: the Console keeps its last 64 KB and shows the newest line', async ({ page }) => {
+  const vl = new VirtLabPage(page);
+  await vl.openProgram('loop:   OUT 0xE9, 65\n        OUT 0xE9, 10\n        JMP loop\n', 'trap-and-emulate');
+  await vl.run.click();
+  // 65,536 characters take about 98,000 instructions (two characters every three).
+  await expect.poll(() => vl.steps(), { timeout: 60_000 }).toBeGreaterThan(200_000);
+  await vl.pause.click();
+  await expect(vl.status).toHaveText(/^Paused/);
+  const pre = vl.console.locator('pre');
+  await expect.poll(() => pre.evaluate((el) => el.textContent?.length)).toBe(64 * 1024);
+  expect(await pre.evaluate((el) => /^(A\n|\nA)(A\n)+A?$/.test(el.textContent ?? ''))).toBe(true);
+  await expect(vl.console.getByText(/earlier characters not shown/)).toBeVisible();
+  // Scrolled to the end: the newest line is in view, at the bottom of the box.
+  await expect.poll(() => pre.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(4);
+  // The oldest kept line is there to scroll back to, by keyboard.
+  await pre.focus();
+  await page.keyboard.press('Control+Home');
+  await expect.poll(() => pre.evaluate((el) => el.scrollTop)).toBe(0);
+});
