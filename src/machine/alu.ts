@@ -18,7 +18,8 @@ export function zs(r: number): number {
 }
 
 export function addFlags(a: number, b: number, r: number): number {
-  return zs(r) | ((a >>> 0) + (b >>> 0) > 0xffffffff ? CF : 0) | (((a ^ r) & (b ^ r)) < 0 ? OF : 0);
+  // Carry out of bit 31: the sum wrapped, so it is below an operand (unsigned; no 33-bit sum in a double).
+  return zs(r) | (r >>> 0 < a >>> 0 ? CF : 0) | (((a ^ r) & (b ^ r)) < 0 ? OF : 0);
 }
 
 export function subFlags(a: number, b: number, r: number): number {
