@@ -9,12 +9,7 @@ function reference(a: number, b: number, sub: boolean): number {
   const wide = sub ? ua - ub : ua + ub;
   const r = Number(BigInt.asIntN(32, wide));
   const signed = sub ? BigInt(a) - BigInt(b) : BigInt(a) + BigInt(b);
-  return (
-    (r === 0 ? ZF : 0) |
-    (r < 0 ? SF : 0) |
-    (wide < 0n || wide > 0xffffffffn ? CF : 0) |
-    (signed !== BigInt(r) ? OF : 0)
-  );
+  return (r === 0 ? ZF : 0) | (r < 0 ? SF : 0) | (wide < 0n || wide > 0xffffffffn ? CF : 0) | (signed !== BigInt(r) ? OF : 0);
 }
 
 const EDGES = [0, 1, -1, 2, -2, 0x7fffffff, -0x80000000, 0x40000000, -0x7fffffff];
