@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunController } from '../../../worker/controller';
 import { type EngineHost, engineStore, renderWith } from '../../shared/component-harness';
-import { ConsolePanel, consoleBlocks } from './Console';
+import { ConsolePanel, consoleBlocks, linesOf } from './Console';
 
 const printer = (text: string) => `${[...text].map((c) => `        OUT 0xE9, ${c.charCodeAt(0)}`).join('\n')}\n        OUT 0xF4, 0\n`;
 
@@ -57,5 +57,12 @@ describe('consoleBlocks', () => {
     const blocks = consoleBlocks(long);
     expect(blocks).toHaveLength(Math.ceil(32768 / 200));
     expect(blocks.join('')).toBe(long);
+  });
+
+  it('counts an unfinished last line as a line', () => {
+    expect(linesOf('a\nb\n')).toBe(2);
+    expect(linesOf('a\nb')).toBe(2);
+    expect(linesOf('\n')).toBe(1);
+    expect(linesOf('')).toBe(0);
   });
 });

@@ -39,14 +39,25 @@ export function consoleBlocks(text: string, lines = BLOCK_LINES): string[] {
   return out;
 }
 
-/** Writes the paused console as blocks that the browser lays out only when they are on screen. */
+/** Lines `block` takes unwrapped: its newlines, and one more for an unfinished last line. */
+export function linesOf(block: string): number {
+  let lines = block.length > 0 && !block.endsWith('\n') ? 1 : 0;
+  for (let i = block.indexOf('\n'); i >= 0; i = block.indexOf('\n', i + 1)) lines++;
+  return lines;
+}
+
+/**
+ * Writes the paused console as blocks that the browser lays out only when they are on screen, each the
+ * height of its lines until then. The last two are always laid out: the box opens scrolled to the end,
+ * and its height there must be the real one from the first layout (an estimate there left the newest
+ * line half hidden when a block's lines wrapped or its last line was unfinished).
+ */
 function drawBlocks(el: HTMLElement, text: string): void {
-  const blocks = consoleBlocks(text).map((t) => {
+  const parts = consoleBlocks(text);
+  const blocks = parts.map((t, i) => {
     const b = document.createElement('span');
-    b.className = 'console-block';
-    let lines = 0;
-    for (let i = t.indexOf('\n'); i >= 0; i = t.indexOf('\n', i + 1)) lines++;
-    b.style.containIntrinsicBlockSize = `auto ${Math.max(1, lines) * LINE_EM}em`;
+    b.className = i >= parts.length - 2 ? 'console-block shown' : 'console-block';
+    b.style.containIntrinsicBlockSize = `auto ${Math.max(1, linesOf(t)) * LINE_EM}em`;
     b.textContent = t;
     return b;
   });
@@ -118,6 +129,18 @@ export function ConsolePanel() {
     draw(store.getState());
     return store.subscribe(draw);
   }, [store, shown, running]);
+
+  // Paused and at the end, the box stays at the end when it changes size (the panels around it settle
+  // after a pause). The blocks above the view keep it still as they are drawn (scroll anchoring).
+  useLayoutEffect(() => {
+    const el = pre.current;
+    if (!el || running || typeof ResizeObserver === 'undefined') return;
+    const ro = new ResizeObserver(() => {
+      if (pinned.current) el.scrollTop = el.scrollHeight;
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [running]);
 
   return (
     <section className="panel console" aria-label="Console">
