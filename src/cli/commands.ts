@@ -4,6 +4,7 @@ import { TECHNIQUE_IDS, type TechniqueId } from '../hypervisor/technique';
 import { nearest } from '../isa/suggest';
 import { LIBRARY, libraryScenario } from '../scenario/library';
 import { parseScenarioText, type Scenario, scenarioFromSource } from '../scenario/scenario';
+import { withStepSettings } from '../scenario/step-settings';
 import type { EventSink, TraceEvent } from '../trace/events';
 import { InputError, MAX_PROGRAM_BYTES, MAX_SCENARIO_BYTES, readText, tooBig } from './errors';
 import { printableField } from './escape';
@@ -179,21 +180,15 @@ function withType(s: Scenario, o: Options): Scenario {
   return o.hypervisorType ? { ...s, hypervisor: { ...s.hypervisor, type: o.hypervisorType } } : s;
 }
 
-/** The scenario with the command line's options applied (for `share`). */
+/** The scenario with the command line's options applied (for `share`): the same overlay as a check step's settings. */
 export function withOptions(s: Scenario, o: Options): Scenario {
-  const { vendor: _vendor, ...hypervisor } = s.hypervisor;
-  const vendor = o.vendor ?? s.hypervisor.vendor;
-  return {
-    ...s,
-    technique: o.technique ?? s.technique,
-    isa: o.isa ?? s.isa,
-    preset: o.preset ?? s.preset,
-    maxSteps: o.maxSteps ?? s.maxSteps,
-    hypervisor: {
-      ...hypervisor,
-      type: o.hypervisorType ?? s.hypervisor.type,
-      paging: o.paging ?? s.hypervisor.paging,
-      ...(vendor === 'amd' ? { vendor } : {}),
-    },
-  };
+  const applied = withStepSettings(s, {
+    technique: o.technique,
+    isa: o.isa,
+    preset: o.preset,
+    type: o.hypervisorType,
+    paging: o.paging,
+    vendor: o.vendor,
+  });
+  return { ...applied, breakpoints: s.breakpoints, maxSteps: o.maxSteps ?? s.maxSteps };
 }

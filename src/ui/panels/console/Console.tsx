@@ -120,7 +120,7 @@ export function ConsolePanel() {
       drawBlocks(el, text);
       if (pinned.current && text) {
         el.scrollTop = el.scrollHeight;
-        // The blocks at the end take their real height once drawn: stay at the end.
+        // The block above the last two takes its real height once drawn: stay at the end.
         requestAnimationFrame(() => {
           if (pinned.current) el.scrollTop = el.scrollHeight;
         });
