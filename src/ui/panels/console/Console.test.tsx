@@ -25,6 +25,30 @@ describe('the Console panel', () => {
     expect(screen.queryByRole('combobox', { name: 'VM shown in Console' })).toBeNull();
   });
 
+  it('draws an update that starts or stops a run in that mode at once, before React renders it', async () => {
+    const store = engineStore(engine);
+    act(() => store.commands.setSource(printer('hi\n')));
+    renderWith(store, <ConsolePanel />);
+    act(() => store.commands.run());
+    await waitFor(() => expect(store.getState().status.state).toBe('stopped'));
+    const pre = screen.getByRole('region', { name: 'Console' }).querySelector('pre') as HTMLPreElement;
+    await waitFor(() => expect(pre.textContent).toBe('hi\n'));
+    const s = store.getState();
+    const snapshot = s.snapshot as NonNullable<typeof s.snapshot>;
+    const printed = (console: string) => ({ ...snapshot, vms: [{ ...snapshot.vms[0], console, consoleLength: console.length }] });
+    // Outside act: the store's subscription draws; React has not rendered the new state yet.
+    store.setState({ status: { ...s.status, state: 'running' }, snapshot: printed('hi\nmore\n') });
+    expect(pre.classList.contains('live')).toBe(true);
+    expect(pre.querySelector('.console-block')).toBeNull();
+    expect(pre.textContent).toBe('hi\nmore\n');
+    store.setState({ status: { ...s.status, state: 'paused' }, snapshot: printed('hi\nmore\nagain\n') });
+    expect(pre.classList.contains('live')).toBe(false);
+    expect(pre.querySelectorAll('.console-block')).toHaveLength(1);
+    expect(pre.textContent).toBe('hi\nmore\nagain\n');
+    await act(async () => {});
+    expect(pre.classList.contains('live')).toBe(false);
+  });
+
   it('with several VMs, shows the VM chosen in its picker', async () => {
     const store = engineStore(engine);
     act(() =>

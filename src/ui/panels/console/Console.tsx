@@ -100,6 +100,7 @@ export function ConsolePanel() {
 
   useLayoutEffect(() => {
     let drawn: string | null = null;
+    let drawnLive = false;
     let hiddenDrawn = -1;
     const draw = (s: AppState) => {
       const el = pre.current;
@@ -111,9 +112,16 @@ export function ConsolePanel() {
         p.hidden = hidden === 0;
         p.textContent = hidden ? `${fmt(hidden)} earlier characters not shown` : '';
       }
-      if (text === drawn) return;
+      // Whether the run goes is read from the state, and the box's mode (`.live`) is set here with its
+      // text: the update that starts or stops a run reaches this subscription before React renders, and
+      // drawing by the last render's mode drew the run's first frame as paused blocks (then read the
+      // box's height: one more layout of the page) and the paused tail twice.
+      const live = s.status.state === 'running';
+      if (text === drawn && live === drawnLive) return;
       drawn = text;
-      if (running) {
+      drawnLive = live;
+      el.classList.toggle('live', live);
+      if (live) {
         el.textContent = text;
         return;
       }
@@ -128,7 +136,7 @@ export function ConsolePanel() {
     };
     draw(store.getState());
     return store.subscribe(draw);
-  }, [store, shown, running]);
+  }, [store, shown]);
 
   // Paused and at the end, the box stays at the end when it changes size (the panels around it settle
   // after a pause). The blocks above the view keep it still as they are drawn (scroll anchoring).
@@ -151,12 +159,11 @@ export function ConsolePanel() {
       <p ref={note} className="note" hidden />
       <pre
         ref={pre}
-        className={running ? 'live' : undefined}
         // biome-ignore lint/a11y/noNoninteractiveTabindex: scrolled output must be reachable by keyboard (WCAG 2.1.1)
         tabIndex={0}
         onScroll={(e) => {
-          if (running) return;
           const el = e.currentTarget;
+          if (el.classList.contains('live')) return;
           pinned.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 4;
         }}
       />
