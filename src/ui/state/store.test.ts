@@ -124,18 +124,30 @@ describe('the page store', () => {
     const f = frames();
     const store = createAppStore(w.bus, f.schedule);
     const snapshot = { steps: 10, vms: [], eventCount: 0, eventCounts: {} } as unknown as DisplaySnapshot;
+    const later = { ...snapshot, steps: 20 } as DisplaySnapshot;
     w.deliver({ kind: 'loaded', technique: 'native', vms: ['vm1'] });
     w.status({ state: 'running', steps: 10 });
+    // A run that starts is shown at once (the page's first frame in its running state)…
+    expect(store.getState().status.state).toBe('running');
     w.deliver({ kind: 'snapshot', snapshot });
     w.sent.length = 0;
-    // Drawn on the next frame, not before; then the worker is told.
-    expect(store.getState().status.state).not.toBe('running');
+    // …and its first update a frame after that one: two frames, not one.
+    expect(store.getState().snapshot).toBeNull();
     f.tick();
-    expect(store.getState().status.state).toBe('running');
+    expect(store.getState().snapshot).toBeNull();
+    expect(w.kinds()).toEqual([]);
+    f.tick();
+    expect(store.getState().snapshot).toBe(snapshot);
     expect(w.kinds()).toEqual(['drawn']);
+    // The updates after it are drawn on the next frame, not before; then the worker is told.
+    w.deliver({ kind: 'snapshot', snapshot: later });
+    expect(store.getState().snapshot).toBe(snapshot);
+    f.tick();
+    expect(store.getState().snapshot).toBe(later);
+    expect(w.kinds()).toEqual(['drawn', 'drawn']);
     // The pause's status is drawn at once, without waiting for its snapshot or a frame.
     w.status({ state: 'paused', steps: 12 });
     expect(store.getState().status).toMatchObject({ state: 'paused', steps: 12 });
-    expect(w.kinds()).toEqual(['drawn']);
+    expect(w.kinds()).toEqual(['drawn', 'drawn']);
   });
 });

@@ -265,6 +265,11 @@ export function EventsPanel() {
           setView((v) => ({ ...v, scrollTop: el.scrollTop }));
         }}
       >
+        {/* Never shown: it draws a row's faces (the kind in bold) while the list is empty, so that the
+            system's font lookup for them is done before a run's first frame, not during it. */}
+        <div className="event-row event-row-sample" aria-hidden="true">
+          <span className="ev-kind">trap</span>
+        </div>
         <div className="event-spacer" style={{ height: contentH }}>
           {rows.map(({ position, row }) => {
             const e = row?.event;

@@ -201,8 +201,8 @@ export class TransitionPlayer {
    * reading geometry for every transition would force a layout of the whole page several times a second.
    */
   private centres = new Map<HTMLElement, { x: number; y: number }>();
-  private readonly resized: ResizeObserver | null =
-    typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this.centres.clear());
+  private readonly observed = new WeakSet<HTMLElement>();
+  private readonly resized: ResizeObserver | null = typeof ResizeObserver === 'undefined' ? null : new ResizeObserver(() => this.measure());
   private motion: Animation | null = null;
 
   constructor(
@@ -298,10 +298,23 @@ export class TransitionPlayer {
     return this.diagram.querySelector<HTMLElement>(`[data-layer="${id}"]`);
   }
 
+  /**
+   * Every layer's centre, measured again. A ResizeObserver calls this after the browser has laid the page
+   * out, so the reads cost nothing; measuring at the run's first transition instead laid out the page
+   * once more in its first, busiest frame.
+   */
+  private measure(): void {
+    this.centres.clear();
+    for (const el of this.diagram.querySelectorAll<HTMLElement>('[data-layer]')) this.centre(el);
+  }
+
   private centre(el: HTMLElement): { x: number; y: number } {
     const known = this.centres.get(el);
     if (known && el.isConnected) return known;
-    if (!known) this.resized?.observe(el);
+    if (!this.observed.has(el)) {
+      this.observed.add(el);
+      this.resized?.observe(el);
+    }
     const d = this.diagram.getBoundingClientRect();
     const r = el.getBoundingClientRect();
     const c = { x: r.left - d.left + r.width / 2, y: r.top - d.top + r.height / 2 };

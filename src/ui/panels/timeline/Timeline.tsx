@@ -23,14 +23,14 @@ function marksOf(s: AppState) {
 
 function draw(
   canvas: HTMLCanvasElement,
+  size: { w: number; h: number },
   timeline: TimelineView | null,
   steps: number,
   span: number,
   marks: { taken: readonly number[]; restored: readonly number[] },
 ): void {
   const dpr = window.devicePixelRatio || 1;
-  const w = canvas.clientWidth;
-  const h = canvas.clientHeight;
+  const { w, h } = size;
   if (canvas.width !== Math.round(w * dpr) || canvas.height !== Math.round(h * dpr)) {
     canvas.width = Math.round(w * dpr);
     canvas.height = Math.round(h * dpr);
@@ -113,10 +113,13 @@ export function Timeline({ status, children }: { status?: ReactNode; children?: 
     const el = canvas.current;
     if (!el) return;
     let frame = 0;
+    // The canvas's size is read once and then told by the ResizeObserver: reading it at each draw laid
+    // the page out once more in every frame of a run.
+    const size = { w: el.clientWidth, h: el.clientHeight };
     const redraw = () => {
       frame = 0;
       const s = store.getState();
-      draw(el, s.timeline, s.status.steps, spanOf(s), marksOf(s));
+      draw(el, size, s.timeline, s.status.steps, spanOf(s), marksOf(s));
     };
     const later = () => {
       if (!frame) frame = requestAnimationFrame(redraw);
@@ -128,7 +131,11 @@ export function Timeline({ status, children }: { status?: ReactNode; children?: 
       if (s.timeline !== prev.timeline || s.status !== prev.status || m !== drawnMarks) later();
       drawnMarks = m;
     });
-    const resize = new ResizeObserver(later);
+    const resize = new ResizeObserver(() => {
+      size.w = el.clientWidth;
+      size.h = el.clientHeight;
+      later();
+    });
     resize.observe(el);
     return () => {
       unsubscribe();
