@@ -267,9 +267,9 @@ export function EventsPanel() {
       >
         {/* Never shown: it draws a row's faces (the kind in bold) while the list is empty, so that the
             system's font lookup for them is done before a run's first frame, not during it. */}
-        <div className="event-row event-row-sample" aria-hidden="true">
-          <span className="ev-kind">trap</span>
-        </div>
+        <span className="ev-kind event-face-sample" aria-hidden="true">
+          trap
+        </span>
         <div className="event-spacer" style={{ height: contentH }}>
           {rows.map(({ position, row }) => {
             const e = row?.event;
