@@ -102,7 +102,7 @@ export function createAppStore(bus: EngineBus, schedule: (flush: () => void) => 
     // The worker let its oldest events go: list positions now name other events.
     if (m.kind === 'snapshot' && (m.snapshot.eventsFirstKept ?? 0) !== firstKept) {
       firstKept = m.snapshot.eventsFirstKept ?? 0;
-      rows.clear();
+      rows.forgetBlocks();
     }
     if (ANSWERS_LOAD.has(m.kind)) loads.outstanding = Math.max(0, loads.outstanding - 1);
     if (m.kind !== 'loaded' && ANSWERS_LOAD.has(m.kind)) loads.pendingSeek = null;

@@ -77,4 +77,25 @@ describe('EventRows', () => {
     rows.clear();
     expect(rows.get('all', 999, 1000)).toBeUndefined();
   });
+
+  it('still serves the update drawn while the next one waits for its frame, also when old events went', () => {
+    const sent: PageMessage[] = [];
+    const rows = new EventRows((m) => sent.push(m));
+    const drawn = Array.from({ length: 10 }, (_, i) => io(990 + i));
+    const next = Array.from({ length: 10 }, (_, i) => io(1990 + i));
+    rows.live(drawn, 1000, { all: 1000 });
+    // The next update's events arrive, and the worker let its oldest go (positions name other events now);
+    // the page still shows the update of 1,000 events until the next frame.
+    rows.forgetBlocks();
+    rows.live(next, 2000, { all: 1000 + 500 });
+    expect(rows.get('all', 999, 1000)).toEqual({ index: 999, event: drawn[9] });
+    expect(rows.get('all', 1499, 1500)).toEqual({ index: 1999, event: next[9] });
+    expect(sent).toHaveLength(0);
+    // Two updates on, the first one's events are no longer served.
+    rows.live(next, 2000, { all: 1500 });
+    expect(rows.get('all', 999, 1000)).toBeUndefined();
+    // A new run forgets them all.
+    rows.clear();
+    expect(rows.get('all', 1499, 1500)).toBeUndefined();
+  });
 });

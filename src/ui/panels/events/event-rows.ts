@@ -24,6 +24,13 @@ export const BLOCK = Math.min(100, EVENT_WINDOW_LIMIT);
 /** Blocks kept; beyond it the least recently used go. */
 const BLOCKS_KEPT = 400;
 
+interface Tail {
+  readonly events: readonly TraceEvent[];
+  readonly end: number;
+  readonly counts: Partial<Record<EventFilter, number>>;
+  readonly byFilter: Map<EventFilter, EventRow[]>;
+}
+
 interface Block {
   readonly rows: readonly EventRow[];
   /** The list's length when the block was asked for: a block cut short by it is asked again later. */
@@ -40,12 +47,13 @@ export class EventRows {
   version = 0;
 
   /** The newest events streamed, ending at the run's present, and each list's length at that moment. */
-  private tail: {
-    events: readonly TraceEvent[];
-    end: number;
-    counts: Partial<Record<EventFilter, number>>;
-    byFilter: Map<EventFilter, EventRow[]>;
-  } | null = null;
+  private tail: Tail | null = null;
+  /**
+   * The tail before it. A new update's events arrive before the page draws that update: a render in
+   * between (a block's answer arriving) still shows the lengths of the update drawn, which this tail
+   * holds; without it every row of that render was asked of the worker and drawn as "…".
+   */
+  private previous: Tail | null = null;
 
   constructor(private readonly send: EngineBus['send']) {}
 
@@ -54,13 +62,14 @@ export class EventRows {
    * length at the same moment (the snapshot that followed them); null when they are not known.
    */
   live(events: readonly TraceEvent[] | null, end = 0, counts: Partial<Record<EventFilter, number>> = {}): void {
+    this.previous = this.tail;
     this.tail = events?.length ? { events, end, counts, byFilter: new Map() } : null;
   }
 
-  /** Row `position` of `filter`'s list of length `total` from the streamed tail, if it holds it. */
+  /** Row `position` of `filter`'s list of length `total` from a streamed tail, if one holds it. */
   private fromTail(filter: EventFilter, position: number, total: number): EventRow | undefined {
-    const t = this.tail;
-    if (!t || t.counts[filter] !== total) return undefined;
+    const t = this.tail?.counts[filter] === total ? this.tail : this.previous?.counts[filter] === total ? this.previous : null;
+    if (!t) return undefined;
     let rows = t.byFilter.get(filter);
     if (!rows) {
       rows = [];
@@ -120,6 +129,16 @@ export class EventRows {
   /** Forgets every row (a new run, or a seek back cut the list: positions may mean other events). */
   clear(): void {
     this.tail = null;
+    this.previous = null;
+    this.forgetBlocks();
+  }
+
+  /**
+   * Forgets the blocks asked for, keeping the streamed tails: the worker let its oldest events go, so a
+   * position names another event now, but each tail is still matched to the lengths of its own update
+   * (the one drawn until the next frame included).
+   */
+  forgetBlocks(): void {
     this.blocks.clear();
     this.waiting.clear();
     this.pendingKeys.clear();
