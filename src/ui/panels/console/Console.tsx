@@ -115,7 +115,8 @@ export function ConsolePanel() {
       // Whether the run goes is read from the state, and the box's mode (`.live`) is set here with its
       // text: the update that starts or stops a run reaches this subscription before React renders, and
       // drawing by the last render's mode drew the run's first frame as paused blocks (then read the
-      // box's height: one more layout of the page) and the paused tail twice.
+      // box's height: one more layout of the page), and a pause's 64 KB tail twice (as one text, then as
+      // blocks).
       const live = s.status.state === 'running';
       if (text === drawn && live === drawnLive) return;
       drawn = text;

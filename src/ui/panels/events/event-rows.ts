@@ -50,8 +50,9 @@ export class EventRows {
   private tail: Tail | null = null;
   /**
    * The tail before it. A new update's events arrive before the page draws that update: a render in
-   * between (a block's answer arriving) still shows the lengths of the update drawn, which this tail
-   * holds; without it every row of that render was asked of the worker and drawn as "…".
+   * between (the worker letting old events go, a block's answer arriving) still shows the lengths of the
+   * update drawn, which this tail holds; without it every row of that render was asked of the worker
+   * and drawn as "…".
    */
   private previous: Tail | null = null;
 
